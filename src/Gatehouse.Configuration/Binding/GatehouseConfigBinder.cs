@@ -1,0 +1,63 @@
+using System.Collections.ObjectModel;
+using Gatehouse.Configuration.Json;
+
+namespace Gatehouse.Configuration.Binding;
+
+/// <summary>Binds the document's top level and hands each section to its binder.</summary>
+internal sealed class GatehouseConfigBinder(string configPath, Func<string, string?> environment, ConfigErrorList errors)
+{
+    // "$schema" lets editors offer completion; it has no meaning to Gatehouse.
+    private static readonly string[] Fields = ["$schema", "listen", "dataDir", "mcpServers", "grants", "auth", "http"];
+
+    private readonly string _configDirectory = Path.GetDirectoryName(configPath)!;
+
+    public GatehouseConfig? Bind(JsonValueNode root)
+    {
+        var fields = ObjectFields.Open(root, "", Fields, errors);
+        if (fields is null)
+        {
+            return null;
+        }
+
+        var servers = fields.Object("mcpServers");
+        var grants = fields.Array("grants");
+        var auth = fields.Object("auth");
+        var http = fields.Object("http");
+        var serverNames = servers?.Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? [];
+        return new GatehouseConfig
+        {
+            ConfigPath = configPath,
+            Listen = Listen(fields),
+            DataDir = DataDir(fields),
+            McpServers = servers is null
+                ? ReadOnlyDictionary<string, UpstreamServerConfig>.Empty
+                : new UpstreamServersBinder(_configDirectory, new EnvironmentExpander(environment, errors), errors)
+                    .Bind(servers, fields.PathOf("mcpServers")),
+            Grants = grants is null ? [] : new GrantsBinder(_configDirectory, serverNames, errors).Bind(grants, fields.PathOf("grants")),
+            Auth = auth is null ? new AuthConfig() : AuthBinder.Bind(auth, fields.PathOf("auth"), errors),
+            Http = http is null ? new HttpConfig() : HttpBinder.Bind(http, fields.PathOf("http"), errors),
+        };
+    }
+
+    private static string Listen(ObjectFields fields)
+    {
+        var listen = fields.String("listen")?.Value ?? GatehouseConfig.DefaultListen;
+        if (!ListenAddress.TryValidate(listen, out var error))
+        {
+            fields.Report("listen", error!);
+        }
+
+        return listen;
+    }
+
+    private string DataDir(ObjectFields fields)
+    {
+        var dataDir = fields.Text("dataDir") ?? GatehouseConfig.DefaultDataDir;
+        if (!RelativePath.TryResolve(dataDir, _configDirectory, out var fullPath))
+        {
+            fields.Report("dataDir", "must be a directory path");
+        }
+
+        return fullPath;
+    }
+}

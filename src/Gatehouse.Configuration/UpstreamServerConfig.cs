@@ -1,0 +1,47 @@
+using System.Collections.ObjectModel;
+
+namespace Gatehouse.Configuration;
+
+/// <summary>
+/// One entry of <c>mcpServers</c>: the fields MCP clients already write, plus the gateway's own limits.
+/// Stdio fields are set only when <see cref="Kind"/> is <see cref="UpstreamKind.Stdio"/>, HTTP fields only
+/// when it is <see cref="UpstreamKind.Http"/>.
+/// </summary>
+public sealed record UpstreamServerConfig
+{
+    public const int DefaultMaxSessions = 64;
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromMinutes(10);
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromMinutes(2);
+
+    public required string Name { get; init; }
+
+    public required UpstreamKind Kind { get; init; }
+
+    public string? Command { get; init; }
+
+    public IReadOnlyList<string> Args { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Env { get; init; } = ReadOnlyDictionary<string, string>.Empty;
+
+    public string? Cwd { get; init; }
+
+    public Uri? Url { get; init; }
+
+    public UpstreamTransport Transport { get; init; } = UpstreamTransport.AutoDetect;
+
+    /// <summary>Keyed case-insensitively, as HTTP header names are.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = ReadOnlyDictionary<string, string>.Empty;
+
+    /// <summary>Whether client requests of methods Gatehouse does not know are relayed instead of refused.</summary>
+    public bool AllowUnknownMethods { get; init; }
+
+    /// <summary>Concurrent client sessions, each paired with its own upstream session or process.</summary>
+    public int MaxSessions { get; init; } = DefaultMaxSessions;
+
+    public TimeSpan IdleTimeout { get; init; } = DefaultIdleTimeout;
+
+    public TimeSpan CallTimeout { get; init; } = DefaultCallTimeout;
+
+    /// <summary>Kept rather than dropped so that tools can show the server and grants can still name it.</summary>
+    public bool Disabled { get; init; }
+}
