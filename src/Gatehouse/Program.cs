@@ -1,1 +1,3 @@
-return 0;
+using Gatehouse.Cli;
+
+return await GatehouseCli.RunAsync(args);

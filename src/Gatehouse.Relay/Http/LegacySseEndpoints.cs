@@ -1,0 +1,87 @@
+using Gatehouse.Configuration;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using ModelContextProtocol.Server;
+
+namespace Gatehouse.Relay.Http;
+
+/// <summary>
+/// The HTTP+SSE transport of MCP 2024-11-05, for older clients: GET <c>/mcp/{server}/sse</c> opens the session's
+/// event stream and names the endpoint to POST messages to, <c>/mcp/{server}/message?sessionId=...</c>.
+/// </summary>
+internal sealed partial class LegacySseEndpoints(
+    GatehouseConfig config,
+    RelaySessionRegistry sessions,
+    IOptions<RelayHttpOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<LegacySseEndpoints>();
+
+    public async Task StreamAsync(HttpContext context, string server)
+    {
+        if (!config.McpServers.TryGetValue(server, out var upstream) || upstream.Disabled)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsync($"Gatehouse has no server named '{server}'.");
+            return;
+        }
+
+        var sessionId = RelaySessionRegistry.NewSessionId();
+        var messageEndpoint = $"{context.Request.PathBase}/mcp/{Uri.EscapeDataString(server)}/message?sessionId={sessionId}";
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var transport = new SseResponseStreamTransport(context.Response.Body, messageEndpoint, sessionId);
+        RelaySession session;
+        try
+        {
+            session = await sessions.OpenAsync(upstream, sessionId, identity: null, transport, stream.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stream.IsCancellationRequested)
+        {
+            await transport.DisposeAsync();
+            LogUpstreamStartFailed(ex, server);
+            context.Response.StatusCode = ex is SessionLimitReachedException ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway;
+            await context.Response.WriteAsync(ex is SessionLimitReachedException ? ex.Message : $"Gatehouse could not start upstream server '{server}': {ex.Message}");
+            return;
+        }
+
+        JsonRpcHttp.StartEventStream(context);
+        try
+        {
+            await transport.RunAsync(stream.Token);
+        }
+        catch (OperationCanceledException) when (stream.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await session.DisposeAsync();
+        }
+    }
+
+    public async Task MessageAsync(HttpContext context, string server)
+    {
+        var sessionId = context.Request.Query["sessionId"].ToString();
+        if (!sessions.TryGet(sessionId, out var session) || session.Call.Server != server ||
+            session.ClientTransport is not SseResponseStreamTransport transport)
+        {
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status404NotFound, (McpErrorCode)(-32001), "Session not found.");
+            return;
+        }
+
+        if (await JsonRpcHttp.ReadMessageOrRejectAsync(context, options.Value.MaxRequestBodyBytes) is not { } message)
+        {
+            return;
+        }
+
+        await transport.OnMessageReceivedAsync(message, context.RequestAborted);
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+        await context.Response.WriteAsync("Accepted");
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not start upstream server '{Server}'.")]
+    private partial void LogUpstreamStartFailed(Exception ex, string server);
+}

@@ -1,0 +1,198 @@
+using Gatehouse.Configuration;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Gatehouse.Relay.Http;
+
+/// <summary>
+/// <c>/mcp/{server}</c> over Streamable HTTP: POST carries client messages, GET opens the stream for messages the
+/// server sends on its own, DELETE ends the session. The SDK's server transport does the framing.
+/// </summary>
+internal sealed partial class StreamableHttpEndpoints(
+    GatehouseConfig config,
+    RelaySessionRegistry sessions,
+    IOptions<RelayHttpOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILoggerFactory loggerFactory)
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<StreamableHttpEndpoints>();
+
+    public async Task PostAsync(HttpContext context, string server)
+    {
+        if (!TryFindServer(server, out var upstream))
+        {
+            await RejectUnknownServerAsync(context, server);
+            return;
+        }
+
+        if (!McpProtocolHeaders.AcceptsJsonAndEventStream(context.Request))
+        {
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status406NotAcceptable, McpErrorCode.InvalidRequest,
+                "Not Acceptable: the client must accept both application/json and text/event-stream.");
+            return;
+        }
+
+        if (await JsonRpcHttp.ReadMessageOrRejectAsync(context, options.Value.MaxRequestBodyBytes) is not { } message)
+        {
+            return;
+        }
+
+        var requestId = message is JsonRpcRequest request ? request.Id : default;
+        var version = McpProtocolHeaders.RequestedVersion(context);
+        if (version is not null && !McpProtocolHeaders.RelayedVersions.Contains(version))
+        {
+            // Deliberately not an "unsupported version" code: clients probing a session-less revision treat any
+            // other error as the sign to fall back to initialize.
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, McpErrorCode.InvalidRequest,
+                $"Gatehouse relays MCP protocol versions {string.Join(", ", McpProtocolHeaders.RelayedVersions)}, not '{version}'; open a session with initialize.",
+                requestId);
+            return;
+        }
+
+        var session = context.Request.Headers[McpProtocolHeaders.SessionId].ToString() is { Length: > 0 } sessionId
+            ? await FindSessionAsync(context, upstream, sessionId, requestId)
+            : await OpenSessionAsync(context, upstream, message, requestId);
+        if (session is null)
+        {
+            return;
+        }
+
+        context.Response.Headers[McpProtocolHeaders.SessionId] = session.Call.SessionId;
+        JsonRpcHttp.StartEventStream(context);
+        var transport = (StreamableHttpServerTransport)session.ClientTransport;
+        try
+        {
+            if (!await transport.HandlePostRequestAsync(message, context.Response.Body, context.RequestAborted))
+            {
+                context.Response.Headers.ContentType = (string?)null;
+                context.Response.StatusCode = StatusCodes.Status202Accepted;
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            if (requestId.Id is not null)
+            {
+                session.AbandonRequest(requestId);
+            }
+        }
+    }
+
+    public async Task GetAsync(HttpContext context, string server)
+    {
+        if (!TryFindServer(server, out var upstream))
+        {
+            await RejectUnknownServerAsync(context, server);
+            return;
+        }
+
+        if (!McpProtocolHeaders.AcceptsEventStream(context.Request))
+        {
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status406NotAcceptable, McpErrorCode.InvalidRequest,
+                "Not Acceptable: the client must accept text/event-stream.");
+            return;
+        }
+
+        if (await FindSessionAsync(context, upstream, context.Request.Headers[McpProtocolHeaders.SessionId].ToString(), default) is not { } session)
+        {
+            return;
+        }
+
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        context.Response.Headers[McpProtocolHeaders.SessionId] = session.Call.SessionId;
+        JsonRpcHttp.StartEventStream(context);
+        try
+        {
+            await ((StreamableHttpServerTransport)session.ClientTransport).HandleGetRequestAsync(context.Response.Body, stream.Token);
+        }
+        catch (InvalidOperationException) when (!context.Response.HasStarted)
+        {
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status409Conflict, McpErrorCode.InvalidRequest,
+                "This session already has an open GET stream; a session has at most one.");
+        }
+        catch (OperationCanceledException) when (stream.IsCancellationRequested)
+        {
+            // How a client ends an event stream: it goes away.
+        }
+    }
+
+    public async Task DeleteAsync(HttpContext context, string server)
+    {
+        if (!TryFindServer(server, out var upstream))
+        {
+            await RejectUnknownServerAsync(context, server);
+            return;
+        }
+
+        if (await FindSessionAsync(context, upstream, context.Request.Headers[McpProtocolHeaders.SessionId].ToString(), default) is { } session)
+        {
+            await session.DisposeAsync();
+            context.Response.StatusCode = StatusCodes.Status200OK;
+        }
+    }
+
+    private async Task<RelaySession?> OpenSessionAsync(HttpContext context, UpstreamServerConfig upstream, JsonRpcMessage message, RequestId requestId)
+    {
+        if (message is not JsonRpcRequest { Method: RequestMethods.Initialize })
+        {
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, McpErrorCode.InvalidRequest,
+                "There is no session yet: the first message must be an initialize request.", requestId);
+            return null;
+        }
+
+        var sessionId = RelaySessionRegistry.NewSessionId();
+        var transport = new StreamableHttpServerTransport(loggerFactory) { SessionId = sessionId };
+        try
+        {
+            return await sessions.OpenAsync(upstream, sessionId, identity: null, transport, context.RequestAborted);
+        }
+        catch (SessionLimitReachedException ex)
+        {
+            await transport.DisposeAsync();
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, McpErrorCode.InternalError, ex.Message, requestId);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
+        {
+            await transport.DisposeAsync();
+            LogUpstreamStartFailed(ex, upstream.Name);
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status502BadGateway, McpErrorCode.InternalError,
+                $"Gatehouse could not start upstream server '{upstream.Name}': {ex.Message}", requestId);
+        }
+
+        return null;
+    }
+
+    private async Task<RelaySession?> FindSessionAsync(HttpContext context, UpstreamServerConfig upstream, string sessionId, RequestId requestId)
+    {
+        if (string.IsNullOrEmpty(sessionId))
+        {
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, McpErrorCode.InvalidRequest,
+                $"This request needs the {McpProtocolHeaders.SessionId} header of an open session.", requestId);
+            return null;
+        }
+
+        // A session of another server is "not found" here, never a hint that the id exists elsewhere.
+        if (!sessions.TryGet(sessionId, out var session) ||
+            session.Call.Server != upstream.Name)
+        {
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status404NotFound, (McpErrorCode)(-32001), "Session not found.", requestId);
+            return null;
+        }
+
+        return session;
+    }
+
+    private bool TryFindServer(string name, out UpstreamServerConfig upstream) =>
+        config.McpServers.TryGetValue(name, out upstream!) && !upstream.Disabled;
+
+    private static Task RejectUnknownServerAsync(HttpContext context, string server) =>
+        JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status404NotFound, McpErrorCode.InvalidRequest,
+            $"Gatehouse has no server named '{server}'.");
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not start upstream server '{Server}'.")]
+    private partial void LogUpstreamStartFailed(Exception ex, string server);
+}

@@ -1,0 +1,51 @@
+using ModelContextProtocol.Protocol;
+
+namespace Gatehouse.Relay;
+
+/// <summary>
+/// The one place where the relay asks whether a request may reach the upstream, and what of a list
+/// result the client may see. Everything else passes through unchanged.
+/// </summary>
+public interface IDecisionPoint
+{
+    /// <summary>
+    /// Decides a request of one of the <see cref="RelayMethods.Decided"/> methods.
+    /// </summary>
+    /// <returns><see cref="RequestDecision.Forward"/> to relay the request, or a reply to send instead.</returns>
+    ValueTask<RequestDecision> DecideAsync(RelayCall call, JsonRpcRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Filters the upstream's result of one of the <see cref="RelayMethods.Lists"/> methods.
+    /// </summary>
+    ValueTask<JsonRpcResponse> FilterListAsync(RelayCall call, JsonRpcRequest request, JsonRpcResponse response, CancellationToken cancellationToken);
+}
+
+/// <summary>Who is calling, on which server and session: what a decision may depend on besides the message.</summary>
+public sealed record RelayCall(string Server, string SessionId, string? Identity);
+
+/// <summary>The outcome of <see cref="IDecisionPoint.DecideAsync"/>.</summary>
+public readonly record struct RequestDecision
+{
+    private RequestDecision(JsonRpcMessage? reply) => Reply = reply;
+
+    /// <summary>The message to send the client instead of relaying the request; null to relay it.</summary>
+    public JsonRpcMessage? Reply { get; }
+
+    /// <summary>Relay the request upstream.</summary>
+    public static RequestDecision Forward { get; } = new(null);
+
+    /// <summary>Do not relay the request; answer the client with <paramref name="reply"/>.</summary>
+    public static RequestDecision Refuse(JsonRpcMessage reply) => new(reply ?? throw new ArgumentNullException(nameof(reply)));
+}
+
+/// <summary>Lets every request through and every list unfiltered.</summary>
+public sealed class AllowAllDecisionPoint : IDecisionPoint
+{
+    /// <inheritdoc />
+    public ValueTask<RequestDecision> DecideAsync(RelayCall call, JsonRpcRequest request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(RequestDecision.Forward);
+
+    /// <inheritdoc />
+    public ValueTask<JsonRpcResponse> FilterListAsync(RelayCall call, JsonRpcRequest request, JsonRpcResponse response, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(response);
+}

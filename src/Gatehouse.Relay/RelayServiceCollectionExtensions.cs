@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Gatehouse.Configuration;
+using Gatehouse.Relay.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Gatehouse.Relay;
+
+/// <summary>Registers and maps the relay the ASP.NET Core way.</summary>
+public static class RelayServiceCollectionExtensions
+{
+    /// <summary>Adds the relay for the servers of <paramref name="config"/>; the decision point defaults to allow-all.</summary>
+    public static IServiceCollection AddGatehouseRelay(this IServiceCollection services, GatehouseConfig config)
+    {
+        services.AddSingleton(config);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IDecisionPoint, AllowAllDecisionPoint>();
+        services.TryAddSingleton<IUpstreamConnector, UpstreamConnector>();
+        services.AddHttpClient(UpstreamConnector.HttpClientName);
+        services.AddSingleton<RelaySessionRegistry>();
+        services.AddSingleton<UpstreamReadiness>();
+        services.AddSingleton<StreamableHttpEndpoints>();
+        services.AddSingleton<LegacySseEndpoints>();
+        services.AddHostedService<RelayIdleReaper>();
+        services.AddOptions<RelayHttpOptions>().Configure(o =>
+        {
+            foreach (var host in config.Http.AllowedHosts)
+            {
+                o.AllowedHosts.Add(host);
+            }
+
+            foreach (var origin in config.Http.AllowedOrigins)
+            {
+                o.AllowedOrigins.Add(origin.TrimEnd('/'));
+            }
+        });
+        return services;
+    }
+
+    /// <summary>
+    /// Maps <c>/mcp/{server}</c> (Streamable HTTP), <c>/mcp/{server}/sse</c> and <c>/mcp/{server}/message</c>
+    /// (legacy HTTP+SSE), <c>/healthz</c> and <c>/readyz</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapGatehouseRelay(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
+        endpoints.MapGet("/readyz", async (UpstreamReadiness readiness, CancellationToken ct) =>
+        {
+            var servers = await readiness.CheckAsync(ct);
+            var ready = servers.Values.All(s => s.Ready);
+            return Results.Json(new { status = ready ? "ready" : "not ready", servers }, JsonSerializerOptions.Web,
+                statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
+        });
+
+        var mcp = endpoints.MapGroup("/mcp/{server}");
+        mcp.MapPost("", (HttpContext c, string server, StreamableHttpEndpoints h) => h.PostAsync(c, server));
+        mcp.MapGet("", (HttpContext c, string server, StreamableHttpEndpoints h) => h.GetAsync(c, server));
+        mcp.MapDelete("", (HttpContext c, string server, StreamableHttpEndpoints h) => h.DeleteAsync(c, server));
+        mcp.MapGet("/sse", (HttpContext c, string server, LegacySseEndpoints h) => h.StreamAsync(c, server));
+        mcp.MapPost("/message", (HttpContext c, string server, LegacySseEndpoints h) => h.MessageAsync(c, server));
+        return endpoints;
+    }
+
+    /// <summary>Refuses requests whose Host or Origin is not loopback or listed (DNS-rebinding protection).</summary>
+    public static IApplicationBuilder UseGatehouseLoopbackGuard(this IApplicationBuilder app) =>
+        app.UseMiddleware<LoopbackGuardMiddleware>();
+}

@@ -1,0 +1,665 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Gatehouse.Configuration;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+
+namespace Gatehouse.Relay;
+
+/// <summary>
+/// One client session paired with its own upstream session: messages pass between the two unchanged,
+/// except that requests that act or read, and list results, go through the <see cref="IDecisionPoint"/>.
+/// </summary>
+/// <remarks>
+/// Request ids are never rewritten: each client has an upstream session of its own, so ids cannot
+/// collide, and the upstream sees exactly what the client sent.
+/// </remarks>
+public sealed partial class RelaySession : IAsyncDisposable
+{
+    private static readonly TimeSpan[] s_restartBackoff =
+        [TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8)];
+
+    private static readonly TimeSpan s_closeSendTimeout = TimeSpan.FromSeconds(2);
+
+    private readonly UpstreamServerConfig _server;
+    private readonly ITransport _client;
+    private readonly IUpstreamConnector _connector;
+    private readonly IDecisionPoint _decisions;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly ConcurrentDictionary<RequestId, PendingRequest> _pending = new();
+    private readonly ConcurrentDictionary<string, PendingRequest> _byProgressToken = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<Task> _pumps = [];
+    private volatile ITransport? _upstream;
+    private JsonRpcRequest? _initializeRequest;
+    private JsonRpcNotification? _initializedNotification;
+    private long _sequence;
+    private long _lastActivityTimestamp;
+    private int _closed;
+
+    private RelaySession(RelayCall call, UpstreamServerConfig server, ITransport client, IUpstreamConnector connector,
+        IDecisionPoint decisions, TimeProvider time, ILogger logger)
+    {
+        Call = call;
+        _server = server;
+        _client = client;
+        _connector = connector;
+        _decisions = decisions;
+        _time = time;
+        _logger = logger;
+        Touch();
+    }
+
+    /// <summary>Who this session belongs to.</summary>
+    public RelayCall Call { get; }
+
+    /// <summary>The transport facing the client.</summary>
+    public ITransport ClientTransport => _client;
+
+    /// <summary>Completes when the session has closed, for whatever reason.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>How many client requests are waiting for the upstream.</summary>
+    public int PendingCount => _pending.Count;
+
+    /// <summary>When a message last passed in either direction.</summary>
+    public DateTimeOffset LastActivity =>
+        _time.GetUtcNow() - _time.GetElapsedTime(Interlocked.Read(ref _lastActivityTimestamp));
+
+    /// <summary>Connects the upstream and starts relaying between it and <paramref name="client"/>.</summary>
+    /// <exception cref="Exception">The upstream could not be started or reached.</exception>
+    public static async Task<RelaySession> StartAsync(RelayCall call, UpstreamServerConfig server, ITransport client,
+        IUpstreamConnector connector, IDecisionPoint decisions, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+    {
+        var upstream = await connector.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
+        var session = new RelaySession(call, server, client, connector, decisions, time, logger);
+        session.Start(upstream);
+        return session;
+    }
+
+    private void Start(ITransport upstream)
+    {
+        _upstream = upstream;
+        lock (_pumps)
+        {
+            _pumps.Add(Task.Run(PumpClientAsync));
+            _pumps.Add(Task.Run(() => PumpUpstreamAsync(upstream)));
+        }
+    }
+
+    /// <summary>The client stopped waiting for <paramref name="id"/> without saying so (its HTTP request ended).</summary>
+    public void AbandonRequest(RequestId id)
+    {
+        if (TakePending(id) is not null)
+        {
+            _ = SendUpstreamQuietlyAsync(JsonRpcReplies.Cancelled(id, "The client disconnected."));
+        }
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastActivityTimestamp, _time.GetTimestamp());
+
+    private async Task PumpClientAsync()
+    {
+        try
+        {
+            await foreach (var message in _client.MessageReader.ReadAllAsync(_lifetime.Token).ConfigureAwait(false))
+            {
+                Touch();
+                await OnClientMessageAsync(message).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogPumpFailed(ex, Call.Server, Call.SessionId, "client");
+        }
+
+        await CloseAsync().ConfigureAwait(false);
+    }
+
+    private async Task OnClientMessageAsync(JsonRpcMessage message)
+    {
+        switch (message)
+        {
+            case JsonRpcRequest request:
+                await OnClientRequestAsync(request).ConfigureAwait(false);
+                break;
+
+            case JsonRpcNotification notification:
+                if (notification.Method == NotificationMethods.CancelledNotification && ReadRequestId(notification.Params) is { } cancelled)
+                {
+                    TakePending(cancelled);
+                }
+                else if (notification.Method == NotificationMethods.InitializedNotification)
+                {
+                    _initializedNotification = notification;
+                }
+
+                await SendUpstreamQuietlyAsync(notification).ConfigureAwait(false);
+                break;
+
+            default:
+                // A reply to a request the upstream sent the client (sampling, elicitation, roots, ping).
+                await SendUpstreamQuietlyAsync(message).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task OnClientRequestAsync(JsonRpcRequest request)
+    {
+        var replyTo = request.Context?.RelatedTransport ?? _client;
+
+        if (!RelayMethods.IsKnown(request.Method) && !_server.AllowUnknownMethods)
+        {
+            await SendClientQuietlyAsync(replyTo, JsonRpcReplies.Error(request.Id, McpErrorCode.MethodNotFound,
+                $"Gatehouse does not relay the method '{request.Method}' to server '{_server.Name}': it is not a method Gatehouse knows, " +
+                "so it could act past the policy. An operator can let unknown methods through with \"allowUnknownMethods\": true.")).ConfigureAwait(false);
+            return;
+        }
+
+        if (_pending.ContainsKey(request.Id))
+        {
+            await SendClientQuietlyAsync(replyTo, JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidRequest,
+                $"A request with id {request.Id} is already in flight on this session.")).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Method == RequestMethods.Initialize)
+        {
+            _initializeRequest = request;
+        }
+
+        var pending = Track(request, replyTo);
+        if (!RelayMethods.Decided.Contains(request.Method))
+        {
+            Forward(pending);
+            return;
+        }
+
+        var decision = _decisions.DecideAsync(Call, request, pending.Cancellation.Token);
+        if (decision.IsCompletedSuccessfully)
+        {
+            await ApplyDecisionAsync(pending, decision.Result).ConfigureAwait(false);
+        }
+        else
+        {
+            // A decision that waits (for a person, a remote counter) must not hold up the session's other messages.
+            _ = AwaitDecisionAsync(pending, decision);
+        }
+    }
+
+    private async Task AwaitDecisionAsync(PendingRequest pending, ValueTask<RequestDecision> decision)
+    {
+        RequestDecision outcome;
+        try
+        {
+            outcome = await decision.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (pending.Cancellation.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex)
+        {
+            LogDecisionFailed(ex, Call.Server, pending.Request.Method);
+            outcome = RequestDecision.Refuse(JsonRpcReplies.Error(pending.Request.Id, McpErrorCode.InternalError,
+                "Gatehouse could not decide this request, so it was refused."));
+        }
+
+        await ApplyDecisionAsync(pending, outcome).ConfigureAwait(false);
+    }
+
+    private async Task ApplyDecisionAsync(PendingRequest pending, RequestDecision decision)
+    {
+        if (decision.Reply is { } reply)
+        {
+            if (TakePending(pending.Request.Id) is { } taken)
+            {
+                await SendClientQuietlyAsync(taken.ReplyTo, reply).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        Forward(pending);
+    }
+
+    private void Forward(PendingRequest pending)
+    {
+        if (_upstream is not { } upstream)
+        {
+            _ = FailAsync(pending, $"Upstream server '{_server.Name}' is restarting; retry the request shortly.");
+            return;
+        }
+
+        Task send;
+        try
+        {
+            send = upstream.SendMessageAsync(pending.Request, _lifetime.Token);
+        }
+        catch (Exception ex)
+        {
+            send = Task.FromException(ex);
+        }
+
+        // Not awaited: an HTTP upstream's send returns only when the request's response stream ends,
+        // and that stream may carry a sampling or elicitation request that needs the client's reply first.
+        _ = ObserveSendAsync(pending, send);
+    }
+
+    private async Task ObserveSendAsync(PendingRequest pending, Task send)
+    {
+        try
+        {
+            await send.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogUpstreamSendFailed(ex, _server.Name, pending.Request.Method);
+            await FailAsync(pending, $"Upstream server '{_server.Name}' failed to take the request: {ex.Message}").ConfigureAwait(false);
+        }
+    }
+
+    private PendingRequest Track(JsonRpcRequest request, ITransport replyTo)
+    {
+        var pending = new PendingRequest(request, replyTo, Interlocked.Increment(ref _sequence), ReadProgressToken(request.Params),
+            CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token));
+        _pending[request.Id] = pending;
+        if (pending.ProgressToken is { } token)
+        {
+            _byProgressToken[token] = pending;
+        }
+
+        pending.Timeout = _time.CreateTimer(static state => ((PendingTimeout)state!).Fire(), new PendingTimeout(this, pending),
+            _server.CallTimeout, Timeout.InfiniteTimeSpan);
+        return pending;
+    }
+
+    private PendingRequest? TakePending(RequestId id)
+    {
+        if (!_pending.TryRemove(id, out var pending))
+        {
+            return null;
+        }
+
+        if (pending.ProgressToken is { } token)
+        {
+            _byProgressToken.TryRemove(new KeyValuePair<string, PendingRequest>(token, pending));
+        }
+
+        pending.Timeout?.Dispose();
+        pending.Cancellation.Cancel();
+        pending.Cancellation.Dispose();
+        return pending;
+    }
+
+    private async Task FailAsync(PendingRequest pending, string message)
+    {
+        if (_pending.TryGetValue(pending.Request.Id, out var current) && ReferenceEquals(current, pending) && TakePending(pending.Request.Id) is { } taken)
+        {
+            await SendClientQuietlyAsync(taken.ReplyTo, JsonRpcReplies.Error(taken.Request.Id, McpErrorCode.InternalError, message)).ConfigureAwait(false);
+        }
+    }
+
+    private async Task OnTimeoutAsync(PendingRequest pending)
+    {
+        if (!_pending.TryGetValue(pending.Request.Id, out var current) || !ReferenceEquals(current, pending) || TakePending(pending.Request.Id) is null)
+        {
+            return;
+        }
+
+        var seconds = _server.CallTimeout.TotalSeconds;
+        await SendClientQuietlyAsync(pending.ReplyTo, JsonRpcReplies.Error(pending.Request.Id, McpErrorCode.InternalError,
+            $"Upstream server '{_server.Name}' did not answer '{pending.Request.Method}' within {seconds:0.###} s, so Gatehouse gave up on it.")).ConfigureAwait(false);
+        await SendUpstreamQuietlyAsync(JsonRpcReplies.Cancelled(pending.Request.Id, "Gatehouse's call timeout elapsed.")).ConfigureAwait(false);
+    }
+
+    private async Task PumpUpstreamAsync(ITransport upstream)
+    {
+        try
+        {
+            await foreach (var message in upstream.MessageReader.ReadAllAsync(_lifetime.Token).ConfigureAwait(false))
+            {
+                Touch();
+                await OnUpstreamMessageAsync(message).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogPumpFailed(ex, Call.Server, Call.SessionId, "upstream");
+        }
+
+        if (!_lifetime.IsCancellationRequested && ReferenceEquals(_upstream, upstream))
+        {
+            await OnUpstreamLostAsync(upstream).ConfigureAwait(false);
+        }
+    }
+
+    private async Task OnUpstreamMessageAsync(JsonRpcMessage message)
+    {
+        switch (message)
+        {
+            case JsonRpcMessageWithId reply when reply is JsonRpcResponse or JsonRpcError:
+                if (TakePending(reply.Id) is not { } pending)
+                {
+                    LogLateReplyDropped(_server.Name, reply.Id.ToString());
+                    return;
+                }
+
+                await SendClientQuietlyAsync(pending.ReplyTo, await FilterAsync(pending, reply).ConfigureAwait(false)).ConfigureAwait(false);
+                break;
+
+            case JsonRpcRequest serverRequest:
+                await RelayServerRequestAsync(serverRequest).ConfigureAwait(false);
+                break;
+
+            case JsonRpcNotification notification:
+                await SendClientQuietlyAsync(RouteFor(notification), notification).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task<JsonRpcMessage> FilterAsync(PendingRequest pending, JsonRpcMessage reply)
+    {
+        if (reply is not JsonRpcResponse response || !RelayMethods.Lists.Contains(pending.Request.Method))
+        {
+            return reply;
+        }
+
+        try
+        {
+            return await _decisions.FilterListAsync(Call, pending.Request, response, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogDecisionFailed(ex, Call.Server, pending.Request.Method);
+            return JsonRpcReplies.Error(response.Id, McpErrorCode.InternalError, "Gatehouse could not filter this list, so it was withheld.");
+        }
+    }
+
+    private async Task RelayServerRequestAsync(JsonRpcRequest serverRequest)
+    {
+        var target = RouteFor(serverRequest);
+        try
+        {
+            await target.SendMessageAsync(serverRequest, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_lifetime.IsCancellationRequested)
+        {
+            // The upstream waits for an answer; without one it would wait until its own timeout.
+            await SendUpstreamQuietlyAsync(JsonRpcReplies.Error(serverRequest.Id, McpErrorCode.InternalError,
+                $"Gatehouse could not deliver '{serverRequest.Method}' to the client: {ex.Message}")).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Picks the client stream for a message the upstream sent on its own initiative. Neither stdio nor the
+    /// SDK's HTTP client transport says which request such a message belongs to, so a progress notification
+    /// follows its token, and anything else the most recent request still waiting, whose response stream is
+    /// open; with none waiting it goes on the session's own stream.
+    /// </summary>
+    private ITransport RouteFor(JsonRpcMessage message)
+    {
+        if (message is JsonRpcNotification { Method: NotificationMethods.ProgressNotification } progress &&
+            ReadProgressToken(progress.Params, nested: false) is { } token &&
+            _byProgressToken.TryGetValue(token, out var owner))
+        {
+            return owner.ReplyTo;
+        }
+
+        PendingRequest? latest = null;
+        foreach (var pending in _pending.Values)
+        {
+            if (latest is null || pending.Sequence > latest.Sequence)
+            {
+                latest = pending;
+            }
+        }
+
+        return latest?.ReplyTo ?? _client;
+    }
+
+    private async Task OnUpstreamLostAsync(ITransport lost)
+    {
+        _upstream = null;
+        LogUpstreamLost(_server.Name, Call.SessionId);
+        foreach (var pending in _pending.Values)
+        {
+            await FailAsync(pending, $"Upstream server '{_server.Name}' closed while this request was in flight.").ConfigureAwait(false);
+        }
+
+        await DisposeQuietlyAsync(lost).ConfigureAwait(false);
+
+        for (var attempt = 0; attempt < s_restartBackoff.Length && !_lifetime.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await Task.Delay(s_restartBackoff[attempt], _time, _lifetime.Token).ConfigureAwait(false);
+                var fresh = await ReconnectAsync().ConfigureAwait(false);
+                _upstream = fresh;
+                lock (_pumps)
+                {
+                    _pumps.Add(Task.Run(() => PumpUpstreamAsync(fresh)));
+                }
+
+                LogUpstreamRestarted(_server.Name, Call.SessionId, attempt + 1);
+                return;
+            }
+            catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogUpstreamRestartFailed(ex, _server.Name, attempt + 1);
+            }
+        }
+
+        await CloseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts a new upstream session and replays the client's handshake on it, so the client's session
+    /// lives on; what the crashed process held in memory is gone, as with any restart.
+    /// </summary>
+    private async Task<ITransport> ReconnectAsync()
+    {
+        var fresh = await _connector.ConnectAsync(_server, _lifetime.Token).ConfigureAwait(false);
+        try
+        {
+            if (_initializeRequest is { } initialize)
+            {
+                var replay = new JsonRpcRequest
+                {
+                    Id = new RequestId($"gatehouse-reinitialize-{Guid.NewGuid():N}"),
+                    Method = initialize.Method,
+                    Params = initialize.Params?.DeepClone(),
+                };
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+                timeout.CancelAfter(_server.CallTimeout);
+                _ = fresh.SendMessageAsync(replay, timeout.Token);
+                await foreach (var message in fresh.MessageReader.ReadAllAsync(timeout.Token).ConfigureAwait(false))
+                {
+                    if (message is JsonRpcError error && error.Id == replay.Id)
+                    {
+                        throw new InvalidOperationException($"The restarted server refused initialize: {error.Error.Message}");
+                    }
+
+                    if (message is JsonRpcResponse response && response.Id == replay.Id)
+                    {
+                        break;
+                    }
+                }
+
+                if (_initializedNotification is { } initialized)
+                {
+                    await fresh.SendMessageAsync(initialized, timeout.Token).ConfigureAwait(false);
+                }
+            }
+
+            return fresh;
+        }
+        catch
+        {
+            await DisposeQuietlyAsync(fresh).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task SendUpstreamQuietlyAsync(JsonRpcMessage message)
+    {
+        if (_upstream is not { } upstream)
+        {
+            return;
+        }
+
+        try
+        {
+            await upstream.SendMessageAsync(message, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_lifetime.IsCancellationRequested)
+        {
+            LogUpstreamSendFailed(ex, _server.Name, (message as JsonRpcNotification)?.Method ?? message.GetType().Name);
+        }
+    }
+
+    private async Task SendClientQuietlyAsync(ITransport target, JsonRpcMessage message)
+    {
+        try
+        {
+            using var timeout = _lifetime.IsCancellationRequested ? new CancellationTokenSource(s_closeSendTimeout) : null;
+            await target.SendMessageAsync(message, timeout?.Token ?? _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The client may have gone (closed its stream, ended the session); nothing else waits for this message.
+            LogClientSendFailed(ex, Call.Server, Call.SessionId);
+        }
+    }
+
+    /// <summary>Ends the session: fails what is in flight, stops the upstream, and closes the client transport.</summary>
+    public async Task CloseAsync()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 1)
+        {
+            await _completion.Task.ConfigureAwait(false);
+            return;
+        }
+
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        foreach (var pending in _pending.Values)
+        {
+            if (TakePending(pending.Request.Id) is { } taken)
+            {
+                await SendClientQuietlyAsync(taken.ReplyTo, JsonRpcReplies.Error(taken.Request.Id, McpErrorCode.InternalError,
+                    $"The session with upstream server '{_server.Name}' closed before it answered.")).ConfigureAwait(false);
+            }
+        }
+
+        if (_upstream is { } upstream)
+        {
+            _upstream = null;
+            await DisposeQuietlyAsync(upstream).ConfigureAwait(false);
+        }
+
+        await DisposeQuietlyAsync(_client).ConfigureAwait(false);
+        _completion.TrySetResult();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync().ConfigureAwait(false);
+        Task[] pumps;
+        lock (_pumps)
+        {
+            pumps = [.. _pumps];
+        }
+
+        await Task.WhenAll(pumps).ConfigureAwait(false);
+        _lifetime.Dispose();
+    }
+
+    private async Task DisposeQuietlyAsync(IAsyncDisposable disposable)
+    {
+        try
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogDisposeFailed(ex, _server.Name);
+        }
+    }
+
+    private static RequestId? ReadRequestId(JsonNode? parameters) =>
+        parameters?["requestId"] is JsonValue value
+            ? value.TryGetValue(out long number) ? new RequestId(number)
+            : value.TryGetValue(out string? text) ? new RequestId(text) : null
+            : null;
+
+    /// <summary>The progress token as JSON text, so string and number tokens never match each other.</summary>
+    private static string? ReadProgressToken(JsonNode? parameters, bool nested = true)
+    {
+        var token = nested ? parameters?["_meta"]?["progressToken"] : parameters?["progressToken"];
+        return token?.ToJsonString();
+    }
+
+    private sealed class PendingRequest(JsonRpcRequest request, ITransport replyTo, long sequence, string? progressToken, CancellationTokenSource cancellation)
+    {
+        public JsonRpcRequest Request { get; } = request;
+
+        public ITransport ReplyTo { get; } = replyTo;
+
+        public long Sequence { get; } = sequence;
+
+        public string? ProgressToken { get; } = progressToken;
+
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        public ITimer? Timeout { get; set; }
+    }
+
+    private sealed class PendingTimeout(RelaySession session, PendingRequest pending)
+    {
+        public void Fire() => _ = session.OnTimeoutAsync(pending);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Relay {Direction} pump of server '{Server}' session {SessionId} failed.")]
+    private partial void LogPumpFailed(Exception ex, string server, string sessionId, string direction);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The decision point failed on '{Method}' for server '{Server}'; the request was refused.")]
+    private partial void LogDecisionFailed(Exception ex, string server, string method);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending '{Method}' to upstream server '{Server}' failed.")]
+    private partial void LogUpstreamSendFailed(Exception ex, string server, string method);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Dropped a reply from '{Server}' to request {Id}, which nobody waits for any more.")]
+    private partial void LogLateReplyDropped(string server, string id);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A message for the client of '{Server}' session {SessionId} could not be delivered.")]
+    private partial void LogClientSendFailed(Exception ex, string server, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream server '{Server}' of session {SessionId} closed; restarting it.")]
+    private partial void LogUpstreamLost(string server, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upstream server '{Server}' of session {SessionId} restarted (attempt {Attempt}).")]
+    private partial void LogUpstreamRestarted(string server, string sessionId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Restarting upstream server '{Server}' failed (attempt {Attempt}).")]
+    private partial void LogUpstreamRestartFailed(Exception ex, string server, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Closing a transport of server '{Server}' failed.")]
+    private partial void LogDisposeFailed(Exception ex, string server);
+}

@@ -1,0 +1,129 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Gatehouse.Configuration;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+
+namespace Gatehouse.Relay;
+
+/// <summary>The live relay sessions of every server, each server held to its session cap.</summary>
+public sealed partial class RelaySessionRegistry(
+    IUpstreamConnector connector,
+    IDecisionPoint decisions,
+    TimeProvider time,
+    ILoggerFactory loggerFactory) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, RelaySession> _sessions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _countByServer = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = loggerFactory.CreateLogger<RelaySessionRegistry>();
+    private bool _disposed;
+
+    /// <summary>A new session id: 256 random bits, so that nobody can guess another client's session.</summary>
+    public static string NewSessionId() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>The sessions now open.</summary>
+    public IReadOnlyCollection<RelaySession> Sessions => [.. _sessions.Values];
+
+    /// <summary>Finds an open session.</summary>
+    public bool TryGet(string sessionId, out RelaySession session) => _sessions.TryGetValue(sessionId, out session!);
+
+    /// <summary>
+    /// Opens a session of <paramref name="server"/> for the client behind <paramref name="clientTransport"/>.
+    /// </summary>
+    /// <exception cref="SessionLimitReachedException">The server already has its maximum of sessions.</exception>
+    /// <exception cref="Exception">The upstream could not be started or reached.</exception>
+    public async Task<RelaySession> OpenAsync(UpstreamServerConfig server, string sessionId, string? identity,
+        ITransport clientTransport, CancellationToken cancellationToken)
+    {
+        ReserveSlot(server);
+        RelaySession session;
+        try
+        {
+            session = await RelaySession.StartAsync(new RelayCall(server.Name, sessionId, identity), server, clientTransport,
+                connector, decisions, time, loggerFactory.CreateLogger<RelaySession>(), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            ReleaseSlot(server.Name);
+            throw;
+        }
+
+        _sessions[sessionId] = session;
+        LogSessionOpened(server.Name, sessionId);
+        _ = session.Completion.ContinueWith(_ => Forget(session), TaskScheduler.Default);
+        return session;
+    }
+
+    /// <summary>Closes the sessions that have been idle longer than their server allows.</summary>
+    public async Task ReapIdleAsync(IReadOnlyDictionary<string, UpstreamServerConfig> servers)
+    {
+        var now = time.GetUtcNow();
+        foreach (var session in _sessions.Values)
+        {
+            if (servers.TryGetValue(session.Call.Server, out var server) &&
+                session.PendingCount == 0 &&
+                now - session.LastActivity > server.IdleTimeout)
+            {
+                LogSessionReaped(session.Call.Server, session.Call.SessionId);
+                await session.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void ReserveSlot(UpstreamServerConfig server)
+    {
+        lock (_countByServer)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _countByServer.TryGetValue(server.Name, out var count);
+            if (count >= server.MaxSessions)
+            {
+                throw new SessionLimitReachedException(server.Name, server.MaxSessions);
+            }
+
+            _countByServer[server.Name] = count + 1;
+        }
+    }
+
+    private void ReleaseSlot(string server)
+    {
+        lock (_countByServer)
+        {
+            _countByServer[server]--;
+        }
+    }
+
+    private void Forget(RelaySession session)
+    {
+        if (_sessions.TryRemove(new KeyValuePair<string, RelaySession>(session.Call.SessionId, session)))
+        {
+            ReleaseSlot(session.Call.Server);
+            LogSessionClosed(session.Call.Server, session.Call.SessionId);
+        }
+    }
+
+    /// <summary>Closes every session, which stops every upstream process.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        lock (_countByServer)
+        {
+            _disposed = true;
+        }
+
+        await Task.WhenAll(_sessions.Values.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} of server '{Server}' opened.")]
+    private partial void LogSessionOpened(string server, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} of server '{Server}' closed.")]
+    private partial void LogSessionClosed(string server, string sessionId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} of server '{Server}' was idle too long and is closed.")]
+    private partial void LogSessionReaped(string server, string sessionId);
+}
+
+/// <summary>A server already has as many sessions as its configuration allows.</summary>
+public sealed class SessionLimitReachedException(string server, int limit)
+    : Exception($"Server '{server}' already has its maximum of {limit} sessions; close one or raise \"maxSessions\".");

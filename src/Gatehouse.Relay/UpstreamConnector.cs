@@ -1,0 +1,58 @@
+using Gatehouse.Configuration;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Gatehouse.Relay;
+
+/// <summary>Opens a fresh session transport to an upstream server.</summary>
+public interface IUpstreamConnector
+{
+    /// <summary>Starts the server's process (stdio) or opens an HTTP session transport to it.</summary>
+    Task<ITransport> ConnectAsync(UpstreamServerConfig server, CancellationToken cancellationToken);
+}
+
+/// <summary>Connects with the MCP SDK's own client transports, so the relay never frames a message itself.</summary>
+public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFactory, ILoggerFactory loggerFactory) : IUpstreamConnector
+{
+    /// <summary>The name of the <see cref="HttpClient"/> used for HTTP upstreams.</summary>
+    public const string HttpClientName = "gatehouse-upstream";
+
+    private static readonly TimeSpan s_processShutdownTimeout = TimeSpan.FromSeconds(5);
+    private readonly ILogger _logger = loggerFactory.CreateLogger<UpstreamConnector>();
+
+    /// <inheritdoc />
+    public Task<ITransport> ConnectAsync(UpstreamServerConfig server, CancellationToken cancellationToken)
+    {
+        IClientTransport transport = server.Kind switch
+        {
+            UpstreamKind.Stdio => new StdioClientTransport(new StdioClientTransportOptions
+            {
+                Name = server.Name,
+                Command = server.Command!,
+                Arguments = [.. server.Args],
+                WorkingDirectory = server.Cwd,
+                EnvironmentVariables = server.Env.ToDictionary(e => e.Key, e => (string?)e.Value),
+                ShutdownTimeout = s_processShutdownTimeout,
+                StandardErrorLines = line => LogUpstreamStandardError(server.Name, line),
+            }, loggerFactory),
+            UpstreamKind.Http => new HttpClientTransport(new HttpClientTransportOptions
+            {
+                Name = server.Name,
+                Endpoint = server.Url!,
+                TransportMode = server.Transport switch
+                {
+                    UpstreamTransport.StreamableHttp => HttpTransportMode.StreamableHttp,
+                    UpstreamTransport.Sse => HttpTransportMode.Sse,
+                    _ => HttpTransportMode.AutoDetect,
+                },
+                AdditionalHeaders = server.Headers.ToDictionary(h => h.Key, h => h.Value),
+            }, httpClientFactory.CreateClient(HttpClientName), loggerFactory, ownsHttpClient: false),
+            _ => throw new InvalidOperationException($"Server '{server.Name}' has no transport."),
+        };
+        return transport.ConnectAsync(cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "[{Server}] {Line}")]
+    private partial void LogUpstreamStandardError(string server, string line);
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Gatehouse.Configuration;
+
+namespace Gatehouse.Cli;
+
+/// <summary>Options that several commands share, spelled the same everywhere.</summary>
+internal static class CommonOptions
+{
+    public static Option<FileInfo> Config() => new("--config", "-c")
+    {
+        Description = "The configuration file.",
+        DefaultValueFactory = _ => new FileInfo("gatehouse.json"),
+    };
+
+    public static Option<string?> Listen() => new("--listen")
+    {
+        Description = "The address to listen on, e.g. http://127.0.0.1:8080 (overrides the configuration's \"listen\").",
+        Validators =
+        {
+            result =>
+            {
+                if (result.GetValueOrDefault<string?>() is { } listen && !ListenAddress.TryValidate(listen, out var error))
+                {
+                    result.AddError(error ?? $"'{listen}' is not a listen address.");
+                }
+            },
+        },
+    };
+
+    /// <summary>Loads the configuration, or prints its errors and returns null.</summary>
+    public static GatehouseConfig? LoadConfig(FileInfo file, TextWriter error)
+    {
+        try
+        {
+            return GatehouseConfigLoader.Load(file.FullName);
+        }
+        catch (ConfigurationException ex)
+        {
+            error.WriteLine(ex.Message);
+            error.WriteLine("Gatehouse did not start: fix the configuration and try again.");
+            return null;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gatehouse.Configuration;
+using Gatehouse.Demo;
+using Gatehouse.Hosting;
+using Microsoft.Extensions.Hosting;
+
+namespace Gatehouse.Cli;
+
+/// <summary>
+/// One command to see Gatehouse work: the gateway in front of the bundled demo mailing-list server, with a
+/// configuration written where the operator can read and reuse it.
+/// </summary>
+internal static class DemoCommand
+{
+    public const string ServerName = "listmonk";
+
+    public static Command Create()
+    {
+        var listen = CommonOptions.Listen();
+        listen.DefaultValueFactory = _ => GatehouseConfig.DefaultListen;
+        var directory = new Option<DirectoryInfo>("--dir")
+        {
+            Description = "Where the demo keeps its configuration and mailing-list database.",
+            DefaultValueFactory = _ => new DirectoryInfo("gatehouse-demo"),
+        };
+        var command = new Command("demo",
+            "Start the gateway on 127.0.0.1 in front of a bundled demo mailing-list MCP server (the Listmonk server's tools), " +
+            "and print how to point Claude Desktop, Cursor or VS Code at it.\n\n" +
+            "Example:\n  gatehouse demo --listen http://127.0.0.1:8080")
+        {
+            listen,
+            directory,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var dir = parse.GetRequiredValue(directory);
+            dir.Create();
+            var configFile = WriteConfiguration(dir, parse.GetValue(listen) ?? GatehouseConfig.DefaultListen);
+            if (CommonOptions.LoadConfig(configFile, parse.InvocationConfiguration.Error) is not { } config)
+            {
+                return ExitCodes.Failed;
+            }
+
+            await using var app = GatewayApplication.Build(config);
+            await app.StartAsync(cancellationToken);
+            var url = $"{app.Urls.First()}/mcp/{ServerName}";
+            output.WriteLine(Describe(url, config, Path.Combine(dir.FullName, "listmonk.db")));
+            await app.WaitForShutdownAsync(cancellationToken);
+            output.WriteLine($"Stopped. The demo's outbox holds {DemoMailbox.CountOutbox(Path.Combine(dir.FullName, "listmonk.db"))} emails that send_campaign would have sent.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static FileInfo WriteConfiguration(DirectoryInfo dir, string listen)
+    {
+        var (command, prefix) = SelfLaunch.Resolve();
+        var config = new JsonObject
+        {
+            ["listen"] = listen,
+            ["dataDir"] = "./data",
+            ["mcpServers"] = new JsonObject
+            {
+                [ServerName] = new JsonObject
+                {
+                    ["command"] = command,
+                    ["args"] = new JsonArray([.. prefix.Select(p => (JsonNode)p!), "demo-server", "--db", "./listmonk.db"]),
+                    ["cwd"] = ".",
+                },
+            },
+            ["auth"] = new JsonObject { ["anonymous"] = "demo" },
+        };
+        var file = new FileInfo(Path.Combine(dir.FullName, "gatehouse.json"));
+        File.WriteAllText(file.FullName, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        return file;
+    }
+
+    private static string Describe(string url, GatehouseConfig config, string database)
+    {
+        var (command, prefix) = SelfLaunch.Resolve();
+        var stdioArgs = JsonSerializer.Serialize(prefix.Concat(["stdio", "--config", config.ConfigPath, "--server", ServerName]));
+        return $$"""
+            Gatehouse demo is running.
+
+              Gateway URL:    {{url}}
+              Upstream:       the bundled demo mailing-list server (19 Listmonk tools; send_campaign only records emails)
+              Configuration:  {{config.ConfigPath}}
+              Mailing list:   {{database}}
+
+            Point your MCP client at it:
+
+              Cursor (~/.cursor/mcp.json):
+                { "mcpServers": { "{{ServerName}}": { "url": "{{url}}" } } }
+
+              VS Code (.vscode/mcp.json):
+                { "servers": { "{{ServerName}}": { "type": "http", "url": "{{url}}" } } }
+
+              Claude Desktop (claude_desktop_config.json), over stdio:
+                { "mcpServers": { "{{ServerName}}": { "command": {{JsonSerializer.Serialize(command)}}, "args": {{stdioArgs}} } } }
+
+            Press Ctrl+C to stop.
+            """;
+    }
+}

@@ -1,0 +1,67 @@
+using Gatehouse.Configuration;
+using Gatehouse.Relay;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gatehouse.Hosting;
+
+/// <summary>Builds the gateway's web application from a loaded configuration.</summary>
+public static partial class GatewayApplication
+{
+    /// <summary>
+    /// Builds the gateway listening on <paramref name="listen"/> (or the configuration's address).
+    /// </summary>
+    /// <param name="configureServices">Replaces or adds services, e.g. a decision point.</param>
+    public static WebApplication Build(GatehouseConfig config, string? listen = null, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = Path.GetDirectoryName(config.ConfigPath),
+        });
+        builder.Logging.ConfigureGatehouseLogging();
+        builder.WebHost.UseUrls(listen ?? config.Listen);
+        builder.Services.AddGatehouseRelay(config);
+        configureServices?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        // Probes of orchestrators address the pod by IP, so health answers whatever the Host.
+        app.UseWhen(IsNotHealthProbe, guarded => guarded.UseGatehouseLoopbackGuard());
+        app.MapGatehouseRelay();
+        WarnAboutAnonymousAccess(app, config, listen ?? config.Listen);
+        return app;
+    }
+
+    /// <summary>Logs to standard error only: standard output may carry the MCP protocol (<c>gatehouse stdio</c>).</summary>
+    public static ILoggingBuilder ConfigureGatehouseLogging(this ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
+        return logging;
+    }
+
+    private static bool IsNotHealthProbe(HttpContext context) =>
+        !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments("/readyz");
+
+    private static void WarnAboutAnonymousAccess(WebApplication app, GatehouseConfig config, string listen)
+    {
+        if (config.Auth.Anonymous is { } anonymous && !ListenAddress.IsLoopback(listen))
+        {
+            LogAnonymousOnNetwork(app.Logger, anonymous, listen);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "auth.anonymous is set to '{Identity}' while Gatehouse listens on {Listen}, which is not a loopback address: anyone who can reach it acts as that identity.")]
+    private static partial void LogAnonymousOnNetwork(ILogger logger, string identity, string listen);
+}

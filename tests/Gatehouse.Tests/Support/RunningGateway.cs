@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gatehouse.Configuration;
+using Gatehouse.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol.Client;
+
+namespace Gatehouse.Tests.Support;
+
+/// <summary>A real gateway on 127.0.0.1 with a port of its own, built from a configuration written to disk.</summary>
+internal sealed class RunningGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TestDirectory _directory;
+
+    private RunningGateway(WebApplication app, TestDirectory directory, GatehouseConfig config)
+    {
+        _app = app;
+        _directory = directory;
+        Config = config;
+        BaseUrl = new Uri(app.Urls.First());
+    }
+
+    public Uri BaseUrl { get; }
+
+    public GatehouseConfig Config { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public Uri McpUrl(string server) => new(BaseUrl, $"/mcp/{server}");
+
+    /// <summary>Starts a gateway whose <c>mcpServers</c> block is <paramref name="servers"/>.</summary>
+    public static async Task<RunningGateway> StartAsync(JsonObject servers, Action<IServiceCollection>? configureServices = null)
+    {
+        var directory = new TestDirectory();
+        var document = new JsonObject { ["listen"] = "http://127.0.0.1:0", ["mcpServers"] = servers };
+        var path = directory.Write("gatehouse.json", document.ToJsonString());
+        var config = GatehouseConfigLoader.Load(path);
+        var app = GatewayApplication.Build(config, configureServices: configureServices);
+        await app.StartAsync();
+        return new RunningGateway(app, directory, config);
+    }
+
+    /// <summary>Connects a real MCP client (the SDK's) to <paramref name="server"/> through the gateway.</summary>
+    public Task<McpClient> ConnectAsync(string server, McpClientOptions? options = null, HttpTransportMode mode = HttpTransportMode.StreamableHttp)
+    {
+        var endpoint = mode == HttpTransportMode.Sse ? new Uri(BaseUrl, $"/mcp/{server}/sse") : McpUrl(server);
+        var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = endpoint, TransportMode = mode });
+        return McpClient.CreateAsync(transport, options);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _directory.Dispose();
+    }
+}
+
+/// <summary>The <c>mcpServers</c> entries the tests put behind the gateway.</summary>
+internal static class Upstreams
+{
+    /// <summary>npm's reference server, launched over stdio.</summary>
+    public static JsonObject Everything() => new()
+    {
+        ["command"] = RepoPaths.Node,
+        ["args"] = new JsonArray(RepoPaths.ServerEverything, "stdio"),
+    };
+
+    /// <summary>The bundled demo mailing-list server, launched over stdio from the gatehouse assembly.</summary>
+    public static JsonObject Demo(string databasePath) => new()
+    {
+        ["command"] = "dotnet",
+        ["args"] = new JsonArray(RepoPaths.GatehouseAssembly, "demo-server", "--db", databasePath),
+    };
+
+    /// <summary>An upstream reached over Streamable HTTP.</summary>
+    public static JsonObject Http(Uri url) => new() { ["url"] = url.ToString(), ["transport"] = "streamable-http" };
+
+    public static JsonObject With(this JsonObject server, string name, JsonNode? value)
+    {
+        server[name] = value;
+        return server;
+    }
+
+    public static JsonObject Servers(params (string Name, JsonObject Server)[] servers)
+    {
+        var block = new JsonObject();
+        foreach (var (name, server) in servers)
+        {
+            block[name] = server;
+        }
+
+        return block;
+    }
+
+    public static string Json(this JsonNode node) => node.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+}
