@@ -6,6 +6,12 @@ public sealed class RelayHttpOptions
     /// <summary>The largest JSON-RPC message body accepted, in bytes; larger bodies get 413.</summary>
     public long MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// How long the events of a Streamable HTTP response stay replayable after a client's connection drops
+    /// (<c>Last-Event-ID</c>); zero turns resumable streams off. Each event is kept in memory that long.
+    /// </summary>
+    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Host header values accepted besides loopback names (DNS-rebinding protection).</summary>
     public IList<string> AllowedHosts { get; } = [];
 

@@ -22,6 +22,7 @@ public static class RelayServiceCollectionExtensions
         services.AddHttpClient(UpstreamConnector.HttpClientName);
         services.AddSingleton<RelaySessionRegistry>();
         services.AddSingleton<UpstreamReadiness>();
+        services.AddSingleton<ResumableStreams>();
         services.AddSingleton<StreamableHttpEndpoints>();
         services.AddSingleton<LegacySseEndpoints>();
         services.AddHostedService<RelayIdleReaper>();

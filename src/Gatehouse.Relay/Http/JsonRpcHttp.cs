@@ -10,7 +10,7 @@ namespace Gatehouse.Relay.Http;
 /// <summary>Reading JSON-RPC messages from HTTP requests and writing Gatehouse's own errors, with the SDK's serializer.</summary>
 internal static class JsonRpcHttp
 {
-    private static readonly JsonTypeInfo<JsonRpcMessage> s_messageType =
+    public static readonly JsonTypeInfo<JsonRpcMessage> MessageType =
         (JsonTypeInfo<JsonRpcMessage>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage));
 
     private static readonly JsonTypeInfo<JsonRpcError> s_errorType =
@@ -43,7 +43,7 @@ internal static class JsonRpcHttp
                 return null;
             }
 
-            var message = JsonSerializer.Deserialize(body.Span, s_messageType);
+            var message = JsonSerializer.Deserialize(body.Span, MessageType);
             if (message is null)
             {
                 await WriteErrorAsync(context, StatusCodes.Status400BadRequest, McpErrorCode.InvalidRequest, "The request body holds no JSON-RPC message.");

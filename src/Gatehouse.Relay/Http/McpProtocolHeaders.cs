@@ -7,6 +7,7 @@ internal static class McpProtocolHeaders
 {
     public const string SessionId = "Mcp-Session-Id";
     public const string ProtocolVersion = "MCP-Protocol-Version";
+    public const string LastEventId = "Last-Event-ID";
 
     /// <summary>
     /// The revisions that open a session with initialize. A relay pairs sessions, so it speaks these; a

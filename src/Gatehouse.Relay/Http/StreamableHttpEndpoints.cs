@@ -13,10 +13,12 @@ namespace Gatehouse.Relay.Http;
 /// <c>/mcp/{server}</c> over Streamable HTTP: POST carries client messages, GET opens the stream for messages the
 /// server sends on its own, DELETE ends the session. The SDK's server transport does the framing.
 /// </summary>
+#pragma warning disable MCP9006 // Resumable streams are marked legacy with stateful HTTP, which a relay of sessions is.
 internal sealed partial class StreamableHttpEndpoints(
     GatehouseConfig config,
     RelaySessionRegistry sessions,
     IOptions<RelayHttpOptions> options,
+    ResumableStreams resumableStreams,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
@@ -104,9 +106,15 @@ internal sealed partial class StreamableHttpEndpoints(
 
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         context.Response.Headers[McpProtocolHeaders.SessionId] = session.Call.SessionId;
-        JsonRpcHttp.StartEventStream(context);
         try
         {
+            if (context.Request.Headers[McpProtocolHeaders.LastEventId].ToString() is { Length: > 0 } lastEventId)
+            {
+                await ResumeAsync(context, session, lastEventId, stream.Token);
+                return;
+            }
+
+            JsonRpcHttp.StartEventStream(context);
             await ((StreamableHttpServerTransport)session.ClientTransport).HandleGetRequestAsync(context.Response.Body, stream.Token);
         }
         catch (InvalidOperationException) when (!context.Response.HasStarted)
@@ -118,6 +126,20 @@ internal sealed partial class StreamableHttpEndpoints(
         {
             // How a client ends an event stream: it goes away.
         }
+    }
+
+    private async Task ResumeAsync(HttpContext context, RelaySession session, string lastEventId, CancellationToken cancellationToken)
+    {
+        var reader = resumableStreams.Store is { } store ? await store.GetStreamReaderAsync(lastEventId, cancellationToken) : null;
+        if (reader is null || reader.SessionId != session.Call.SessionId)
+        {
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, McpErrorCode.InvalidRequest,
+                "The Last-Event-ID names no event of this session that can still be replayed.");
+            return;
+        }
+
+        JsonRpcHttp.StartEventStream(context);
+        await ResumableStreams.ReplayAsync(reader, context.Response.Body, cancellationToken);
     }
 
     public async Task DeleteAsync(HttpContext context, string server)
@@ -145,7 +167,7 @@ internal sealed partial class StreamableHttpEndpoints(
         }
 
         var sessionId = RelaySessionRegistry.NewSessionId();
-        var transport = new StreamableHttpServerTransport(loggerFactory) { SessionId = sessionId };
+        var transport = new StreamableHttpServerTransport(loggerFactory) { SessionId = sessionId, EventStreamStore = resumableStreams.Store };
         try
         {
             return await sessions.OpenAsync(upstream, sessionId, identity: null, transport, context.RequestAborted);

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gatehouse.Relay;
-using Gatehouse.Tests.Support;
+using Gatehouse.Testing;
 using Gatehouse.TestServer;
 using Microsoft.Extensions.DependencyInjection;
 

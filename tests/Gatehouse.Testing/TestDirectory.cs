@@ -1,7 +1,7 @@
-namespace Gatehouse.Tests.Support;
+namespace Gatehouse.Testing;
 
 /// <summary>A temporary directory of one test, deleted with it.</summary>
-internal sealed class TestDirectory : IDisposable
+public sealed class TestDirectory : IDisposable
 {
     public string Path { get; } = Directory.CreateTempSubdirectory("gatehouse-test-").FullName;
 

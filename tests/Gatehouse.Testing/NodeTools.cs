@@ -1,4 +1,4 @@
-namespace Gatehouse.Conformance.Tests;
+namespace Gatehouse.Testing;
 
 /// <summary>
 /// The Node tools that scripts/install-node-tools.sh puts in <c>&lt;repo&gt;/.tools/node</c>: Node 22, the

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Gatehouse.Conformance.Tests;
+namespace Gatehouse.Testing;
 
 /// <summary>
 /// Runs the official MCP conformance suite (<c>@modelcontextprotocol/conformance server</c>) against a

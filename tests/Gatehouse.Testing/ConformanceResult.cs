@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Gatehouse.Conformance.Tests;
+namespace Gatehouse.Testing;
 
 /// <summary>One check as the suite recorded it in checks.json.</summary>
 /// <param name="Status">SUCCESS, FAILURE, WARNING, SKIPPED or INFO; only SUCCESS and FAILURE are counted by the suite.</param>

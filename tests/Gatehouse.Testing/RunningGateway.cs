@@ -6,10 +6,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 
-namespace Gatehouse.Tests.Support;
+namespace Gatehouse.Testing;
 
 /// <summary>A real gateway on 127.0.0.1 with a port of its own, built from a configuration written to disk.</summary>
-internal sealed class RunningGateway : IAsyncDisposable
+public sealed class RunningGateway : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TestDirectory _directory;
@@ -59,21 +59,24 @@ internal sealed class RunningGateway : IAsyncDisposable
 }
 
 /// <summary>The <c>mcpServers</c> entries the tests put behind the gateway.</summary>
-internal static class Upstreams
+public static class Upstreams
 {
     /// <summary>npm's reference server, launched over stdio.</summary>
     public static JsonObject Everything() => new()
     {
-        ["command"] = RepoPaths.Node,
-        ["args"] = new JsonArray(RepoPaths.ServerEverything, "stdio"),
+        ["command"] = NodeTools.Locate().Node,
+        ["args"] = new JsonArray(NodeTools.Locate().ServerEverything, "stdio"),
     };
 
     /// <summary>The bundled demo mailing-list server, launched over stdio from the gatehouse assembly.</summary>
     public static JsonObject Demo(string databasePath) => new()
     {
         ["command"] = "dotnet",
-        ["args"] = new JsonArray(RepoPaths.GatehouseAssembly, "demo-server", "--db", databasePath),
+        ["args"] = new JsonArray(GatehouseAssembly, "demo-server", "--db", databasePath),
     };
+
+    /// <summary>The gatehouse assembly, to launch with 'dotnet' as a child process.</summary>
+    public static string GatehouseAssembly { get; } = Path.Combine(AppContext.BaseDirectory, "gatehouse.dll");
 
     /// <summary>An upstream reached over Streamable HTTP.</summary>
     public static JsonObject Http(Uri url) => new() { ["url"] = url.ToString(), ["transport"] = "streamable-http" };
