@@ -162,6 +162,13 @@ public sealed partial class RelaySession : IAsyncDisposable
             return;
         }
 
+        if (DuplicateKeys.Find(request.Params) is { } duplicate)
+        {
+            await SendClientQuietlyAsync(replyTo, JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams,
+                $"The key {duplicate} occurs twice. Gatehouse refuses messages with duplicate keys, since a check and the server could read different values.")).ConfigureAwait(false);
+            return;
+        }
+
         if (_pending.ContainsKey(request.Id))
         {
             await SendClientQuietlyAsync(replyTo, JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidRequest,

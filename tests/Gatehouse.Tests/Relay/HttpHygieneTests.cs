@@ -187,6 +187,17 @@ public sealed class HttpHygieneTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Arguments_with_a_duplicate_key_are_refused_before_they_reach_the_upstream()
+    {
+        var reply = await CallAsync("test", await OpenSessionAsync("test"),
+            """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"a","message":"b"}}}""");
+
+        Assert.Contains("-32602", reply);
+        Assert.Contains("$.arguments.message", reply);
+        Assert.DoesNotContain("Echo", reply);
+    }
+
+    [Fact]
     public async Task Deleting_a_session_ends_it()
     {
         var sessionId = await OpenSessionAsync("test");
