@@ -1,0 +1,31 @@
+using System.Collections.Frozen;
+
+namespace Gatehouse.Policy.Engine;
+
+/// <summary>
+/// The rules for one kind of thing (tools, resources or prompts) and how to pick the deciding one:
+/// exact name, else the best glob, else the best class rule, else the default.
+/// </summary>
+internal sealed class RuleSection(IReadOnlyList<PolicyRule> rules, PolicyRule fallback)
+{
+    private readonly FrozenDictionary<string, PolicyRule> _exact = rules
+        .Where(rule => rule.Level == RuleLevel.Exact)
+        .ToFrozenDictionary(rule => ((ExactSelector)rule.Selector).Name, StringComparer.Ordinal);
+
+    private readonly GlobIndex _globs = new(rules.Where(rule => rule.Level == RuleLevel.Glob));
+    private readonly ClassTable _classes = new([.. rules.Where(rule => rule.Level == RuleLevel.Class)]);
+
+    /// <summary>Every rule, in document order (class rules after name rules); the default is separate.</summary>
+    public IReadOnlyList<PolicyRule> Rules { get; } = rules;
+
+    public PolicyRule Default { get; } = fallback;
+
+    public PolicyRule Select(string name, ToolClass? toolClass)
+    {
+        if (_exact.TryGetValue(name, out var exact))
+        {
+            return exact;
+        }
+        return _globs.FindBest(name) ?? (toolClass is { } known ? _classes.Find(known) : null) ?? Default;
+    }
+}
