@@ -21,7 +21,20 @@ public interface IDecisionPoint
 }
 
 /// <summary>Who is calling, on which server and session: what a decision may depend on besides the message.</summary>
-public sealed record RelayCall(string Server, string SessionId, string? Identity);
+public sealed class RelayCall(string server, string sessionId, string? identity)
+{
+    /// <summary>The upstream server's name in the configuration.</summary>
+    public string Server { get; } = server;
+
+    /// <summary>The client session's id.</summary>
+    public string SessionId { get; } = sessionId;
+
+    /// <summary>The authenticated identity, or null when the request carried none.</summary>
+    public string? Identity { get; } = identity;
+
+    /// <summary>What the upstream offers on this session.</summary>
+    public UpstreamTools Tools { get; internal set; } = null!;
+}
 
 /// <summary>The outcome of <see cref="IDecisionPoint.DecideAsync"/>.</summary>
 public readonly record struct RequestDecision

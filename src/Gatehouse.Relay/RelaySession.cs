@@ -31,6 +31,7 @@ public sealed partial class RelaySession : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ConcurrentDictionary<RequestId, PendingRequest> _pending = new();
     private readonly ConcurrentDictionary<string, PendingRequest> _byProgressToken = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage>> _ownRequests = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _pumps = [];
     private volatile ITransport? _upstream;
@@ -50,6 +51,7 @@ public sealed partial class RelaySession : IAsyncDisposable
         _decisions = decisions;
         _time = time;
         _logger = logger;
+        call.Tools = new UpstreamTools(RequestUpstreamAsync);
         Touch();
     }
 
@@ -357,6 +359,10 @@ public sealed partial class RelaySession : IAsyncDisposable
     {
         switch (message)
         {
+            case JsonRpcMessageWithId reply when (reply is JsonRpcResponse or JsonRpcError) && _ownRequests.TryRemove(reply.Id, out var own):
+                own.TrySetResult(reply);
+                break;
+
             case JsonRpcMessageWithId reply when reply is JsonRpcResponse or JsonRpcError:
                 if (TakePending(reply.Id) is not { } pending)
                 {
@@ -372,6 +378,11 @@ public sealed partial class RelaySession : IAsyncDisposable
                 break;
 
             case JsonRpcNotification notification:
+                if (notification.Method == NotificationMethods.ToolListChangedNotification)
+                {
+                    Call.Tools.Invalidate();
+                }
+
                 await SendClientQuietlyAsync(RouteFor(notification), notification).ConfigureAwait(false);
                 break;
         }
@@ -384,6 +395,11 @@ public sealed partial class RelaySession : IAsyncDisposable
             return reply;
         }
 
+        if (pending.Request.Method == RequestMethods.ToolsList)
+        {
+            Call.Tools.Observe(pending.Request, response);
+        }
+
         try
         {
             return await _decisions.FilterListAsync(Call, pending.Request, response, _lifetime.Token).ConfigureAwait(false);
@@ -392,6 +408,40 @@ public sealed partial class RelaySession : IAsyncDisposable
         {
             LogDecisionFailed(ex, Call.Server, pending.Request.Method);
             return JsonRpcReplies.Error(response.Id, McpErrorCode.InternalError, "Gatehouse could not filter this list, so it was withheld.");
+        }
+    }
+
+    /// <summary>
+    /// A request of Gatehouse's own on this upstream session (e.g. to learn its tools), answered to Gatehouse and
+    /// never seen by the client. Its id cannot be guessed, so no client request can take its reply.
+    /// </summary>
+    private async Task<JsonNode?> RequestUpstreamAsync(string method, JsonNode? parameters, CancellationToken cancellationToken)
+    {
+        if (_upstream is not { } upstream)
+        {
+            throw new McpException($"Upstream server '{_server.Name}' is restarting.");
+        }
+
+        var request = new JsonRpcRequest { Id = new RequestId($"gatehouse-{Guid.NewGuid():N}"), Method = method, Params = parameters };
+        var reply = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ownRequests[request.Id] = reply;
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+            timeout.CancelAfter(_server.CallTimeout);
+            _ = upstream.SendMessageAsync(request, timeout.Token).ContinueWith(
+                send => reply.TrySetException(send.Exception!.InnerExceptions), CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            return await reply.Task.WaitAsync(timeout.Token).ConfigureAwait(false) switch
+            {
+                JsonRpcResponse response => response.Result,
+                JsonRpcError error => throw new McpException($"Upstream server '{_server.Name}' refused {method}: {error.Error.Message}"),
+                _ => null,
+            };
+        }
+        finally
+        {
+            _ownRequests.TryRemove(request.Id, out _);
         }
     }
 
@@ -444,6 +494,11 @@ public sealed partial class RelaySession : IAsyncDisposable
         foreach (var pending in _pending.Values)
         {
             await FailAsync(pending, $"Upstream server '{_server.Name}' closed while this request was in flight.").ConfigureAwait(false);
+        }
+
+        foreach (var own in _ownRequests.Values)
+        {
+            own.TrySetException(new McpException($"Upstream server '{_server.Name}' closed."));
         }
 
         await DisposeQuietlyAsync(lost).ConfigureAwait(false);

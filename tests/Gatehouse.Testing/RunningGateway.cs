@@ -30,11 +30,37 @@ public sealed class RunningGateway : IAsyncDisposable
 
     public Uri McpUrl(string server) => new(BaseUrl, $"/mcp/{server}");
 
-    /// <summary>Starts a gateway whose <c>mcpServers</c> block is <paramref name="servers"/>.</summary>
-    public static async Task<RunningGateway> StartAsync(JsonObject servers, Action<IServiceCollection>? configureServices = null)
+    /// <summary>The policy file of <paramref name="server"/>'s grant, to edit while the gateway runs.</summary>
+    public string PolicyPath(string server) => _directory.File($"policy-{server}.json");
+
+    /// <summary>The identity every test request acts as (the configuration's anonymous identity).</summary>
+    public const string Identity = "test";
+
+    /// <summary>A policy that lets everything through: the gateway is then transparent.</summary>
+    public const string AllowAll = """{ "version": "1", "default": "allow" }""";
+
+    /// <summary>
+    /// Starts a gateway whose <c>mcpServers</c> block is <paramref name="servers"/>, each server granted to
+    /// <see cref="Identity"/> under its policy in <paramref name="policies"/> (by server name) or <see cref="AllowAll"/>.
+    /// </summary>
+    public static async Task<RunningGateway> StartAsync(JsonObject servers, Action<IServiceCollection>? configureServices = null,
+        IReadOnlyDictionary<string, string>? policies = null)
     {
         var directory = new TestDirectory();
-        var document = new JsonObject { ["listen"] = "http://127.0.0.1:0", ["mcpServers"] = servers };
+        var grants = new JsonArray();
+        foreach (var (name, _) in servers)
+        {
+            var policy = directory.Write($"policy-{name}.json", policies?.GetValueOrDefault(name) ?? AllowAll);
+            grants.Add(new JsonObject { ["id"] = name, ["server"] = name, ["identities"] = new JsonArray(Identity), ["policy"] = policy });
+        }
+
+        var document = new JsonObject
+        {
+            ["listen"] = "http://127.0.0.1:0",
+            ["mcpServers"] = servers,
+            ["grants"] = grants,
+            ["auth"] = new JsonObject { ["anonymous"] = Identity },
+        };
         var path = directory.Write("gatehouse.json", document.ToJsonString());
         var config = GatehouseConfigLoader.Load(path);
         var app = GatewayApplication.Build(config, configureServices: configureServices);

@@ -37,7 +37,7 @@ internal sealed partial class LegacySseEndpoints(
         RelaySession session;
         try
         {
-            session = await sessions.OpenAsync(upstream, sessionId, identity: null, transport, stream.Token);
+            session = await sessions.OpenAsync(upstream, sessionId, identity: config.Auth.Anonymous, transport, stream.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stream.IsCancellationRequested)
         {

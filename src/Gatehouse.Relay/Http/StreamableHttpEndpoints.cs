@@ -170,7 +170,7 @@ internal sealed partial class StreamableHttpEndpoints(
         var transport = new StreamableHttpServerTransport(loggerFactory) { SessionId = sessionId, EventStreamStore = resumableStreams.Store };
         try
         {
-            return await sessions.OpenAsync(upstream, sessionId, identity: null, transport, context.RequestAborted);
+            return await sessions.OpenAsync(upstream, sessionId, identity: config.Auth.Anonymous, transport, context.RequestAborted);
         }
         catch (SessionLimitReachedException ex)
         {

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Gatehouse.Configuration;
+using Gatehouse.Decisions;
+using Gatehouse.Hosting;
+using Microsoft.AspNetCore.Builder;
 
 namespace Gatehouse.Cli;
 
@@ -26,6 +29,21 @@ internal static class CommonOptions
             },
         },
     };
+
+    /// <summary>Builds the gateway, or prints why its policies keep it from starting and returns null.</summary>
+    public static WebApplication? BuildGateway(GatehouseConfig config, string? listen, TextWriter error)
+    {
+        try
+        {
+            return GatewayApplication.Build(config, listen);
+        }
+        catch (PolicyLoadException ex)
+        {
+            error.WriteLine(ex.Message);
+            error.WriteLine("Gatehouse did not start: fix the policy and try again.");
+            return null;
+        }
+    }
 
     /// <summary>Loads the configuration, or prints its errors and returns null.</summary>
     public static GatehouseConfig? LoadConfig(FileInfo file, TextWriter error)

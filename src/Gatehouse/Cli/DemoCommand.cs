@@ -16,6 +16,24 @@ internal static class DemoCommand
 {
     public const string ServerName = "listmonk";
 
+    private const string Identity = "demo";
+
+    /// <summary>The policy that defines the product: send_campaign capped at 10 a minute, every other tool denied and hidden.</summary>
+    internal const string Policy = """
+        {
+          "version": "1",
+          "default": "deny",
+          "tools": {
+            "send_campaign": {
+              "limits": [
+                { "counter": "send_campaign_rate", "window": "minute", "max": 10, "scope": "grant" }
+              ]
+            }
+          }
+        }
+
+        """;
+
     public static Command Create()
     {
         var listen = CommonOptions.Listen();
@@ -44,7 +62,12 @@ internal static class DemoCommand
                 return ExitCodes.Failed;
             }
 
-            await using var app = GatewayApplication.Build(config);
+            if (CommonOptions.BuildGateway(config, listen: null, parse.InvocationConfiguration.Error) is not { } app)
+            {
+                return ExitCodes.Failed;
+            }
+
+            await using var _ = app;
             await app.StartAsync(cancellationToken);
             var url = $"{app.Urls.First()}/mcp/{ServerName}";
             output.WriteLine(Describe(url, config, Path.Combine(dir.FullName, "listmonk.db")));
@@ -71,8 +94,22 @@ internal static class DemoCommand
                     ["cwd"] = ".",
                 },
             },
-            ["auth"] = new JsonObject { ["anonymous"] = "demo" },
+            ["grants"] = new JsonArray(new JsonObject
+            {
+                ["id"] = "demo",
+                ["server"] = ServerName,
+                ["identities"] = new JsonArray(Identity),
+                ["policy"] = "./policy.json",
+            }),
+            ["auth"] = new JsonObject { ["anonymous"] = Identity },
         };
+        var policy = Path.Combine(dir.FullName, "policy.json");
+        if (!File.Exists(policy))
+        {
+            // The operator may have edited it since: their policy is theirs.
+            File.WriteAllText(policy, Policy);
+        }
+
         var file = new FileInfo(Path.Combine(dir.FullName, "gatehouse.json"));
         File.WriteAllText(file.FullName, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return file;
@@ -89,6 +126,9 @@ internal static class DemoCommand
               Upstream:       the bundled demo mailing-list server (19 Listmonk tools; send_campaign only records emails)
               Configuration:  {{config.ConfigPath}}
               Mailing list:   {{database}}
+              Policy:         {{Path.Combine(Path.GetDirectoryName(config.ConfigPath)!, "policy.json")}}
+                              only send_campaign is listed and callable, at most 10 calls a minute;
+                              every other tool is denied and hidden. Edit the file: it applies within a second.
 
             Point your MCP client at it:
 

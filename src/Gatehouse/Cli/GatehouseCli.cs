@@ -14,6 +14,7 @@ public static class GatehouseCli
             StdioCommand.Create(),
             DemoCommand.Create(),
             DemoServerCommand.Create(),
+            PolicyCommand.Create(),
         };
 
         var parse = root.Parse(args);

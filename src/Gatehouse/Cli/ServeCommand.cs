@@ -24,7 +24,12 @@ internal static class ServeCommand
                 return ExitCodes.Failed;
             }
 
-            await using var app = GatewayApplication.Build(loaded, parse.GetValue(listen));
+            if (CommonOptions.BuildGateway(loaded, parse.GetValue(listen), parse.InvocationConfiguration.Error) is not { } app)
+            {
+                return ExitCodes.Failed;
+            }
+
+            await using var _ = app;
             await app.StartAsync(cancellationToken);
             foreach (var url in app.Urls)
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gatehouse.Decisions;
 using Gatehouse.Hosting;
 
 namespace Gatehouse.Cli;
@@ -30,7 +31,16 @@ internal static class StdioCommand
                 return ExitCodes.Usage;
             }
 
-            await StdioGateway.RunAsync(loaded, name, cancellationToken);
+            try
+            {
+                await StdioGateway.RunAsync(loaded, name, cancellationToken);
+            }
+            catch (PolicyLoadException ex)
+            {
+                parse.InvocationConfiguration.Error.WriteLine(ex.Message);
+                return ExitCodes.Failed;
+            }
+
             return ExitCodes.Ok;
         });
         return command;

@@ -1,4 +1,5 @@
 using Gatehouse.Configuration;
+using Gatehouse.Decisions;
 using Gatehouse.Relay;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,9 +25,12 @@ public static partial class GatewayApplication
         builder.Logging.ConfigureGatehouseLogging();
         builder.WebHost.UseUrls(listen ?? config.Listen);
         builder.Services.AddGatehouseRelay(config);
+        builder.Services.AddGatehousePolicyDecisions();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        // Loaded now, so that a policy that does not compile stops Gatehouse before it listens.
+        app.Services.GetRequiredService<GrantPolicies>();
         // Probes of orchestrators address the pod by IP, so health answers whatever the Host.
         app.UseWhen(IsNotHealthProbe, guarded => guarded.UseGatehouseLoopbackGuard());
         app.MapGatehouseRelay();

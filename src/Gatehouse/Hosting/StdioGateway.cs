@@ -1,4 +1,5 @@
 using Gatehouse.Configuration;
+using Gatehouse.Decisions;
 using Gatehouse.Relay;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -17,14 +18,16 @@ public static class StdioGateway
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ConfigureGatehouseLogging();
         builder.Services.AddGatehouseRelay(config);
+        builder.Services.AddGatehousePolicyDecisions();
         using var host = builder.Build();
+        host.Services.GetRequiredService<GrantPolicies>();
         await host.StartAsync(cancellationToken);
         try
         {
             var loggerFactory = host.Services.GetRequiredService<ILoggerFactory>();
             var sessions = host.Services.GetRequiredService<RelaySessionRegistry>();
             var transport = new StdioServerTransport(serverName, loggerFactory);
-            var session = await sessions.OpenAsync(server, RelaySessionRegistry.NewSessionId(), identity: null, transport, cancellationToken);
+            var session = await sessions.OpenAsync(server, RelaySessionRegistry.NewSessionId(), identity: config.Auth.Anonymous, transport, cancellationToken);
             await session.Completion.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

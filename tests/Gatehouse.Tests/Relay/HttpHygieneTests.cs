@@ -12,14 +12,14 @@ namespace Gatehouse.Tests.Relay;
 /// <summary>What the gateway's HTTP front refuses, and how: each refusal is clear and changes nothing.</summary>
 public sealed class HttpHygieneTests : IAsyncLifetime
 {
-    private const string Initialize =
-        """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
+    private const string Initialize = RawMcpClient.Initialize;
 
     private const int MaxBody = 64 * 1024;
 
     private RunningTestServer _upstream = null!;
     private RunningGateway _gateway = null!;
     private readonly HttpClient _http = new();
+    private readonly List<RawMcpClient> _raw = [];
 
     public async Task InitializeAsync()
     {
@@ -34,6 +34,7 @@ public sealed class HttpHygieneTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _http.Dispose();
+        _raw.ForEach(r => r.Dispose());
         await _gateway.DisposeAsync();
         await _upstream.DisposeAsync();
     }
@@ -222,35 +223,16 @@ public sealed class HttpHygieneTests : IAsyncLifetime
     private static async Task<string> ErrorMessageAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!["message"]!.GetValue<string>();
 
-    private async Task<string> OpenSessionAsync(string server)
-    {
-        var response = await _http.SendAsync(Post(server, Initialize));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var sessionId = response.Headers.GetValues("Mcp-Session-Id").Single();
-        await response.Content.ReadAsStringAsync();
-        using var initialized = Post(server, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
-        initialized.Headers.Add("Mcp-Session-Id", sessionId);
-        Assert.Equal(HttpStatusCode.Accepted, (await _http.SendAsync(initialized)).StatusCode);
-        return sessionId;
-    }
+    private Task<string> OpenSessionAsync(string server) => Raw(server).OpenSessionAsync();
 
-    private async Task<string> CallAsync(string server, string sessionId, string body)
-    {
-        using var request = Post(server, body);
-        request.Headers.Add("Mcp-Session-Id", sessionId);
-        request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
-        var response = await _http.SendAsync(request);
-        return await response.Content.ReadAsStringAsync();
-    }
+    private Task<string> CallAsync(string server, string sessionId, string body) => Raw(server).CallAsync(sessionId, body);
 
-    private HttpRequestMessage Post(string server, string body)
+    private HttpRequestMessage Post(string server, string body) => Raw(server).Post(body);
+
+    private RawMcpClient Raw(string server)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, _gateway.McpUrl(server))
-        {
-            Content = new StringContent(body, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        return request;
+        var raw = new RawMcpClient(_gateway.McpUrl(server));
+        _raw.Add(raw);
+        return raw;
     }
 }

@@ -1,0 +1,157 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gatehouse.Policy;
+using Gatehouse.Relay;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+
+namespace Gatehouse.Decisions;
+
+/// <summary>
+/// Decides every call and list by the policy of the caller's grant. Fails closed: no grant, no policy, or a
+/// request it cannot read is refused, with a reason that says so.
+/// </summary>
+public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore counters) : IDecisionPoint
+{
+    /// <inheritdoc />
+    public async ValueTask<RequestDecision> DecideAsync(RelayCall call, JsonRpcRequest request, CancellationToken cancellationToken)
+    {
+        var asToolResult = request.Method == RequestMethods.ToolsCall;
+        if (grants.Resolve(call.Server, call.Identity) is not { } grant)
+        {
+            return Refuse(request, asToolResult, new Verdict("deny", "grant",
+                $"no grant gives {(call.Identity is null ? "an unauthenticated caller" : $"identity '{call.Identity}'")} access to server '{call.Server}'"));
+        }
+
+        var policy = grant.Policy.Current;
+        PolicyDecision decision;
+        switch (request.Method)
+        {
+            case RequestMethods.ToolsCall:
+                if (StringParam(request, "name") is not { } tool)
+                {
+                    return RequestDecision.Refuse(JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams, "tools/call needs the name of a tool."));
+                }
+
+                decision = policy.DecideTool(tool, Arguments(request));
+                if (decision.Kind != DecisionKind.Deny && !(await call.Tools.GetAsync(cancellationToken).ConfigureAwait(false)).ContainsKey(tool))
+                {
+                    // Refused like a denied tool, so a caller cannot probe which tools the upstream has.
+                    return Refuse(request, asToolResult, new Verdict("deny", "default", $"no tool named '{tool}' is available to this grant"));
+                }
+
+                break;
+
+            case RequestMethods.ResourcesRead or RequestMethods.ResourcesSubscribe:
+                if (StringParam(request, "uri") is not { } uri)
+                {
+                    return RequestDecision.Refuse(JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams, $"{request.Method} needs a resource uri."));
+                }
+
+                decision = policy.DecideResource(uri);
+                break;
+
+            case RequestMethods.PromptsGet:
+                if (StringParam(request, "name") is not { } prompt)
+                {
+                    return RequestDecision.Refuse(JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams, "prompts/get needs the name of a prompt."));
+                }
+
+                decision = policy.DecidePrompt(prompt, Arguments(request));
+                break;
+
+            default:
+                return Refuse(request, asToolResult, new Verdict("deny", "method", $"Gatehouse has no policy decision for '{request.Method}'"));
+        }
+
+        return decision.Kind switch
+        {
+            DecisionKind.Allow => await ConsumeAsync(call, grant, request, decision, asToolResult, cancellationToken).ConfigureAwait(false),
+            DecisionKind.Deny => Refuse(request, asToolResult, new Verdict("deny", decision.Rule, decision.Reason ?? "denied")),
+            DecisionKind.InvalidArguments => Refuse(request, asToolResult, new Verdict("invalid_arguments", decision.Rule, decision.Reason ?? "invalid arguments")),
+            DecisionKind.RequireApproval => Refuse(request, asToolResult, new Verdict("approval_required", decision.Rule,
+                "this call needs a person's approval, and this Gatehouse has no approval queue to hold it in, so it is refused")),
+            _ => Refuse(request, asToolResult, new Verdict("deny", decision.Rule, "unknown decision")),
+        };
+    }
+
+    /// <inheritdoc />
+    public ValueTask<JsonRpcResponse> FilterListAsync(RelayCall call, JsonRpcRequest request, JsonRpcResponse response, CancellationToken cancellationToken)
+    {
+        var policy = grants.Resolve(call.Server, call.Identity)?.Policy.Current;
+        Func<JsonObject, bool> visible = request.Method switch
+        {
+            RequestMethods.ToolsList => item => policy is not null && Text(item, "name") is { } name && policy.IsToolVisible(name),
+            RequestMethods.ResourcesList => item => policy is not null && Text(item, "uri") is { } uri && policy.IsResourceVisible(uri),
+            RequestMethods.ResourcesTemplatesList => item => policy is not null && Text(item, "uriTemplate") is { } template && policy.IsResourceTemplateVisible(template),
+            RequestMethods.PromptsList => item => policy is not null && Text(item, "name") is { } name && policy.IsPromptVisible(name),
+            _ => _ => false,
+        };
+        var key = request.Method switch
+        {
+            RequestMethods.ToolsList => "tools",
+            RequestMethods.ResourcesList => "resources",
+            RequestMethods.ResourcesTemplatesList => "resourceTemplates",
+            _ => "prompts",
+        };
+
+        if (response.Result?.DeepClone() is not JsonObject result || result[key] is not JsonArray items)
+        {
+            return ValueTask.FromResult(response);
+        }
+
+        foreach (var item in items.ToList())
+        {
+            if (item is not JsonObject entry || !visible(entry))
+            {
+                items.Remove(item);
+            }
+        }
+
+        return ValueTask.FromResult(new JsonRpcResponse { Id = response.Id, Result = result, Context = response.Context });
+    }
+
+    private async Task<RequestDecision> ConsumeAsync(RelayCall call, GrantPolicy grant, JsonRpcRequest request, PolicyDecision decision,
+        bool asToolResult, CancellationToken cancellationToken)
+    {
+        if (decision.Counters.Count == 0)
+        {
+            return RequestDecision.Forward;
+        }
+
+        var keys = decision.Counters.Select(c => new CounterKey(c, c.Scope switch
+        {
+            CounterScope.Grant => grant.Grant.Id,
+            CounterScope.Identity => call.Identity ?? "",
+            CounterScope.Session => call.SessionId,
+            _ => "",
+        })).ToList();
+        var outcome = await counters.TryConsumeAsync(keys, cancellationToken).ConfigureAwait(false);
+        return outcome.Admitted
+            ? RequestDecision.Forward
+            : Refuse(request, asToolResult, new Verdict("rate_limited", decision.Rule,
+                $"the rate limit '{outcome.Full!.Name}' ({outcome.Full.Max} per {Window(outcome.Full.Window)} per {outcome.Full.Scope.ToString().ToLowerInvariant()}) is reached",
+                outcome.RetryAfter));
+    }
+
+    private static RequestDecision Refuse(JsonRpcRequest request, bool asToolResult, Verdict verdict) =>
+        RequestDecision.Refuse(asToolResult ? verdict.AsToolResult(request.Id) : verdict.AsError(request.Id));
+
+    private static string? StringParam(JsonRpcRequest request, string name) =>
+        request.Params is JsonObject parameters ? Text(parameters, name) : null;
+
+    private static string? Text(JsonObject item, string name) =>
+        item[name] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+
+    private static JsonElement? Arguments(JsonRpcRequest request) =>
+        request.Params?["arguments"] is { } arguments ? JsonSerializer.SerializeToElement(arguments) : null;
+
+    private static string Window(TimeSpan window) => window.TotalSeconds switch
+    {
+        1 => "second",
+        60 => "minute",
+        3600 => "hour",
+        86400 => "day",
+        var seconds => $"{seconds:0.###} s",
+    };
+}

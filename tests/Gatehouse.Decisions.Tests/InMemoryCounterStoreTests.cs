@@ -1,0 +1,90 @@
+using Gatehouse.Policy;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gatehouse.Decisions.Tests;
+
+public sealed class InMemoryCounterStoreTests
+{
+    private static readonly CounterRequirement s_tenAMinute = new("send_campaign_rate", TimeSpan.FromMinutes(1), 10, CounterScope.Grant);
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+
+    private InMemoryCounterStore Store() => new(_time);
+
+    [Fact]
+    public async Task Admits_max_calls_and_refuses_the_next_with_when_to_retry()
+    {
+        var store = Store();
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True((await Consume(store, s_tenAMinute)).Admitted);
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var refused = await Consume(store, s_tenAMinute);
+
+        Assert.False(refused.Admitted);
+        Assert.Equal(s_tenAMinute, refused.Full);
+        Assert.Equal(TimeSpan.FromSeconds(50), refused.RetryAfter);
+    }
+
+    [Fact]
+    public async Task The_window_slides_so_no_interval_of_its_length_admits_more_than_max()
+    {
+        var store = Store();
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True((await Consume(store, s_tenAMinute)).Admitted);
+        }
+
+        // A fixed window would admit ten more right after a boundary; a sliding one must not.
+        _time.Advance(TimeSpan.FromSeconds(59.999));
+        Assert.False((await Consume(store, s_tenAMinute)).Admitted);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True((await Consume(store, s_tenAMinute)).Admitted);
+    }
+
+    [Fact]
+    public async Task A_call_naming_several_counters_consumes_all_or_none()
+    {
+        var store = Store();
+        var perMinute = new CounterRequirement("a", TimeSpan.FromMinutes(1), 5, CounterScope.Global);
+        var perHour = new CounterRequirement("b", TimeSpan.FromHours(1), 1, CounterScope.Global);
+        Assert.True((await Consume(store, perMinute, perHour)).Admitted);
+
+        var refused = await Consume(store, perMinute, perHour);
+
+        Assert.False(refused.Admitted);
+        Assert.Equal("b", refused.Full!.Name);
+        // The refused call left the per-minute budget as it was: four more fit.
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True((await Consume(store, perMinute)).Admitted);
+        }
+
+        Assert.False((await Consume(store, perMinute)).Admitted);
+    }
+
+    [Fact]
+    public async Task Scope_values_count_apart_and_same_named_counters_share_a_budget()
+    {
+        var store = Store();
+        var oneEach = new CounterRequirement("shared", TimeSpan.FromMinutes(1), 1, CounterScope.Identity);
+
+        Assert.True((await store.TryConsumeAsync([new CounterKey(oneEach, "alice")], default)).Admitted);
+        Assert.True((await store.TryConsumeAsync([new CounterKey(oneEach, "bob")], default)).Admitted);
+        Assert.False((await store.TryConsumeAsync([new CounterKey(oneEach, "alice")], default)).Admitted);
+    }
+
+    [Fact]
+    public async Task Concurrent_callers_get_exactly_max_admissions()
+    {
+        var store = Store();
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () => await Consume(store, s_tenAMinute))));
+
+        Assert.Equal(10, outcomes.Count(o => o.Admitted));
+    }
+
+    private static async Task<CounterOutcome> Consume(InMemoryCounterStore store, params CounterRequirement[] counters) =>
+        await store.TryConsumeAsync([.. counters.Select(c => new CounterKey(c, "grant-1"))], default);
+}

@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+using Gatehouse.Configuration;
+using Gatehouse.Relay;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using ModelContextProtocol.Protocol;
+
+namespace Gatehouse.Decisions.Tests;
+
+public sealed class PolicyDecisionPointTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("gatehouse-decisions-").FullName;
+    private readonly FakeTimeProvider _time = new();
+    private readonly List<IDisposable> _owned = [];
+    private int _upstreamListings;
+
+    public void Dispose()
+    {
+        _owned.ForEach(d => d.Dispose());
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_caller_without_a_grant_is_refused_and_sees_no_tools()
+    {
+        var point = DecisionPoint("""{ "version": "1", "default": "allow" }""");
+        var stranger = Call(identity: "stranger");
+
+        var decision = await point.DecideAsync(stranger, ToolCall("echo"), default);
+        var list = await point.FilterListAsync(stranger, List(RequestMethods.ToolsList), Tools("echo"), default);
+
+        Assert.Contains("no grant gives identity 'stranger' access to server 'mail'", ResultText(decision));
+        Assert.Empty(list.Result!["tools"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_tool_the_upstream_does_not_have_is_refused_like_a_denied_one()
+    {
+        var point = DecisionPoint("""{ "version": "1", "default": "allow" }""");
+
+        var decision = await point.DecideAsync(Call(), ToolCall("launch_missiles"), default);
+
+        Assert.Contains("Refused by Gatehouse policy (rule default)", ResultText(decision));
+        Assert.Equal(1, _upstreamListings);
+    }
+
+    [Fact]
+    public async Task An_allowed_tool_the_upstream_has_is_forwarded_and_the_upstreams_list_is_asked_once()
+    {
+        var point = DecisionPoint("""{ "version": "1", "default": "allow" }""");
+        var call = Call();
+
+        Assert.Null((await point.DecideAsync(call, ToolCall("echo"), default)).Reply);
+        Assert.Null((await point.DecideAsync(call, ToolCall("echo"), default)).Reply);
+        Assert.Equal(1, _upstreamListings);
+    }
+
+    [Fact]
+    public async Task Invalid_arguments_name_the_path_and_the_rule()
+    {
+        var point = DecisionPoint("""
+            { "version": "1", "default": "deny",
+              "tools": { "echo": { "arguments": { "conditions": { "message": { "max_length": 3 } } } } } }
+            """);
+
+        var decision = await point.DecideAsync(Call(), ToolCall("echo", new JsonObject { ["message"] = "too long" }), default);
+
+        var text = ResultText(decision);
+        Assert.Contains("tools.echo", text);
+        Assert.Contains("message", text);
+        Assert.Equal("invalid_arguments", Meta(decision)["decision"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_call_that_needs_approval_is_refused_until_approvals_can_be_held()
+    {
+        var point = DecisionPoint("""{ "version": "1", "default": "deny", "tools": { "echo": { "action": "require_approval" } } }""");
+
+        var decision = await point.DecideAsync(Call(), ToolCall("echo"), default);
+
+        Assert.Equal("approval_required", Meta(decision)["decision"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_refused_read_is_a_json_rpc_error_with_the_decision()
+    {
+        var point = DecisionPoint("""{ "version": "1", "default": "deny" }""");
+        var read = new JsonRpcRequest { Id = new RequestId(7), Method = RequestMethods.ResourcesRead, Params = new JsonObject { ["uri"] = "mail://lists" } };
+
+        var decision = await point.DecideAsync(Call(), read, default);
+
+        var error = Assert.IsType<JsonRpcError>(decision.Reply);
+        Assert.Equal(-32003, error.Error.Code);
+        Assert.Equal("deny", ((JsonNode)error.Error.Data!)["gatehouse/decision"]!["decision"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_request_without_the_name_it_needs_is_invalid_params()
+    {
+        var point = DecisionPoint("""{ "version": "1", "default": "allow" }""");
+
+        var decision = await point.DecideAsync(Call(), new JsonRpcRequest { Id = new RequestId(1), Method = RequestMethods.ToolsCall, Params = new JsonObject() }, default);
+
+        Assert.Equal(-32602, Assert.IsType<JsonRpcError>(decision.Reply).Error.Code);
+    }
+
+    [Fact]
+    public async Task Lists_keep_only_what_the_caller_could_use()
+    {
+        var point = DecisionPoint("""{ "version": "1", "default": "deny", "tools": { "get_*": {}, "send_campaign": { "action": "require_approval" } } }""");
+
+        var list = await point.FilterListAsync(Call(), List(RequestMethods.ToolsList), Tools("get_lists", "send_campaign", "delete_list"), default);
+
+        Assert.Equal(["get_lists", "send_campaign"], list.Result!["tools"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()));
+    }
+
+    private PolicyDecisionPoint DecisionPoint(string policy)
+    {
+        var path = Path.Combine(_directory, "policy.json");
+        File.WriteAllText(path, policy);
+        var config = GatehouseConfigLoader.Parse("""
+            { "mcpServers": { "mail": { "command": "mail-mcp" } },
+              "grants": [ { "id": "g", "server": "mail", "identities": ["agent"], "policy": "policy.json" } ] }
+            """, Path.Combine(_directory, "gatehouse.json"));
+        var grants = new GrantPolicies(config, _time, NullLoggerFactory.Instance);
+        _owned.Add(grants);
+        return new PolicyDecisionPoint(grants, new InMemoryCounterStore(_time));
+    }
+
+    private RelayCall Call(string identity = "agent")
+    {
+        var call = new RelayCall("mail", "session-1", identity);
+        call.Tools = new UpstreamTools((_, _, _) =>
+        {
+            _upstreamListings++;
+            return Task.FromResult<JsonNode?>(Tools("echo").Result);
+        });
+        return call;
+    }
+
+    private static JsonRpcRequest ToolCall(string name, JsonObject? arguments = null) => new()
+    {
+        Id = new RequestId(1),
+        Method = RequestMethods.ToolsCall,
+        Params = new JsonObject { ["name"] = name, ["arguments"] = arguments ?? new JsonObject() },
+    };
+
+    private static JsonRpcRequest List(string method) => new() { Id = new RequestId(2), Method = method };
+
+    private static JsonRpcResponse Tools(params string[] names) => new()
+    {
+        Id = new RequestId(2),
+        Result = new JsonObject { ["tools"] = new JsonArray([.. names.Select(n => (JsonNode)new JsonObject { ["name"] = n })]) },
+    };
+
+    private static string ResultText(RequestDecision decision) =>
+        Assert.IsType<JsonRpcResponse>(decision.Reply).Result!["content"]![0]!["text"]!.GetValue<string>();
+
+    private static JsonNode Meta(RequestDecision decision) =>
+        Assert.IsType<JsonRpcResponse>(decision.Reply).Result!["_meta"]!["gatehouse/decision"]!;
+}

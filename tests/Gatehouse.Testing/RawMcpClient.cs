@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Gatehouse.Testing;
+
+/// <summary>
+/// Plain HTTP to the gateway's MCP endpoint, for messages no SDK client would send: hostile headers, malformed
+/// bodies, names an SDK refuses to put in a header.
+/// </summary>
+public sealed class RawMcpClient(Uri endpoint) : IDisposable
+{
+    public const string Initialize =
+        """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
+
+    private readonly HttpClient _http = new();
+
+    public Uri Endpoint { get; } = endpoint;
+
+    /// <summary>A POST of <paramref name="body"/> that accepts JSON and event streams, as MCP requires.</summary>
+    public HttpRequestMessage Post(string body, string? sessionId = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, Endpoint)
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (sessionId is not null)
+        {
+            request.Headers.Add("Mcp-Session-Id", sessionId);
+            request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
+        }
+
+        return request;
+    }
+
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _http.SendAsync(request);
+
+    /// <summary>Initializes a session and returns its id.</summary>
+    public async Task<string> OpenSessionAsync()
+    {
+        using var response = await _http.SendAsync(Post(Initialize));
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"initialize got {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        var sessionId = response.Headers.GetValues("Mcp-Session-Id").Single();
+        await response.Content.ReadAsStringAsync();
+        using var initialized = await _http.SendAsync(Post("""{"jsonrpc":"2.0","method":"notifications/initialized"}""", sessionId));
+        return sessionId;
+    }
+
+    /// <summary>Sends <paramref name="body"/> on a session and returns the whole response body (an event stream).</summary>
+    public async Task<string> CallAsync(string sessionId, string body)
+    {
+        using var response = await _http.SendAsync(Post(body, sessionId));
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    public void Dispose() => _http.Dispose();
+}
