@@ -22,6 +22,9 @@ public sealed partial class RelaySession : IAsyncDisposable
 
     private static readonly TimeSpan s_closeSendTimeout = TimeSpan.FromSeconds(2);
 
+    // A process that starts cold (node, a JIT) may need longer to answer initialize than any call should take.
+    private static readonly TimeSpan s_minimumStartTimeout = TimeSpan.FromSeconds(60);
+
     private readonly UpstreamServerConfig _server;
     private readonly ITransport _client;
     private readonly IUpstreamConnector _connector;
@@ -63,6 +66,9 @@ public sealed partial class RelaySession : IAsyncDisposable
 
     /// <summary>Completes when the session has closed, for whatever reason.</summary>
     public Task Completion => _completion.Task;
+
+    /// <summary>Whether the session is closing or closed: it takes no more messages.</summary>
+    public bool IsClosing => Volatile.Read(ref _closed) == 1;
 
     /// <summary>How many client requests are waiting for the upstream.</summary>
     public int PendingCount => _pending.Count;
@@ -288,7 +294,7 @@ public sealed partial class RelaySession : IAsyncDisposable
         }
 
         pending.Timeout = _time.CreateTimer(static state => ((PendingTimeout)state!).Fire(), new PendingTimeout(this, pending),
-            _server.CallTimeout, Timeout.InfiniteTimeSpan);
+            TimeoutOf(request.Method), Timeout.InfiniteTimeSpan);
         return pending;
     }
 
@@ -325,11 +331,14 @@ public sealed partial class RelaySession : IAsyncDisposable
             return;
         }
 
-        var seconds = _server.CallTimeout.TotalSeconds;
+        var seconds = TimeoutOf(pending.Request.Method).TotalSeconds;
         await SendClientQuietlyAsync(pending.ReplyTo, JsonRpcReplies.Error(pending.Request.Id, McpErrorCode.InternalError,
             $"Upstream server '{_server.Name}' did not answer '{pending.Request.Method}' within {seconds:0.###} s, so Gatehouse gave up on it.")).ConfigureAwait(false);
         await SendUpstreamQuietlyAsync(JsonRpcReplies.Cancelled(pending.Request.Id, "Gatehouse's call timeout elapsed.")).ConfigureAwait(false);
     }
+
+    private TimeSpan TimeoutOf(string method) =>
+        method == RequestMethods.Initialize && _server.CallTimeout < s_minimumStartTimeout ? s_minimumStartTimeout : _server.CallTimeout;
 
     private async Task PumpUpstreamAsync(ITransport upstream)
     {
@@ -549,7 +558,7 @@ public sealed partial class RelaySession : IAsyncDisposable
                     Params = initialize.Params?.DeepClone(),
                 };
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-                timeout.CancelAfter(_server.CallTimeout);
+                timeout.CancelAfter(TimeoutOf(RequestMethods.Initialize));
                 _ = fresh.SendMessageAsync(replay, timeout.Token);
                 await foreach (var message in fresh.MessageReader.ReadAllAsync(timeout.Token).ConfigureAwait(false))
                 {

@@ -26,7 +26,8 @@ public sealed partial class RelaySessionRegistry(
     public IReadOnlyCollection<RelaySession> Sessions => [.. _sessions.Values];
 
     /// <summary>Finds an open session.</summary>
-    public bool TryGet(string sessionId, out RelaySession session) => _sessions.TryGetValue(sessionId, out session!);
+    public bool TryGet(string sessionId, out RelaySession session) =>
+        _sessions.TryGetValue(sessionId, out session!) && !session.IsClosing;
 
     /// <summary>
     /// Opens a session of <paramref name="server"/> for the client behind <paramref name="clientTransport"/>.

@@ -24,13 +24,20 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
     /// <inheritdoc />
     public Task<ITransport> ConnectAsync(UpstreamServerConfig server, CancellationToken cancellationToken)
     {
+        if (server.Kind == UpstreamKind.Stdio && CommandResolver.Find(server) is null)
+        {
+            // Checked here, since a wrapped command would start (the wrapper) and only then fail.
+            throw new FileNotFoundException($"The command '{server.Command}' of server '{server.Name}' was not found.");
+        }
+
+        var (command, arguments) = ChildProcessLifetime.Wrap(server.Command ?? "", server.Args);
         IClientTransport transport = server.Kind switch
         {
             UpstreamKind.Stdio => new StdioClientTransport(new StdioClientTransportOptions
             {
                 Name = server.Name,
-                Command = server.Command!,
-                Arguments = [.. server.Args],
+                Command = command,
+                Arguments = arguments,
                 WorkingDirectory = server.Cwd,
                 EnvironmentVariables = server.Env.ToDictionary(e => e.Key, e => (string?)e.Value),
                 ShutdownTimeout = s_processShutdownTimeout,
@@ -50,7 +57,9 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
             }, httpClientFactory.CreateClient(HttpClientName), loggerFactory, ownsHttpClient: false),
             _ => throw new InvalidOperationException($"Server '{server.Name}' has no transport."),
         };
-        return transport.ConnectAsync(cancellationToken);
+        return server.Kind == UpstreamKind.Stdio
+            ? ChildProcessLifetime.StartAsync(() => transport.ConnectAsync(cancellationToken))
+            : transport.ConnectAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "[{Server}] {Line}")]

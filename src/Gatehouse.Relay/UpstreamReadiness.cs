@@ -25,24 +25,8 @@ public sealed class UpstreamReadiness(GatehouseConfig config)
         }
 
         return server.Kind == UpstreamKind.Stdio
-            ? FindExecutable(server) is { } path ? new(true, $"command found at {path}") : new(false, $"command '{server.Command}' not found")
+            ? CommandResolver.Find(server) is { } path ? new(true, $"command found at {path}") : new(false, $"command '{server.Command}' not found")
             : await TryConnectAsync(server.Url!, cancellationToken).ConfigureAwait(false);
-    }
-
-    private static string? FindExecutable(UpstreamServerConfig server)
-    {
-        var command = server.Command!;
-        if (command.Contains('/'))
-        {
-            var path = Path.IsPathRooted(command) ? command : Path.GetFullPath(command, server.Cwd ?? Environment.CurrentDirectory);
-            return File.Exists(path) ? path : null;
-        }
-
-        var searchPath = server.Env.TryGetValue("PATH", out var own) ? own : Environment.GetEnvironmentVariable("PATH");
-        return (searchPath ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, command))
-            .FirstOrDefault(File.Exists);
     }
 
     private static async Task<UpstreamState> TryConnectAsync(Uri url, CancellationToken cancellationToken)

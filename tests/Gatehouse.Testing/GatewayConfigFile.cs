@@ -10,21 +10,31 @@ namespace Gatehouse.Testing;
 /// </summary>
 public static class GatewayConfigFile
 {
-    /// <summary>Writes the file into <paramref name="directory"/> and returns its path.</summary>
-    public static string WriteAllowAll(TestDirectory directory, JsonObject servers)
+    /// <summary>
+    /// Writes the file into <paramref name="directory"/> and returns its path: each server granted to
+    /// <see cref="RunningGateway.Identity"/> under its policy in <paramref name="policies"/> (by server name) or
+    /// <see cref="RunningGateway.AllowAll"/>.
+    /// </summary>
+    public static string Write(TestDirectory directory, JsonObject servers, IReadOnlyDictionary<string, string>? policies = null, string? listen = null)
     {
         var grants = new JsonArray();
         foreach (var (name, _) in servers)
         {
-            var policy = directory.Write($"policy-{name}.json", RunningGateway.AllowAll);
+            var policy = directory.Write($"policy-{name}.json", policies?.GetValueOrDefault(name) ?? RunningGateway.AllowAll);
             grants.Add(new JsonObject { ["id"] = name, ["server"] = name, ["identities"] = new JsonArray(RunningGateway.Identity), ["policy"] = policy });
         }
 
-        return directory.Write("gatehouse.json", new JsonObject
+        var config = new JsonObject
         {
             ["mcpServers"] = servers,
             ["grants"] = grants,
             ["auth"] = new JsonObject { ["anonymous"] = RunningGateway.Identity },
-        }.Json());
+        };
+        if (listen is not null)
+        {
+            config["listen"] = listen;
+        }
+
+        return directory.Write("gatehouse.json", config.Json());
     }
 }

@@ -47,21 +47,7 @@ public sealed class RunningGateway : IAsyncDisposable
         IReadOnlyDictionary<string, string>? policies = null)
     {
         var directory = new TestDirectory();
-        var grants = new JsonArray();
-        foreach (var (name, _) in servers)
-        {
-            var policy = directory.Write($"policy-{name}.json", policies?.GetValueOrDefault(name) ?? AllowAll);
-            grants.Add(new JsonObject { ["id"] = name, ["server"] = name, ["identities"] = new JsonArray(Identity), ["policy"] = policy });
-        }
-
-        var document = new JsonObject
-        {
-            ["listen"] = "http://127.0.0.1:0",
-            ["mcpServers"] = servers,
-            ["grants"] = grants,
-            ["auth"] = new JsonObject { ["anonymous"] = Identity },
-        };
-        var path = directory.Write("gatehouse.json", document.ToJsonString());
+        var path = GatewayConfigFile.Write(directory, servers, policies, listen: "http://127.0.0.1:0");
         var config = GatehouseConfigLoader.Load(path);
         var app = GatewayApplication.Build(config, configureServices: configureServices);
         await app.StartAsync();

@@ -152,7 +152,9 @@ internal sealed partial class StreamableHttpEndpoints(
 
         if (await FindSessionAsync(context, upstream, context.Request.Headers[McpProtocolHeaders.SessionId].ToString(), default) is { } session)
         {
-            await session.DisposeAsync();
+            // The session stops taking messages at once; its upstream process may take a few seconds to stop,
+            // which the client need not wait for.
+            _ = session.DisposeAsync().AsTask();
             context.Response.StatusCode = StatusCodes.Status200OK;
         }
     }

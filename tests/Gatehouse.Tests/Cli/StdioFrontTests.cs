@@ -44,7 +44,7 @@ public sealed class StdioFrontTests : IDisposable
 
     private StdioClientTransport Launch()
     {
-        var config = GatewayConfigFile.WriteAllowAll(_directory, Upstreams.Servers(("listmonk", Upstreams.Demo(_directory.File("listmonk.db")))));
+        var config = GatewayConfigFile.Write(_directory, Upstreams.Servers(("listmonk", Upstreams.Demo(_directory.File("listmonk.db")))));
         return new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "gatehouse",

@@ -100,13 +100,12 @@ public sealed class UpstreamLifecycleTests : IAsyncLifetime
         }
     }
 
-    [Fact(Skip = "Bug: a stdio upstream that does not exit on stdin EOF (here server-everything with its update timer on) " +
-        "outlives a gateway killed with SIGKILL; nothing ties the child's life to the gateway's (see UpstreamConnector).")]
+    [Fact]
     public async Task An_upstream_does_not_outlive_a_gateway_that_was_killed()
     {
         var marker = new ProcessMarker();
         using var directory = new TestDirectory();
-        var config = GatewayConfigFile.WriteAllowAll(directory, Upstreams.Servers(("everything", Upstreams.Everything().With("env", Env(marker)))));
+        var config = GatewayConfigFile.Write(directory, Upstreams.Servers(("everything", Upstreams.Everything().With("env", Env(marker)))));
         var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var arg in new[] { Upstreams.GatehouseAssembly, "serve", "--config", config, "--listen", "http://127.0.0.1:0" })
         {
