@@ -13,29 +13,14 @@ namespace Gatehouse.Tests.Relay;
 /// The test server (the C# SDK's, over Streamable HTTP) behind the gateway: an HTTP upstream answers on
 /// response streams of its own, so each message must find its way back to the client request it belongs to.
 /// </summary>
-public sealed class HttpUpstreamTests : IAsyncLifetime
+public sealed class HttpUpstreamTests : TestServerGatewayTests
 {
     private const string WatchedResource = "test://watched-resource";
-
-    private RunningTestServer _upstream = null!;
-    private RunningGateway _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _upstream = await TestServerHost.StartAsync();
-        _gateway = await RunningGateway.StartAsync(Upstreams.Servers(("test", Upstreams.Http(_upstream.McpUrl))));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
 
     [Fact]
     public async Task Tools_are_listed_and_called()
     {
-        await using var client = await _gateway.ConnectAsync("test");
+        await using var client = await Gateway.ConnectAsync("test");
 
         Assert.Equal("gatehouse-test-server", client.ServerInfo!.Name);
         var tools = await client.ListToolsAsync();
@@ -68,7 +53,7 @@ public sealed class HttpUpstreamTests : IAsyncLifetime
                 },
             },
         };
-        await using var client = await _gateway.ConnectAsync("test", options);
+        await using var client = await Gateway.ConnectAsync("test", options);
 
         var result = await client.CallToolAsync("test_sampling", new Dictionary<string, object?> { ["prompt"] = "What is a gatehouse?" });
 
@@ -99,7 +84,7 @@ public sealed class HttpUpstreamTests : IAsyncLifetime
                 },
             },
         };
-        await using var client = await _gateway.ConnectAsync("test", options);
+        await using var client = await Gateway.ConnectAsync("test", options);
 
         var result = await client.CallToolAsync("test_elicitation", new Dictionary<string, object?> { ["message"] = "Who is calling?" });
 
@@ -111,7 +96,7 @@ public sealed class HttpUpstreamTests : IAsyncLifetime
     [Fact]
     public async Task Every_progress_notification_of_a_call_reaches_the_caller()
     {
-        await using var client = await _gateway.ConnectAsync("test");
+        await using var client = await Gateway.ConnectAsync("test");
         var updates = new ConcurrentQueue<(string Token, double Progress)>();
         // A session-wide handler rather than the IProgress of CallToolAsync, which the SDK stops listening on as
         // soon as the result is in: the last update, sent just before the result, could otherwise go unseen.
@@ -136,7 +121,7 @@ public sealed class HttpUpstreamTests : IAsyncLifetime
     [Fact]
     public async Task Log_messages_sent_during_a_call_reach_the_client()
     {
-        await using var client = await _gateway.ConnectAsync("test");
+        await using var client = await Gateway.ConnectAsync("test");
         var logged = new ConcurrentQueue<string>();
         await using var handler = client.RegisterNotificationHandler(NotificationMethods.LoggingMessageNotification, (notification, _) =>
         {
@@ -156,9 +141,9 @@ public sealed class HttpUpstreamTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_subscription_reaches_the_upstream_and_its_update_reaches_the_subscriber()
+    public async Task A_subscription_reaches_theUpstream_and_its_update_reaches_the_subscriber()
     {
-        await using var client = await _gateway.ConnectAsync("test");
+        await using var client = await Gateway.ConnectAsync("test");
         var notify = new Dictionary<string, object?> { ["uri"] = WatchedResource };
 
         // The upstream notifies only sessions that subscribed, so this shows the subscribe request itself got through.

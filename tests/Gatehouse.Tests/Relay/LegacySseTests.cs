@@ -10,27 +10,12 @@ namespace Gatehouse.Tests.Relay;
 /// Older clients speak the HTTP+SSE transport of MCP 2024-11-05: a GET stream at <c>/mcp/{server}/sse</c> and
 /// POSTs to the endpoint it names. The gateway serves them the same upstreams.
 /// </summary>
-public sealed class LegacySseTests : IAsyncLifetime
+public sealed class LegacySseTests : TestServerGatewayTests
 {
-    private RunningTestServer _upstream = null!;
-    private RunningGateway _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _upstream = await TestServerHost.StartAsync();
-        _gateway = await RunningGateway.StartAsync(Upstreams.Servers(("test", Upstreams.Http(_upstream.McpUrl))));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_legacy_sse_client_lists_and_calls_tools()
     {
-        await using var client = await _gateway.ConnectAsync("test", mode: HttpTransportMode.Sse);
+        await using var client = await Gateway.ConnectAsync("test", mode: HttpTransportMode.Sse);
 
         Assert.Equal("gatehouse-test-server", client.ServerInfo!.Name);
         var tools = await client.ListToolsAsync();
@@ -56,7 +41,7 @@ public sealed class LegacySseTests : IAsyncLifetime
                 }),
             },
         };
-        await using var client = await _gateway.ConnectAsync("test", options, HttpTransportMode.Sse);
+        await using var client = await Gateway.ConnectAsync("test", options, HttpTransportMode.Sse);
 
         var result = await client.CallToolAsync("test_sampling", new Dictionary<string, object?> { ["prompt"] = "anyone there?" });
 

@@ -9,7 +9,7 @@ namespace Gatehouse.Tests.Relay;
 /// A client that is not the C# SDK: the TypeScript SDK's, as most agents embed it, over Streamable HTTP through
 /// the gateway. What one SDK tolerates, another may not; transparency is for every client.
 /// </summary>
-public sealed class TypeScriptClientTests : IAsyncLifetime
+public sealed class TypeScriptClientTests : TestServerGatewayTests
 {
     /// <summary>
     /// Connects to the URL in GATEHOUSE_URL, lists tools, calls echo, answers the server's sampling request, ends
@@ -43,25 +43,10 @@ public sealed class TypeScriptClientTests : IAsyncLifetime
 
     private static readonly TimeSpan s_hangGuard = TimeSpan.FromSeconds(30);
 
-    private RunningTestServer _upstream = null!;
-    private RunningGateway _gateway = null!;
-
-    public async Task InitializeAsync()
-    {
-        _upstream = await TestServerHost.StartAsync();
-        _gateway = await RunningGateway.StartAsync(Upstreams.Servers(("test", Upstreams.Http(_upstream.McpUrl))));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-    }
-
     [Fact]
-    public async Task The_typescript_sdk_lists_and_calls_tools_and_answers_sampling_through_the_gateway()
+    public async Task The_typescript_sdk_lists_and_calls_tools_and_answers_sampling_through_theGateway()
     {
-        var seen = await RunScriptAsync(_gateway.McpUrl("test"));
+        var seen = await RunScriptAsync(Gateway.McpUrl("test"));
 
         Assert.Equal("gatehouse-test-server", seen["server"]!.GetValue<string>());
         var tools = seen["tools"]!.AsArray().Select(t => t!.GetValue<string>()).ToList();
