@@ -34,6 +34,9 @@ for trx in "$results"/*.trx; do
   failed=$((failed + ${f:-0}))
 done
 
+# The conformance suite's own counts, directly and through Gatehouse, as the test recorded them.
+grep -ho "Conformance run '[^']*': [^&]*" "$results"/*.trx 2>/dev/null | sed 's/^/  /' || true
+
 if [[ $status -ne 0 && $failed -eq 0 ]]; then
   # A test host that crashed leaves no failure behind in the counts; the run still failed.
   failed=1
