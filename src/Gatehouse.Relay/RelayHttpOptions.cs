@@ -12,6 +12,12 @@ public sealed class RelayHttpOptions
     /// </summary>
     public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// The most memory replayable events may take, in bytes; when it is full, new events are not kept (their
+    /// streams just cannot be resumed), so a busy gateway's memory stays bounded.
+    /// </summary>
+    public long ResumeBufferBytes { get; set; } = 64 * 1024 * 1024;
+
     /// <summary>Host header values accepted besides loopback names (DNS-rebinding protection).</summary>
     public IList<string> AllowedHosts { get; } = [];
 

@@ -18,6 +18,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton(config);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDecisionPoint, AllowAllDecisionPoint>();
+        services.TryAddSingleton<IAccessCheck, OpenAccess>();
         services.TryAddSingleton<IUpstreamConnector, UpstreamConnector>();
         services.AddHttpClient(UpstreamConnector.HttpClientName);
         services.AddSingleton<RelaySessionRegistry>();

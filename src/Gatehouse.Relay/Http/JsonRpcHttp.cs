@@ -73,6 +73,10 @@ internal static class JsonRpcHttp
         await JsonSerializer.SerializeAsync(context.Response.Body, JsonRpcReplies.Error(id, code, message), s_errorType, context.RequestAborted);
     }
 
+    /// <summary>The identity the request was authenticated as, or null.</summary>
+    public static string? CallerOf(HttpContext context) =>
+        context.User.Identity is { IsAuthenticated: true } identity ? identity.Name : null;
+
     /// <summary>Prepares the response to carry a server-sent event stream.</summary>
     public static void StartEventStream(HttpContext context)
     {

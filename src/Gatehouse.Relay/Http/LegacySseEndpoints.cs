@@ -16,6 +16,7 @@ internal sealed partial class LegacySseEndpoints(
     GatehouseConfig config,
     RelaySessionRegistry sessions,
     IOptions<RelayHttpOptions> options,
+    IAccessCheck access,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
@@ -30,6 +31,14 @@ internal sealed partial class LegacySseEndpoints(
             return;
         }
 
+        var identity = JsonRpcHttp.CallerOf(context);
+        if (!access.HasAccess(server, identity))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync($"Identity '{identity}' holds no grant on server '{server}'.");
+            return;
+        }
+
         var sessionId = RelaySessionRegistry.NewSessionId();
         var messageEndpoint = $"{context.Request.PathBase}/mcp/{Uri.EscapeDataString(server)}/message?sessionId={sessionId}";
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
@@ -37,7 +46,7 @@ internal sealed partial class LegacySseEndpoints(
         RelaySession session;
         try
         {
-            session = await sessions.OpenAsync(upstream, sessionId, identity: config.Auth.Anonymous, transport, stream.Token);
+            session = await sessions.OpenAsync(upstream, sessionId, identity, transport, stream.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stream.IsCancellationRequested)
         {
@@ -65,7 +74,8 @@ internal sealed partial class LegacySseEndpoints(
     public async Task MessageAsync(HttpContext context, string server)
     {
         var sessionId = context.Request.Query["sessionId"].ToString();
-        if (!sessions.TryGet(sessionId, out var session) || session.Call.Server != server ||
+        var caller = JsonRpcHttp.CallerOf(context);
+        if (!sessions.TryGet(sessionId, out var session) || session.Call.Server != server || session.Call.Identity != caller ||
             session.ClientTransport is not SseResponseStreamTransport transport)
         {
             await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status404NotFound, (McpErrorCode)(-32001), "Session not found.");

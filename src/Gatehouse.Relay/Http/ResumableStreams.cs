@@ -26,7 +26,7 @@ internal sealed class ResumableStreams
 
         Store = new DistributedCacheEventStreamStore(Options.Create(new DistributedCacheEventStreamStoreOptions
         {
-            Cache = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions())),
+            Cache = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions { SizeLimit = options.Value.ResumeBufferBytes })),
             EventSlidingExpiration = window,
             EventAbsoluteExpiration = window * 2,
             MetadataSlidingExpiration = window,

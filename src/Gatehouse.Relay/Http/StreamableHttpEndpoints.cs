@@ -19,6 +19,7 @@ internal sealed partial class StreamableHttpEndpoints(
     RelaySessionRegistry sessions,
     IOptions<RelayHttpOptions> options,
     ResumableStreams resumableStreams,
+    IAccessCheck access,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
@@ -168,11 +169,19 @@ internal sealed partial class StreamableHttpEndpoints(
             return null;
         }
 
+        var identity = JsonRpcHttp.CallerOf(context);
+        if (!access.HasAccess(upstream.Name, identity))
+        {
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status403Forbidden, McpErrorCode.InvalidRequest,
+                $"Identity '{identity}' holds no grant on server '{upstream.Name}'.", requestId);
+            return null;
+        }
+
         var sessionId = RelaySessionRegistry.NewSessionId();
         var transport = new StreamableHttpServerTransport(loggerFactory) { SessionId = sessionId, EventStreamStore = resumableStreams.Store };
         try
         {
-            return await sessions.OpenAsync(upstream, sessionId, identity: config.Auth.Anonymous, transport, context.RequestAborted);
+            return await sessions.OpenAsync(upstream, sessionId, identity, transport, context.RequestAborted);
         }
         catch (SessionLimitReachedException ex)
         {
@@ -204,6 +213,14 @@ internal sealed partial class StreamableHttpEndpoints(
             session.Call.Server != upstream.Name)
         {
             await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status404NotFound, (McpErrorCode)(-32001), "Session not found.", requestId);
+            return null;
+        }
+
+        // A session id is usable only by the identity that opened the session.
+        if (session.Call.Identity != JsonRpcHttp.CallerOf(context))
+        {
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status403Forbidden, McpErrorCode.InvalidRequest,
+                "This session belongs to another identity.", requestId);
             return null;
         }
 
