@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Gatehouse.LoadDriver;
+
+// Reproduce bench/results/gateway-load.md from the repository root with:
+//   dotnet run -c Release --project bench/Gatehouse.LoadDriver
+
+var quick = new Option<bool>("--quick") { Description = "A ~15 s smoke run: proves every target works, too few samples to quote." };
+var clients = new Option<int>("--clients")
+{
+    Description = "Concurrent clients (sessions) in the throughput scenario.",
+    DefaultValueFactory = _ => 16,
+};
+var duration = new Option<double>("--duration")
+{
+    Description = "Measured seconds of throughput per target (ignored with --quick).",
+    DefaultValueFactory = _ => 10,
+};
+var calls = new Option<int>("--calls")
+{
+    Description = "Measured sequential calls per target (ignored with --quick).",
+    DefaultValueFactory = _ => 3000,
+};
+var output = new Option<FileInfo?>("--output") { Description = "Where to write the report; default bench/results/gateway-load.md in the repository." };
+clients.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 256) { r.AddError("--clients must be between 1 and 256."); } });
+duration.Validators.Add(r => { if (r.GetValueOrDefault<double>() is <= 0 or > 300) { r.AddError("--duration must be more than 0 and at most 300 seconds."); } });
+calls.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1_000_000) { r.AddError("--calls must be between 1 and 1000000."); } });
+
+var root = new RootCommand("Measures what the Gatehouse gateway costs an MCP agent: the same calls directly and through the gateway, in one run.")
+{
+    quick, clients, duration, calls, output,
+};
+root.SetAction(async (parse, cancellationToken) =>
+{
+    var settings = parse.GetValue(quick)
+        ? LoadSettings.QuickRun(parse.GetValue(clients))
+        : LoadSettings.Full(parse.GetValue(clients), TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(calls));
+    var path = parse.GetValue(output)?.FullName ?? Path.Combine(RepositoryRoot(), "bench", "results", "gateway-load.md");
+    var command = MarkdownReport.ReproduceCommand + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
+    return await RunAsync(settings, path, command, cancellationToken);
+});
+return await root.Parse(args).InvokeAsync();
+
+static async Task<int> RunAsync(LoadSettings settings, string path, string command, CancellationToken cancellationToken)
+{
+    // A hard ceiling on top of every loop's own bound: a wedged connection must end the run, not hang it.
+    using var ceiling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    ceiling.CancelAfter(TimeSpan.FromMinutes(10));
+    var token = ceiling.Token;
+
+    var clock = Stopwatch.StartNew();
+    var environment = RunEnvironment.Capture(TimeProvider.System);
+    void Progress(string message) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {message}");
+
+    await using var targets = await LoadTargets.StartAsync(settings.Clients);
+    Progress("test server and gateways started");
+
+    var checks = await SanityChecks.RunAsync(targets, token);
+    foreach (var check in checks)
+    {
+        Progress($"{(check.Passed ? "ok  " : "FAIL")} {check.Description}: {check.Detail}");
+    }
+
+    if (checks.Any(c => !c.Passed))
+    {
+        Console.Error.WriteLine("A check failed, so the targets are not what the report would say they are; nothing was measured.");
+        return 1;
+    }
+
+    var latency = await LatencyScenario.RunAsync(targets.All, settings, Progress, token);
+    var throughput = await ThroughputScenario.RunAsync(targets.All, settings, Progress, token);
+    var report = MarkdownReport.Render(new MarkdownReport.Inputs(
+        environment, command, settings, targets, checks, latency, throughput, clock.Elapsed, RunEnvironment.LoadAverage()));
+
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    await File.WriteAllTextAsync(path, report, token);
+    Console.WriteLine(report);
+    Progress($"report written to {path}");
+    // Failed calls are left out of the latencies, so a run that had any must not pass for a clean one.
+    return latency.Sum(r => r.Errors) + throughput.Sum(r => r.Errors) == 0 ? 0 : 1;
+}
+
+// The report belongs in the repository whatever directory the driver is started from.
+static string RepositoryRoot()
+{
+    foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Gatehouse.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}

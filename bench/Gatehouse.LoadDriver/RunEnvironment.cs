@@ -1,0 +1,54 @@
+using System.Reflection;
+using System.Runtime;
+using System.Runtime.InteropServices;
+
+namespace Gatehouse.LoadDriver;
+
+/// <summary>What the numbers were measured on: without it, no reader can tell whether two reports compare.</summary>
+internal sealed record RunEnvironment(
+    DateTimeOffset Started,
+    int ProcessorCount,
+    string Cpu,
+    string Os,
+    string Runtime,
+    string Configuration,
+    string GarbageCollector,
+    string LoadAverageBefore)
+{
+    public static RunEnvironment Capture(TimeProvider time) => new(
+        time.GetUtcNow(),
+        Environment.ProcessorCount,
+        CpuModel() ?? RuntimeInformation.ProcessArchitecture.ToString(),
+        RuntimeInformation.OSDescription,
+        RuntimeInformation.FrameworkDescription,
+        typeof(RunEnvironment).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "unknown",
+        $"{(GCSettings.IsServerGC ? "server" : "workstation")}, {GCSettings.LatencyMode}",
+        LoadAverage());
+
+    /// <summary>The 1-, 5- and 15-minute load averages, where Linux publishes them: a busy machine explains noisy numbers.</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static string? CpuModel()
+    {
+        try
+        {
+            return File.Exists("/proc/cpuinfo")
+                ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
