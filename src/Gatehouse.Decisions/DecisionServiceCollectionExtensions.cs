@@ -14,6 +14,7 @@ public static class DecisionServiceCollectionExtensions
         services.TryAddSingleton<GrantPolicies>();
         services.TryAddSingleton<ICounterStore, InMemoryCounterStore>();
         services.Replace(ServiceDescriptor.Singleton<IDecisionPoint, PolicyDecisionPoint>());
+        services.Replace(ServiceDescriptor.Singleton<IAccessCheck>(provider => provider.GetRequiredService<GrantPolicies>()));
         return services;
     }
 }

@@ -1,10 +1,11 @@
 using Gatehouse.Configuration;
+using Gatehouse.Relay;
 using Microsoft.Extensions.Logging;
 
 namespace Gatehouse.Decisions;
 
 /// <summary>Every grant of the configuration with its policy file, loaded and watched.</summary>
-public sealed class GrantPolicies : IDisposable
+public sealed class GrantPolicies : IAccessCheck, IDisposable
 {
     private readonly IReadOnlyList<GrantPolicy> _grants;
 
@@ -58,6 +59,9 @@ public sealed class GrantPolicies : IDisposable
 
         return null;
     }
+
+    /// <inheritdoc />
+    public bool HasAccess(string server, string? identity) => Resolve(server, identity) is not null;
 
     /// <inheritdoc />
     public void Dispose()

@@ -15,7 +15,9 @@ public static class GatewayConfigFile
     /// <see cref="RunningGateway.Identity"/> under its policy in <paramref name="policies"/> (by server name) or
     /// <see cref="RunningGateway.AllowAll"/>.
     /// </summary>
-    public static string Write(TestDirectory directory, JsonObject servers, IReadOnlyDictionary<string, string>? policies = null, string? listen = null)
+    /// <param name="auth">The <c>auth</c> block; by default <see cref="RunningGateway.Identity"/> is anonymous.</param>
+    public static string Write(TestDirectory directory, JsonObject servers, IReadOnlyDictionary<string, string>? policies = null, string? listen = null,
+        JsonObject? auth = null)
     {
         var grants = new JsonArray();
         foreach (var (name, _) in servers)
@@ -28,7 +30,7 @@ public static class GatewayConfigFile
         {
             ["mcpServers"] = servers,
             ["grants"] = grants,
-            ["auth"] = new JsonObject { ["anonymous"] = RunningGateway.Identity },
+            ["auth"] = auth ?? new JsonObject { ["anonymous"] = RunningGateway.Identity },
         };
         if (listen is not null)
         {

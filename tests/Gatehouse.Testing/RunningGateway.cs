@@ -44,10 +44,10 @@ public sealed class RunningGateway : IAsyncDisposable
     /// <see cref="Identity"/> under its policy in <paramref name="policies"/> (by server name) or <see cref="AllowAll"/>.
     /// </summary>
     public static async Task<RunningGateway> StartAsync(JsonObject servers, Action<IServiceCollection>? configureServices = null,
-        IReadOnlyDictionary<string, string>? policies = null)
+        IReadOnlyDictionary<string, string>? policies = null, JsonObject? auth = null)
     {
         var directory = new TestDirectory();
-        var path = GatewayConfigFile.Write(directory, servers, policies, listen: "http://127.0.0.1:0");
+        var path = GatewayConfigFile.Write(directory, servers, policies, listen: "http://127.0.0.1:0", auth);
         var config = GatehouseConfigLoader.Load(path);
         var app = GatewayApplication.Build(config, configureServices: configureServices);
         await app.StartAsync();
@@ -55,10 +55,16 @@ public sealed class RunningGateway : IAsyncDisposable
     }
 
     /// <summary>Connects a real MCP client (the SDK's) to <paramref name="server"/> through the gateway.</summary>
-    public Task<McpClient> ConnectAsync(string server, McpClientOptions? options = null, HttpTransportMode mode = HttpTransportMode.StreamableHttp)
+    public Task<McpClient> ConnectAsync(string server, McpClientOptions? options = null, HttpTransportMode mode = HttpTransportMode.StreamableHttp,
+        string? bearer = null)
     {
         var endpoint = mode == HttpTransportMode.Sse ? new Uri(BaseUrl, $"/mcp/{server}/sse") : McpUrl(server);
-        var transport = new HttpClientTransport(new HttpClientTransportOptions { Endpoint = endpoint, TransportMode = mode });
+        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Endpoint = endpoint,
+            TransportMode = mode,
+            AdditionalHeaders = bearer is null ? null : new Dictionary<string, string> { ["Authorization"] = $"Bearer {bearer}" },
+        });
         return McpClient.CreateAsync(transport, options);
     }
 

@@ -1,3 +1,4 @@
+using Gatehouse.Authentication;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions;
 using Gatehouse.Relay;
@@ -26,6 +27,7 @@ public static partial class GatewayApplication
         builder.WebHost.UseUrls(listen ?? config.Listen);
         builder.Services.AddGatehouseRelay(config);
         builder.Services.AddGatehousePolicyDecisions();
+        builder.Services.AddGatehouseAuthentication(config);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -33,6 +35,8 @@ public static partial class GatewayApplication
         app.Services.GetRequiredService<GrantPolicies>();
         // Probes of orchestrators address the pod by IP, so health answers whatever the Host.
         app.UseWhen(IsNotHealthProbe, guarded => guarded.UseGatehouseLoopbackGuard());
+        app.UseGatehouseAuthentication();
+        app.MapGatehouseAuthenticationMetadata();
         app.MapGatehouseRelay();
         WarnAboutAnonymousAccess(app, config, listen ?? config.Listen);
         return app;

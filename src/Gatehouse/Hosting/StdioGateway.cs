@@ -12,7 +12,8 @@ namespace Gatehouse.Hosting;
 public static class StdioGateway
 {
     /// <summary>Relays between this process's stdio and <paramref name="serverName"/> until either side closes.</summary>
-    public static async Task RunAsync(GatehouseConfig config, string serverName, CancellationToken cancellationToken)
+    /// <exception cref="UnauthorizedAccessException"><paramref name="identity"/> holds no grant on the server.</exception>
+    public static async Task RunAsync(GatehouseConfig config, string serverName, string identity, CancellationToken cancellationToken)
     {
         var server = config.McpServers[serverName];
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -26,8 +27,13 @@ public static class StdioGateway
         {
             var loggerFactory = host.Services.GetRequiredService<ILoggerFactory>();
             var sessions = host.Services.GetRequiredService<RelaySessionRegistry>();
+            if (!host.Services.GetRequiredService<IAccessCheck>().HasAccess(serverName, identity))
+            {
+                throw new UnauthorizedAccessException($"Identity '{identity}' holds no grant on server '{serverName}'.");
+            }
+
             var transport = new StdioServerTransport(serverName, loggerFactory);
-            var session = await sessions.OpenAsync(server, RelaySessionRegistry.NewSessionId(), identity: config.Auth.Anonymous, transport, cancellationToken);
+            var session = await sessions.OpenAsync(server, RelaySessionRegistry.NewSessionId(), identity, transport, cancellationToken);
             await session.Completion.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,0 +1,73 @@
+using Gatehouse.Configuration;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Gatehouse.Authentication;
+
+/// <summary>
+/// Establishes who calls an MCP endpoint before the relay sees the request. The client's credential stays here:
+/// the relay forwards messages, never the client's headers, so no token reaches an upstream.
+/// </summary>
+internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate next, GatehouseConfig config, ILogger<CallerAuthenticationMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var authorization = context.Request.Headers.Authorization;
+        if (authorization.Count == 0)
+        {
+            if (config.Auth.Anonymous is { } anonymous)
+            {
+                context.User = CallerIdentity.Create(anonymous, CallerIdentity.Anonymous);
+                await next(context);
+                return;
+            }
+
+            await ChallengeAsync(context, error: null, "This server needs credentials: an API key or a token, as 'Authorization: Bearer ...'.");
+            return;
+        }
+
+        var value = authorization.ToString();
+        if (authorization.Count > 1 || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || value.Length == "Bearer ".Length)
+        {
+            await ChallengeAsync(context, "invalid_request", "The Authorization header must be one 'Bearer <credential>'.");
+            return;
+        }
+
+        if (config.Auth.Jwt is null)
+        {
+            await ChallengeAsync(context, "invalid_token", "The credential is not valid here.");
+            return;
+        }
+
+        var result = await context.AuthenticateAsync(AuthenticationServiceCollectionExtensions.JwtScheme);
+        if (!result.Succeeded || CallerIdentity.NameOf(result.Principal) is not { Length: > 0 })
+        {
+            LogRefused(result.Failure?.Message ?? $"no '{config.Auth.Jwt.IdentityClaim}' claim");
+            await ChallengeAsync(context, "invalid_token", result.Failure is null
+                ? $"The token names no identity in its '{config.Auth.Jwt.IdentityClaim}' claim."
+                : "The token is not valid: wrong issuer, audience or signature, or expired.");
+            return;
+        }
+
+        context.User = result.Principal!;
+        await next(context);
+    }
+
+    private static async Task ChallengeAsync(HttpContext context, string? error, string description)
+    {
+        var server = context.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) ?? "";
+        var challenge = $"Bearer resource_metadata=\"{ProtectedResourceMetadata.UrlFor(context, server)}\"";
+        if (error is not null)
+        {
+            challenge += $", error=\"{error}\", error_description=\"{description}\"";
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = challenge;
+        await context.Response.WriteAsJsonAsync(new { error = error ?? "unauthorized", error_description = description });
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Refused a bearer token: {Reason}")]
+    private partial void LogRefused(string reason);
+}
