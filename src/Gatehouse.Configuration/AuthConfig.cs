@@ -6,9 +6,6 @@ public sealed record AuthConfig
     /// <summary>The identity of requests without credentials; null (the default) refuses them with 401.</summary>
     public string? Anonymous { get; init; }
 
-    /// <summary>Identities with the admin role: configuration, keys and audit.</summary>
-    public IReadOnlyList<string> Admins { get; init; } = [];
-
     /// <summary>Accept bearer JWTs from the operator's identity provider; null accepts API keys only.</summary>
     public JwtConfig? Jwt { get; init; }
 

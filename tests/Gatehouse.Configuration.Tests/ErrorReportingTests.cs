@@ -72,7 +72,7 @@ public sealed class ErrorReportingTests
         var error = TestConfig.SingleError("""{ "auth": { "apiKeys": [] } }""");
 
         Assert.Equal("auth.apiKeys", error.Field);
-        Assert.Equal("unknown field; expected one of: anonymous, admins, jwt, authorizationServers", error.Message);
+        Assert.Equal("unknown field; expected one of: anonymous, jwt, authorizationServers", error.Message);
     }
 
     [Fact]

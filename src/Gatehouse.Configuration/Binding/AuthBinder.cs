@@ -4,7 +4,7 @@ namespace Gatehouse.Configuration.Binding;
 
 internal static class AuthBinder
 {
-    private static readonly string[] Fields = ["anonymous", "admins", "jwt", "authorizationServers"];
+    private static readonly string[] Fields = ["anonymous", "jwt", "authorizationServers"];
     private static readonly string[] JwtFields = ["issuer", "audience", "jwksUrl", "signingKey", "identityClaim", "rolesClaim"];
 
     public static AuthConfig Bind(JsonObjectNode auth, string path, EnvironmentExpander environment, ConfigErrorList errors)
@@ -18,7 +18,6 @@ internal static class AuthBinder
         return new AuthConfig
         {
             Anonymous = fields.Text("anonymous"),
-            Admins = [.. (fields.StringItems("admins") ?? []).Select(item => item.Value.Value)],
             Jwt = fields.Object("jwt") is { } jwt ? BindJwt(jwt, fields.PathOf("jwt"), environment, errors) : null,
             AuthorizationServers = [.. (fields.StringItems("authorizationServers") ?? []).Select(item => Url(item.Path, item.Value, errors)).OfType<Uri>()],
         };

@@ -1,31 +1,27 @@
 namespace Gatehouse.Configuration.Tests;
 
-public sealed class AuthAndStoreTests
+public sealed class AuthTests
 {
     private const string Path = "/etc/gatehouse/gatehouse.json";
 
     [Fact]
-    public void Jwt_admins_authorization_servers_and_postgres_are_read_with_secrets_from_the_environment()
+    public void Jwt_and_authorization_servers_are_read_with_secrets_from_the_environment()
     {
         var config = GatehouseConfigLoader.Parse("""
             {
               "auth": {
-                "admins": ["alice"],
                 "jwt": { "issuer": "https://idp.example.com/", "audience": "gatehouse", "signingKey": "${env:JWT_KEY}", "identityClaim": "email" },
                 "authorizationServers": ["https://idp.example.com/"]
-              },
-              "store": { "postgres": "Host=db;Password=${env:PG_PASSWORD}" }
+              }
             }
-            """, Path, name => name switch { "JWT_KEY" => new string('k', 32), "PG_PASSWORD" => "s3cret", _ => null });
+            """, Path, name => name == "JWT_KEY" ? new string('k', 32) : null);
 
-        Assert.Equal(["alice"], config.Auth.Admins);
         Assert.Equal("https://idp.example.com/", config.Auth.Jwt!.Issuer);
         Assert.Equal("gatehouse", config.Auth.Jwt.Audience);
         Assert.Equal(new string('k', 32), config.Auth.Jwt.SigningKey);
         Assert.Equal("email", config.Auth.Jwt.IdentityClaim);
         Assert.Equal("roles", config.Auth.Jwt.RolesClaim);
         Assert.Equal([new Uri("https://idp.example.com/")], config.Auth.AuthorizationServers);
-        Assert.Equal("Host=db;Password=s3cret", config.Store.Postgres);
     }
 
     [Theory]
@@ -34,9 +30,7 @@ public sealed class AuthAndStoreTests
     [InlineData("""{ "auth": { "jwt": { "issuer": "i", "audience": "a", "signingKey": "0123456789abcdef0123456789abcdef", "jwksUrl": "https://x/jwks" } } }""", "auth.jwt.signingKey")]
     [InlineData("""{ "auth": { "jwt": { "issuer": "i", "audience": "a", "jwksUrl": "ftp://x/jwks" } } }""", "auth.jwt.jwksUrl")]
     [InlineData("""{ "auth": { "authorizationServers": ["not a url"] } }""", "auth.authorizationServers[0]")]
-    [InlineData("""{ "auth": { "admins": [1] } }""", "auth.admins[0]")]
-    [InlineData("""{ "store": { "postgres": 5 } }""", "store.postgres")]
-    [InlineData("""{ "store": { "postgress": "x" } }""", "store.postgress")]
+    [InlineData("""{ "auth": { "jwt": { "issuer": "i", "audience": "a", "issuers": [] } } }""", "auth.jwt.issuers")]
     public void A_mistake_names_its_field(string json, string field)
     {
         var error = Assert.Throws<ConfigurationException>(() => GatehouseConfigLoader.Parse(json, Path, _ => null));
