@@ -16,6 +16,9 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 scripts/install-node-tools.sh || exit 1
 
+# PostgreSQL, on 127.0.0.1:5433, for the store's contract tests (installed from Debian's packages when missing).
+scripts/start-postgres.sh || exit 1
+
 results="$repo/TestResults"
 rm -rf "$results"
 dotnet build Gatehouse.slnx -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }

@@ -1,0 +1,48 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Gatehouse.Store.Database;
+
+/// <summary>An embedded SQLite file, shared safely by the processes of one machine.</summary>
+internal sealed class SqliteBackend(string path) : IStoreBackend
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Pooling = true,
+    }.ToString();
+
+    public StoreBackendKind Kind => StoreBackendKind.Sqlite;
+
+    public string Description => $"SQLite at {path}";
+
+    // WAL lets readers (every key check) proceed while another process writes. The mode is stored in the
+    // file, so setting it once per migration pass covers every later connection of every process.
+    public string? PrepareSql => "PRAGMA journal_mode = WAL;";
+
+    // BEGIN IMMEDIATE takes SQLite's single write lock up front. A deferred transaction would start as a reader
+    // and could fail with SQLITE_BUSY_SNAPSHOT when it later writes after another process did, which is not retried.
+    public Task<DbTransaction> BeginSerializedTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    public async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (Path.GetDirectoryName(path) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+}
