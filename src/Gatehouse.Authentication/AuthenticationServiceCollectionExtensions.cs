@@ -1,5 +1,6 @@
 using System.Text;
 using Gatehouse.Configuration;
+using Gatehouse.Store;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,10 +17,18 @@ public static class AuthenticationServiceCollectionExtensions
     /// <summary>The scheme of bearer JWTs.</summary>
     public const string JwtScheme = JwtBearerDefaults.AuthenticationScheme;
 
-    /// <summary>Validates bearer JWTs with ASP.NET Core's handler when <c>auth.jwt</c> is configured.</summary>
+    /// <summary>
+    /// Checks API keys against the store (SQLite in the data directory, or PostgreSQL), and bearer JWTs with
+    /// ASP.NET Core's handler when <c>auth.jwt</c> is configured.
+    /// </summary>
     public static IServiceCollection AddGatehouseAuthentication(this IServiceCollection services, GatehouseConfig config)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.AddGatehouseStore(options =>
+        {
+            options.DataDir = config.DataDir;
+            options.PostgresConnectionString = config.Store.Postgres;
+        });
         var authentication = services.AddAuthentication();
         if (config.Auth.Jwt is { } jwt)
         {

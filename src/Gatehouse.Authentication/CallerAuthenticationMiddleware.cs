@@ -1,4 +1,6 @@
 using Gatehouse.Configuration;
+using Gatehouse.Store;
+using Gatehouse.Store.ApiKeys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -11,7 +13,10 @@ namespace Gatehouse.Authentication;
 /// </summary>
 internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate next, GatehouseConfig config, ILogger<CallerAuthenticationMiddleware> logger)
 {
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>How an API key authenticates.</summary>
+    public const string ApiKey = "apikey";
+
+    public async Task InvokeAsync(HttpContext context, IApiKeyStore keys)
     {
         var authorization = context.Request.Headers.Authorization;
         if (authorization.Count == 0)
@@ -31,6 +36,13 @@ internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate nex
         if (authorization.Count > 1 || !value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || value.Length == "Bearer ".Length)
         {
             await ChallengeAsync(context, "invalid_request", "The Authorization header must be one 'Bearer <credential>'.");
+            return;
+        }
+
+        var credential = value["Bearer ".Length..].Trim();
+        if (credential.StartsWith(ApiKeyPrefix, StringComparison.Ordinal))
+        {
+            await AuthenticateApiKeyAsync(context, keys, credential);
             return;
         }
 
@@ -54,6 +66,38 @@ internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate nex
         await next(context);
     }
 
+    private async Task AuthenticateApiKeyAsync(HttpContext context, IApiKeyStore keys, string credential)
+    {
+        ApiKeyRecord? key;
+        try
+        {
+            key = await keys.VerifyAsync(credential, context.RequestAborted);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            // Fail closed: without the store no key can be checked, and a revoked one must not slip through.
+            LogStoreUnavailable(ex);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await context.Response.WriteAsJsonAsync(new
+            {
+                error = "temporarily_unavailable",
+                error_description = "Gatehouse cannot check API keys now (its store is unavailable), so it refuses them; retry shortly.",
+            });
+            return;
+        }
+
+        if (key is null)
+        {
+            await ChallengeAsync(context, "invalid_token", "The API key is not valid: unknown, revoked or expired.");
+            return;
+        }
+
+        context.User = CallerIdentity.Create(key.Identity, ApiKey, key.Roles);
+        await next(context);
+    }
+
+    private const string ApiKeyPrefix = "gh_";
+
     private static async Task ChallengeAsync(HttpContext context, string? error, string description)
     {
         var server = context.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) ?? "";
@@ -67,6 +111,9 @@ internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate nex
         context.Response.Headers.WWWAuthenticate = challenge;
         await context.Response.WriteAsJsonAsync(new { error = error ?? "unauthorized", error_description = description });
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "API keys cannot be checked: the store is unavailable. Requests with keys are refused.")]
+    private partial void LogStoreUnavailable(Exception ex);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refused a bearer token: {Reason}")]
     private partial void LogRefused(string reason);

@@ -24,6 +24,15 @@ public sealed class AuthTests
         Assert.Equal([new Uri("https://idp.example.com/")], config.Auth.AuthorizationServers);
     }
 
+    [Fact]
+    public void The_postgres_connection_string_takes_its_password_from_the_environment()
+    {
+        var config = GatehouseConfigLoader.Parse("""{ "store": { "postgres": "Host=db;Password=${env:PG_PASSWORD}" } }""", Path,
+            name => name == "PG_PASSWORD" ? "s3cret" : null);
+
+        Assert.Equal("Host=db;Password=s3cret", config.Store.Postgres);
+    }
+
     [Theory]
     [InlineData("""{ "auth": { "jwt": { "audience": "a" } } }""", "auth.jwt.issuer")]
     [InlineData("""{ "auth": { "jwt": { "issuer": "i", "audience": "a", "signingKey": "short" } } }""", "auth.jwt.signingKey")]
@@ -31,6 +40,8 @@ public sealed class AuthTests
     [InlineData("""{ "auth": { "jwt": { "issuer": "i", "audience": "a", "jwksUrl": "ftp://x/jwks" } } }""", "auth.jwt.jwksUrl")]
     [InlineData("""{ "auth": { "authorizationServers": ["not a url"] } }""", "auth.authorizationServers[0]")]
     [InlineData("""{ "auth": { "jwt": { "issuer": "i", "audience": "a", "issuers": [] } } }""", "auth.jwt.issuers")]
+    [InlineData("""{ "store": { "postgres": 5 } }""", "store.postgres")]
+    [InlineData("""{ "store": { "postgress": "x" } }""", "store.postgress")]
     public void A_mistake_names_its_field(string json, string field)
     {
         var error = Assert.Throws<ConfigurationException>(() => GatehouseConfigLoader.Parse(json, Path, _ => null));

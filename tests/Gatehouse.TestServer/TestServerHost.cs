@@ -20,7 +20,8 @@ namespace Gatehouse.TestServer;
 /// test_elicitation_sep1330_enums (elicitation/create), json_schema_2020_12_tool, test_reconnection (closes its
 /// SSE stream, answer replayed on GET with Last-Event-ID); general: echo(message),
 /// test_slow_operation(durationMs) (cancellable), test_notify_resource_updated(uri) (sends
-/// notifications/resources/updated to the calling session if it subscribed to uri).</description></item>
+/// notifications/resources/updated to the calling session if it subscribed to uri), test_request_headers (the
+/// names of the headers the call's HTTP request carried).</description></item>
 /// <item><description>Resources: test://static-text, test://static-binary (PNG), test://watched-resource (subscribable);
 /// template test://template/{id}/data.</description></item>
 /// <item><description>Prompts: test_simple_prompt, test_prompt_with_arguments(arg1, arg2),

@@ -224,6 +224,10 @@ public static class TestTools
         return "Reconnection test completed successfully";
     }
 
+    [McpServerTool(Name = "test_request_headers", ReadOnly = true), Description("Returns the names of the HTTP headers of the request that carried this call, one a line.")]
+    public static string RequestHeaders(IHttpContextAccessor httpContextAccessor) =>
+        string.Join("\n", (httpContextAccessor.HttpContext?.Request.Headers.Keys ?? []).Order(StringComparer.OrdinalIgnoreCase));
+
     [McpServerTool(Name = "echo", ReadOnly = true, Idempotent = true), Description("Returns the message unchanged.")]
     public static string Echo([Description("Text to return")] string message) => message;
 

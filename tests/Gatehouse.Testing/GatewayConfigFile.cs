@@ -17,7 +17,7 @@ public static class GatewayConfigFile
     /// </summary>
     /// <param name="auth">The <c>auth</c> block; by default <see cref="RunningGateway.Identity"/> is anonymous.</param>
     public static string Write(TestDirectory directory, JsonObject servers, IReadOnlyDictionary<string, string>? policies = null, string? listen = null,
-        JsonObject? auth = null)
+        JsonObject? auth = null, JsonObject? store = null)
     {
         var grants = new JsonArray();
         foreach (var (name, _) in servers)
@@ -32,6 +32,11 @@ public static class GatewayConfigFile
             ["grants"] = grants,
             ["auth"] = auth ?? new JsonObject { ["anonymous"] = RunningGateway.Identity },
         };
+        if (store is not null)
+        {
+            config["store"] = store;
+        }
+
         if (listen is not null)
         {
             config["listen"] = listen;

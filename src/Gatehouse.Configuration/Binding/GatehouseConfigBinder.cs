@@ -7,7 +7,7 @@ namespace Gatehouse.Configuration.Binding;
 internal sealed class GatehouseConfigBinder(string configPath, Func<string, string?> environment, ConfigErrorList errors)
 {
     // "$schema" lets editors offer completion; it has no meaning to Gatehouse.
-    private static readonly string[] Fields = ["$schema", "listen", "dataDir", "mcpServers", "grants", "auth", "http"];
+    private static readonly string[] Fields = ["$schema", "listen", "dataDir", "mcpServers", "grants", "auth", "http", "store"];
 
     private readonly string _configDirectory = Path.GetDirectoryName(configPath)!;
 
@@ -23,6 +23,7 @@ internal sealed class GatehouseConfigBinder(string configPath, Func<string, stri
         var grants = fields.Array("grants");
         var auth = fields.Object("auth");
         var http = fields.Object("http");
+        var store = fields.Object("store");
         var environmentExpander = new EnvironmentExpander(environment, errors);
         var serverNames = servers?.Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? [];
         return new GatehouseConfig
@@ -37,6 +38,7 @@ internal sealed class GatehouseConfigBinder(string configPath, Func<string, stri
             Grants = grants is null ? [] : new GrantsBinder(_configDirectory, serverNames, errors).Bind(grants, fields.PathOf("grants")),
             Auth = auth is null ? new AuthConfig() : AuthBinder.Bind(auth, fields.PathOf("auth"), environmentExpander, errors),
             Http = http is null ? new HttpConfig() : HttpBinder.Bind(http, fields.PathOf("http"), errors),
+            Store = store is null ? new StoreConfig() : StoreBinder.Bind(store, fields.PathOf("store"), environmentExpander, errors),
         };
     }
 

@@ -15,6 +15,8 @@ internal static class CommonOptions
         DefaultValueFactory = _ => new FileInfo("gatehouse.json"),
     };
 
+    public static Option<bool> Json() => new("--json") { Description = "Print JSON, for scripts." };
+
     public static Option<string?> Listen() => new("--listen")
     {
         Description = "The address to listen on, e.g. http://127.0.0.1:8080 (overrides the configuration's \"listen\").",

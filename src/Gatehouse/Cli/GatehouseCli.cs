@@ -15,6 +15,7 @@ public static class GatehouseCli
             DemoCommand.Create(),
             DemoServerCommand.Create(),
             PolicyCommand.Create(),
+            KeysCommand.Create(),
         };
 
         var parse = root.Parse(args);

@@ -44,7 +44,7 @@ internal static class PolicyCommand
     {
         var policy = PolicyFileArgument("policy", "The policy file.");
         var cases = PolicyFileArgument("cases", "A JSON array of cases: {\"name\", \"tool\" | \"resource\" | \"prompt\", \"arguments\", \"expect\"}.");
-        var json = JsonOption();
+        var json = CommonOptions.Json();
         var command = new Command("test",
             "Run decision test cases against a policy, like 'opa test': print each failure and a closing 'N passed, N failed' line; exit 1 on any failure.\n\n" +
             "Example:\n  gatehouse policy test policies/marketing.json policies/marketing.cases.json")
@@ -103,7 +103,7 @@ internal static class PolicyCommand
         var prompt = new Option<string?>("--prompt") { Description = "The prompt fetched." };
         var arguments = new Option<string?>("--args") { Description = "The call's arguments, as a JSON object." };
         var identity = new Option<string?>("--identity") { Description = "Who calls (shown in the explanation; counters are per scope at run time)." };
-        var json = JsonOption();
+        var json = CommonOptions.Json();
         var command = new Command("explain",
             "Show the decision a policy makes for one call, and the trace of rules that produced it.\n\n" +
             "Example:\n  gatehouse policy explain --policy policy.json --identity ci-bot --tool send_campaign --args '{\"campaign_id\":3}'")
@@ -192,8 +192,6 @@ internal static class PolicyCommand
         argument.AcceptExistingOnly();
         return argument;
     }
-
-    private static Option<bool> JsonOption() => new("--json") { Description = "Print JSON, for scripts." };
 
     private static bool IsJsonObject(string text)
     {

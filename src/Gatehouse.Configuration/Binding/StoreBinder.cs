@@ -1,0 +1,18 @@
+using Gatehouse.Configuration.Json;
+
+namespace Gatehouse.Configuration.Binding;
+
+internal static class StoreBinder
+{
+    private static readonly string[] Fields = ["postgres"];
+
+    public static StoreConfig Bind(JsonObjectNode store, string path, EnvironmentExpander environment, ConfigErrorList errors)
+    {
+        var fields = ObjectFields.Open(store, path, Fields, errors);
+        return new StoreConfig
+        {
+            // A connection string carries a password: ${env:NAME} keeps it out of the file.
+            Postgres = fields?.String("postgres") is { } postgres ? environment.Expand(postgres, fields.PathOf("postgres")) : null,
+        };
+    }
+}
