@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Gatehouse.Configuration;
 using Gatehouse.Relay;
 using Microsoft.Extensions.Logging;
@@ -41,27 +42,42 @@ public sealed class GrantPolicies : IAccessCheck, IDisposable
         _grants = [.. config.Grants.Select(g => new GrantPolicy(g, files[g.PolicyPath]))];
     }
 
-    /// <summary>The grant that gives <paramref name="identity"/> access to <paramref name="server"/>, if any.</summary>
-    public GrantPolicy? Resolve(string server, string? identity)
+    /// <summary>
+    /// The grant that gives <paramref name="user"/> access to <paramref name="server"/>, if any: one naming the
+    /// identity beats one matching it by glob, which beats one matching a claim of its token; among equals the
+    /// grant written first wins.
+    /// </summary>
+    public GrantPolicy? Resolve(string server, ClaimsPrincipal? user)
     {
-        if (identity is null)
+        if (user?.Identity is not { IsAuthenticated: true, Name: { } identity })
         {
             return null;
         }
 
+        GrantPolicy? best = null;
+        var bestKind = SelectorKind.Claim + 1;
         foreach (var grant in _grants)
         {
-            if (grant.Grant.Server == server && grant.Grant.Identities.Contains(identity, StringComparer.Ordinal))
+            if (grant.Grant.Server != server)
             {
-                return grant;
+                continue;
+            }
+
+            foreach (var selector in grant.Selectors)
+            {
+                if (selector.Kind < bestKind && selector.Matches(user, identity))
+                {
+                    best = grant;
+                    bestKind = selector.Kind;
+                }
             }
         }
 
-        return null;
+        return best;
     }
 
     /// <inheritdoc />
-    public bool HasAccess(string server, string? identity) => Resolve(server, identity) is not null;
+    public bool HasAccess(string server, ClaimsPrincipal? user) => Resolve(server, user) is not null;
 
     /// <inheritdoc />
     public void Dispose()
@@ -74,4 +90,7 @@ public sealed class GrantPolicies : IAccessCheck, IDisposable
 }
 
 /// <summary>A grant and the policy it is under.</summary>
-public sealed record GrantPolicy(GrantConfig Grant, PolicyFile Policy);
+public sealed record GrantPolicy(GrantConfig Grant, PolicyFile Policy)
+{
+    internal IReadOnlyList<IdentitySelector> Selectors { get; } = [.. Grant.Identities.Select(IdentitySelector.Parse)];
+}

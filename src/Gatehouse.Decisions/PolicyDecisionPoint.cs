@@ -17,7 +17,7 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
     public async ValueTask<RequestDecision> DecideAsync(RelayCall call, JsonRpcRequest request, CancellationToken cancellationToken)
     {
         var asToolResult = request.Method == RequestMethods.ToolsCall;
-        if (grants.Resolve(call.Server, call.Identity) is not { } grant)
+        if (grants.Resolve(call.Server, call.User) is not { } grant)
         {
             return Refuse(request, asToolResult, new Verdict("deny", "grant",
                 $"no grant gives {(call.Identity is null ? "an unauthenticated caller" : $"identity '{call.Identity}'")} access to server '{call.Server}'"));
@@ -78,7 +78,7 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
     /// <inheritdoc />
     public ValueTask<JsonRpcResponse> FilterListAsync(RelayCall call, JsonRpcRequest request, JsonRpcResponse response, CancellationToken cancellationToken)
     {
-        var policy = grants.Resolve(call.Server, call.Identity)?.Policy.Current;
+        var policy = grants.Resolve(call.Server, call.User)?.Policy.Current;
         Func<JsonObject, bool> visible = request.Method switch
         {
             RequestMethods.ToolsList => item => policy is not null && Text(item, "name") is { } name && policy.IsToolVisible(name),

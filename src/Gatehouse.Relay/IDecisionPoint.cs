@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using ModelContextProtocol.Protocol;
 
 namespace Gatehouse.Relay;
@@ -21,7 +22,7 @@ public interface IDecisionPoint
 }
 
 /// <summary>Who is calling, on which server and session: what a decision may depend on besides the message.</summary>
-public sealed class RelayCall(string server, string sessionId, string? identity)
+public sealed class RelayCall(string server, string sessionId, ClaimsPrincipal? user)
 {
     /// <summary>The upstream server's name in the configuration.</summary>
     public string Server { get; } = server;
@@ -29,8 +30,11 @@ public sealed class RelayCall(string server, string sessionId, string? identity)
     /// <summary>The client session's id.</summary>
     public string SessionId { get; } = sessionId;
 
-    /// <summary>The authenticated identity, or null when the request carried none.</summary>
-    public string? Identity { get; } = identity;
+    /// <summary>The authenticated caller, with the claims its credential carried; null when unauthenticated.</summary>
+    public ClaimsPrincipal? User { get; } = user;
+
+    /// <summary>The authenticated identity's name, or null when the request carried none.</summary>
+    public string? Identity { get; } = user?.Identity is { IsAuthenticated: true } identity ? identity.Name : null;
 
     /// <summary>What the upstream offers on this session.</summary>
     public UpstreamTools Tools { get; internal set; } = null!;

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Gatehouse.Configuration;
 using Microsoft.Extensions.Logging;
@@ -34,14 +35,14 @@ public sealed partial class RelaySessionRegistry(
     /// </summary>
     /// <exception cref="SessionLimitReachedException">The server already has its maximum of sessions.</exception>
     /// <exception cref="Exception">The upstream could not be started or reached.</exception>
-    public async Task<RelaySession> OpenAsync(UpstreamServerConfig server, string sessionId, string? identity,
+    public async Task<RelaySession> OpenAsync(UpstreamServerConfig server, string sessionId, ClaimsPrincipal? user,
         ITransport clientTransport, CancellationToken cancellationToken)
     {
         ReserveSlot(server);
         RelaySession session;
         try
         {
-            session = await RelaySession.StartAsync(new RelayCall(server.Name, sessionId, identity), server, clientTransport,
+            session = await RelaySession.StartAsync(new RelayCall(server.Name, sessionId, user), server, clientTransport,
                 connector, decisions, time, loggerFactory.CreateLogger<RelaySession>(), cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Gatehouse.Configuration;
 using Gatehouse.Relay;
@@ -129,7 +130,7 @@ public sealed class PolicyDecisionPointTests : IDisposable
 
     private RelayCall Call(string identity = "agent")
     {
-        var call = new RelayCall("mail", "session-1", identity);
+        var call = new RelayCall("mail", "session-1", new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, identity)], "test")));
         call.Tools = new UpstreamTools((_, _, _) =>
         {
             _upstreamListings++;

@@ -105,6 +105,11 @@ internal sealed class GrantsBinder(string configDirectory, IReadOnlyCollection<s
             {
                 errors.Add(node.Position, path, "an identity must not be empty");
             }
+            else if (identity.StartsWith("claim:", StringComparison.Ordinal) && identity.IndexOf('=', "claim:".Length) is var equals &&
+                (equals <= "claim:".Length || equals == identity.Length - 1))
+            {
+                errors.Add(node.Position, path, $"'{identity}' is not a claim selector such as 'claim:groups=marketing'");
+            }
             else if (identities.Contains(identity))
             {
                 errors.Add(node.Position, path, $"'{identity}' is listed twice");

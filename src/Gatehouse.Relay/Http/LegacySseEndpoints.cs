@@ -31,11 +31,10 @@ internal sealed partial class LegacySseEndpoints(
             return;
         }
 
-        var identity = JsonRpcHttp.CallerOf(context);
-        if (!access.HasAccess(server, identity))
+        if (!access.HasAccess(server, context.User))
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.Response.WriteAsync($"Identity '{identity}' holds no grant on server '{server}'.");
+            await context.Response.WriteAsync($"Identity '{JsonRpcHttp.CallerOf(context)}' holds no grant on server '{server}'.");
             return;
         }
 
@@ -46,7 +45,7 @@ internal sealed partial class LegacySseEndpoints(
         RelaySession session;
         try
         {
-            session = await sessions.OpenAsync(upstream, sessionId, identity, transport, stream.Token);
+            session = await sessions.OpenAsync(upstream, sessionId, context.User, transport, stream.Token);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stream.IsCancellationRequested)
         {

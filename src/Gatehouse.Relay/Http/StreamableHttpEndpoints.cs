@@ -169,11 +169,10 @@ internal sealed partial class StreamableHttpEndpoints(
             return null;
         }
 
-        var identity = JsonRpcHttp.CallerOf(context);
-        if (!access.HasAccess(upstream.Name, identity))
+        if (!access.HasAccess(upstream.Name, context.User))
         {
             await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status403Forbidden, McpErrorCode.InvalidRequest,
-                $"Identity '{identity}' holds no grant on server '{upstream.Name}'.", requestId);
+                $"Identity '{JsonRpcHttp.CallerOf(context)}' holds no grant on server '{upstream.Name}'.", requestId);
             return null;
         }
 
@@ -181,7 +180,7 @@ internal sealed partial class StreamableHttpEndpoints(
         var transport = new StreamableHttpServerTransport(loggerFactory) { SessionId = sessionId, EventStreamStore = resumableStreams.Store };
         try
         {
-            return await sessions.OpenAsync(upstream, sessionId, identity, transport, context.RequestAborted);
+            return await sessions.OpenAsync(upstream, sessionId, context.User, transport, context.RequestAborted);
         }
         catch (SessionLimitReachedException ex)
         {

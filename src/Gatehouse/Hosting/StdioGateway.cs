@@ -1,3 +1,4 @@
+using Gatehouse.Authentication;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions;
 using Gatehouse.Relay;
@@ -27,13 +28,14 @@ public static class StdioGateway
         {
             var loggerFactory = host.Services.GetRequiredService<ILoggerFactory>();
             var sessions = host.Services.GetRequiredService<RelaySessionRegistry>();
-            if (!host.Services.GetRequiredService<IAccessCheck>().HasAccess(serverName, identity))
+            var user = CallerIdentity.Create(identity, "stdio");
+            if (!host.Services.GetRequiredService<IAccessCheck>().HasAccess(serverName, user))
             {
                 throw new UnauthorizedAccessException($"Identity '{identity}' holds no grant on server '{serverName}'.");
             }
 
             var transport = new StdioServerTransport(serverName, loggerFactory);
-            var session = await sessions.OpenAsync(server, RelaySessionRegistry.NewSessionId(), identity, transport, cancellationToken);
+            var session = await sessions.OpenAsync(server, RelaySessionRegistry.NewSessionId(), user, transport, cancellationToken);
             await session.Completion.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
