@@ -68,11 +68,13 @@ public static class AuthenticationServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Authenticates every request to <c>/mcp</c>: a valid bearer token, or no credentials where
+    /// Authenticates every request to <c>/mcp</c> and <c>/admin</c>: a valid bearer token, or no credentials where
     /// <c>auth.anonymous</c> is set; anything else gets 401 pointing at the protected-resource metadata.
     /// </summary>
     public static IApplicationBuilder UseGatehouseAuthentication(this IApplicationBuilder app) =>
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/mcp"), mcp => mcp.UseMiddleware<CallerAuthenticationMiddleware>());
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/mcp") || context.Request.Path.StartsWithSegments("/admin"),
+            guarded => guarded.UseMiddleware<CallerAuthenticationMiddleware>());
 
     /// <summary>Maps the OAuth 2.0 protected-resource metadata documents MCP's authorization spec describes.</summary>
     public static IEndpointRouteBuilder MapGatehouseAuthenticationMetadata(this IEndpointRouteBuilder endpoints)
@@ -81,6 +83,8 @@ public static class AuthenticationServiceCollectionExtensions
             config.McpServers.ContainsKey(server)
                 ? Results.Json(ProtectedResourceMetadata.For(context, server, config.Auth))
                 : Results.NotFound());
+        endpoints.MapGet(ProtectedResourceMetadata.PathPrefix, (HttpContext context, GatehouseConfig config) =>
+            Results.Json(ProtectedResourceMetadata.For(context, server: null, config.Auth)));
         return endpoints;
     }
 }

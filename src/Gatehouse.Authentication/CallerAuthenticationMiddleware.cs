@@ -100,7 +100,8 @@ internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate nex
 
     private static async Task ChallengeAsync(HttpContext context, string? error, string description)
     {
-        var server = context.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1) ?? "";
+        var segments = context.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var server = segments is ["mcp", var name, ..] ? name : null;
         var challenge = $"Bearer resource_metadata=\"{ProtectedResourceMetadata.UrlFor(context, server)}\"";
         if (error is not null)
         {

@@ -11,15 +11,18 @@ internal static class ProtectedResourceMetadata
 {
     public const string PathPrefix = "/.well-known/oauth-protected-resource";
 
-    /// <summary>The metadata document's URL for the endpoint <paramref name="context"/> addressed.</summary>
-    public static string UrlFor(HttpContext context, string server) =>
-        $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{PathPrefix}/mcp/{Uri.EscapeDataString(server)}";
+    /// <summary>The metadata document's URL for a server's endpoint, or for Gatehouse as a whole (the admin API).</summary>
+    public static string UrlFor(HttpContext context, string? server) => $"{Base(context)}{PathPrefix}{ResourcePath(server)}";
 
-    public static object For(HttpContext context, string server, AuthConfig auth) => new Dictionary<string, object>
+    public static object For(HttpContext context, string? server, AuthConfig auth) => new Dictionary<string, object>
     {
-        ["resource"] = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}/mcp/{Uri.EscapeDataString(server)}",
+        ["resource"] = $"{Base(context)}{ResourcePath(server)}",
         ["authorization_servers"] = auth.AuthorizationServers.Select(u => u.ToString()).ToArray(),
         ["bearer_methods_supported"] = new[] { "header" },
-        ["resource_name"] = $"Gatehouse: {server}",
+        ["resource_name"] = server is null ? "Gatehouse" : $"Gatehouse: {server}",
     };
+
+    private static string Base(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
+
+    private static string ResourcePath(string? server) => server is null ? "" : $"/mcp/{Uri.EscapeDataString(server)}";
 }

@@ -1,3 +1,4 @@
+using Gatehouse.Admin;
 using Gatehouse.Authentication;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions;
@@ -37,6 +38,7 @@ public static partial class GatewayApplication
         app.UseWhen(IsNotHealthProbe, guarded => guarded.UseGatehouseLoopbackGuard());
         app.UseGatehouseAuthentication();
         app.MapGatehouseAuthenticationMetadata();
+        app.MapGatehouseAdmin();
         app.MapGatehouseRelay();
         WarnAboutAnonymousAccess(app, config, listen ?? config.Listen);
         return app;

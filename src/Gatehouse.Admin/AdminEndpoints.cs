@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Gatehouse.Configuration;
+using Gatehouse.Store;
+using Gatehouse.Store.ApiKeys;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Gatehouse.Admin;
+
+/// <summary>
+/// The admin REST API under <c>/admin/v1</c>. Every endpoint needs the admin role; everyone else gets 403, and
+/// a caller without credentials 401 (from authentication, which runs first).
+/// </summary>
+public static class AdminEndpoints
+{
+    /// <summary>Maps the admin API.</summary>
+    public static IEndpointRouteBuilder MapGatehouseAdmin(this IEndpointRouteBuilder endpoints)
+    {
+        var admin = endpoints.MapGroup("/admin/v1").AddEndpointFilter(async (context, next) =>
+            context.HttpContext.User.IsInRole(Roles.Admin)
+                ? await next(context)
+                : Results.Json(new { error = "forbidden", message = "The admin API needs the admin role." }, statusCode: StatusCodes.Status403Forbidden));
+
+        admin.MapGet("/keys", async (IApiKeyStore keys, TimeProvider time, CancellationToken ct) =>
+            Results.Json((await keys.ListAsync(ct)).Select(k => Describe(k, time))));
+
+        admin.MapPost("/keys", async (HttpContext context, IApiKeyStore keys, TimeProvider time, CancellationToken ct) =>
+        {
+            NewKey? request;
+            try
+            {
+                request = await context.Request.ReadFromJsonAsync<NewKey>(ct);
+            }
+            catch (JsonException ex)
+            {
+                return BadRequest($"The body is not a JSON object of identity, roles and expires: {ex.Message}");
+            }
+
+            if (request?.Identity is not { Length: > 0 } identity)
+            {
+                return BadRequest("\"identity\" is required.");
+            }
+
+            TimeSpan? lifetime = null;
+            if (request.Expires is { } text)
+            {
+                if (!DurationParser.TryParse(text, out var duration) || duration <= TimeSpan.Zero)
+                {
+                    return BadRequest($"\"expires\" must be a duration such as \"30d\" or \"12h\", not '{text}'.");
+                }
+
+                lifetime = duration;
+            }
+
+            try
+            {
+                var (record, secret) = await keys.CreateAsync(identity, time.GetUtcNow() + lifetime, request.Roles, ct);
+                return Results.Json(new { key = secret, id = record.Id, identity = record.Identity, roles = record.Roles, expiresAt = record.ExpiresAt },
+                    statusCode: StatusCodes.Status201Created);
+            }
+            catch (ArgumentException ex)
+            {
+                return BadRequest(ex.Message);
+            }
+        });
+
+        admin.MapDelete("/keys/{id}", async (string id, IApiKeyStore keys, CancellationToken ct) =>
+            await keys.RevokeAsync(id, ct) == ApiKeyRevocation.NotFound
+                ? Results.Json(new { error = "not_found", message = $"There is no key {id}." }, statusCode: StatusCodes.Status404NotFound)
+                : Results.NoContent());
+
+        return endpoints;
+    }
+
+    private static IResult BadRequest(string message) =>
+        Results.Json(new { error = "bad_request", message }, statusCode: StatusCodes.Status400BadRequest);
+
+    private static object Describe(ApiKeyRecord key, TimeProvider time) => new
+    {
+        id = key.Id,
+        identity = key.Identity,
+        roles = key.Roles,
+        createdAt = key.CreatedAt,
+        expiresAt = key.ExpiresAt,
+        revokedAt = key.RevokedAt,
+        lastUsedAt = key.LastUsedAt,
+        state = key.IsRevoked ? "revoked" : key.IsExpiredAt(time.GetUtcNow()) ? "expired" : "active",
+    };
+
+    private sealed record NewKey(string? Identity, string[]? Roles, string? Expires);
+}
