@@ -17,13 +17,18 @@ public static class GatewayConfigFile
     /// </summary>
     /// <param name="auth">The <c>auth</c> block; by default <see cref="RunningGateway.Identity"/> is anonymous.</param>
     public static string Write(TestDirectory directory, JsonObject servers, IReadOnlyDictionary<string, string>? policies = null, string? listen = null,
-        JsonObject? auth = null, JsonObject? store = null)
+        JsonObject? auth = null, JsonObject? store = null, JsonArray? extraGrants = null)
     {
         var grants = new JsonArray();
         foreach (var (name, _) in servers)
         {
             var policy = directory.Write($"policy-{name}.json", policies?.GetValueOrDefault(name) ?? RunningGateway.AllowAll);
             grants.Add(new JsonObject { ["id"] = name, ["server"] = name, ["identities"] = new JsonArray(RunningGateway.Identity), ["policy"] = policy });
+        }
+
+        foreach (var grant in extraGrants ?? [])
+        {
+            grants.Add(grant?.DeepClone());
         }
 
         var config = new JsonObject

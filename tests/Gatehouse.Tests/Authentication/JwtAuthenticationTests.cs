@@ -87,6 +87,7 @@ public sealed class JwtAuthenticationTests : IAsyncLifetime
         "expired",
         "bad signature",
         "no identity",
+        "alg none",
     };
 
     [Theory]
@@ -99,6 +100,7 @@ public sealed class JwtAuthenticationTests : IAsyncLifetime
             "wrong audience" => Token(RunningGateway.Identity, audience: "someone-else"),
             "expired" => Token(RunningGateway.Identity, expires: DateTime.UtcNow.AddMinutes(-5)),
             "bad signature" => Token(RunningGateway.Identity, key: "another-signing-key-of-at-least-32-chars"),
+            "alg none" => Unsigned(RunningGateway.Identity),
             _ => Token(subject: null),
         };
         using var request = _raw.Post(RawMcpClient.Initialize);
@@ -136,6 +138,14 @@ public sealed class JwtAuthenticationTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.DoesNotContain("echo", await refused.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>A token that claims to need no signature at all.</summary>
+    private static string Unsigned(string subject)
+    {
+        static string Part(string json) => Base64UrlEncoder.Encode(json);
+        var expires = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds();
+        return $"{Part("""{"alg":"none","typ":"JWT"}""")}.{Part($$"""{"sub":"{{subject}}","iss":"{{Issuer}}","aud":"{{Audience}}","exp":{{expires}}}""")}.";
     }
 
     private static string Token(string? subject, string issuer = Issuer, string audience = Audience, DateTime? expires = null, string key = Key)
