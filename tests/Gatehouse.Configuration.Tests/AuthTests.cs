@@ -49,3 +49,35 @@ public sealed class AuthTests
         Assert.Contains(error.Errors, e => e.Field == field);
     }
 }
+
+public sealed class SecretFileTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("gatehouse-secrets-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void A_secret_comes_from_a_file_relative_to_the_configuration_without_its_line_break()
+    {
+        File.WriteAllText(Path.Combine(_directory, "api-key"), "s3cret-from-file\n");
+
+        var config = GatehouseConfigLoader.Parse("""
+            { "mcpServers": { "remote": { "url": "https://mcp.example.com/mcp", "headers": { "X-Api": "${file:api-key}", "X-Literal": "$${file:x}" } } } }
+            """, Path.Combine(_directory, "gatehouse.json"), _ => null);
+
+        Assert.Equal("s3cret-from-file", config.McpServers["remote"].Headers["X-Api"]);
+        Assert.Equal("${file:x}", config.McpServers["remote"].Headers["X-Literal"]);
+    }
+
+    [Fact]
+    public void A_missing_secret_file_is_an_error_that_names_the_file_and_field()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => GatehouseConfigLoader.Parse("""
+            { "mcpServers": { "remote": { "url": "https://mcp.example.com/mcp", "headers": { "X-Api": "${file:missing}" } } } }
+            """, Path.Combine(_directory, "gatehouse.json"), _ => null));
+
+        var only = Assert.Single(error.Errors);
+        Assert.Equal("mcpServers.remote.headers.X-Api", only.Field);
+        Assert.Contains(Path.Combine(_directory, "missing"), only.Message);
+    }
+}

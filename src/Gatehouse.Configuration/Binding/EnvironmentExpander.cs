@@ -4,14 +4,14 @@ using Gatehouse.Configuration.Json;
 namespace Gatehouse.Configuration.Binding;
 
 /// <summary>
-/// Replaces <c>${env:NAME}</c> with the variable's value, so secrets stay out of the file. <c>$${env:</c>
-/// stands for a literal <c>${env:</c>; every other <c>$</c> is left alone, so shell-like arguments and
-/// other clients' <c>${...}</c> variables pass through untouched.
+/// Replaces <c>${env:NAME}</c> with the environment variable's value and <c>${file:PATH}</c> with a file's content
+/// (its trailing line break removed; the path relative to the configuration file), so secrets stay out of the
+/// file. <c>$${env:</c> and <c>$${file:</c> stand for the literal text; every other <c>$</c> is left alone, so
+/// shell-like arguments and other clients' <c>${...}</c> variables pass through untouched.
 /// </summary>
-internal sealed class EnvironmentExpander(Func<string, string?> environment, ConfigErrorList errors)
+internal sealed class EnvironmentExpander(Func<string, string?> environment, string configDirectory, ConfigErrorList errors)
 {
-    private const string Reference = "${env:";
-    private const string EscapedReference = "$" + Reference;
+    private static readonly string[] s_references = ["${env:", "${file:"];
 
     /// <summary>Returns null, after reporting why, when a reference cannot be resolved.</summary>
     public string? Expand(JsonStringNode node, string field)
@@ -22,28 +22,26 @@ internal sealed class EnvironmentExpander(Func<string, string?> environment, Con
         var i = 0;
         while (i < text.Length)
         {
-            if (text.AsSpan(i).StartsWith(EscapedReference, StringComparison.Ordinal))
+            var rest = text.AsSpan(i);
+            if (rest.StartsWith("$") && StartingReference(rest[1..]) is { } escaped)
             {
-                result.Append(Reference);
-                i += EscapedReference.Length;
+                result.Append(escaped);
+                i += 1 + escaped.Length;
             }
-            else if (text.AsSpan(i).StartsWith(Reference, StringComparison.Ordinal))
+            else if (StartingReference(rest) is { } reference)
             {
-                var nameStart = i + Reference.Length;
+                var nameStart = i + reference.Length;
                 var end = text.IndexOf('}', nameStart);
                 if (end < 0)
                 {
-                    errors.Add(node.Position, field, "'${env:' has no closing '}'");
+                    errors.Add(node.Position, field, $"'{reference}' has no closing '}}'");
                     return null;
                 }
 
-                var name = text[nameStart..end];
-                var value = name.Length == 0 ? null : environment(name);
+                var value = Resolve(reference, text[nameStart..end], out var error);
                 if (value is null)
                 {
-                    errors.Add(node.Position, field, name.Length == 0
-                        ? "'${env:}' names no environment variable"
-                        : $"environment variable '{name}' is not set");
+                    errors.Add(node.Position, field, error!);
                     failed = true;
                 }
 
@@ -58,5 +56,47 @@ internal sealed class EnvironmentExpander(Func<string, string?> environment, Con
         }
 
         return failed ? null : result.ToString();
+    }
+
+    private static string? StartingReference(ReadOnlySpan<char> text)
+    {
+        foreach (var reference in s_references)
+        {
+            if (text.StartsWith(reference, StringComparison.Ordinal))
+            {
+                return reference;
+            }
+        }
+
+        return null;
+    }
+
+    private string? Resolve(string reference, string name, out string? error)
+    {
+        error = null;
+        if (name.Length == 0)
+        {
+            error = reference == "${env:" ? "'${env:}' names no environment variable" : "'${file:}' names no file";
+            return null;
+        }
+
+        if (reference == "${env:")
+        {
+            var value = environment(name);
+            error = value is null ? $"environment variable '{name}' is not set" : null;
+            return value;
+        }
+
+        var path = Path.GetFullPath(name, configDirectory);
+        try
+        {
+            return File.ReadAllText(path).TrimEnd('\r', '\n');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The message names the file, never its content.
+            error = $"secret file '{path}' cannot be read ({ex.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)})";
+            return null;
+        }
     }
 }

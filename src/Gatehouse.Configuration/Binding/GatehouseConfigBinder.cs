@@ -24,7 +24,7 @@ internal sealed class GatehouseConfigBinder(string configPath, Func<string, stri
         var auth = fields.Object("auth");
         var http = fields.Object("http");
         var store = fields.Object("store");
-        var environmentExpander = new EnvironmentExpander(environment, errors);
+        var environmentExpander = new EnvironmentExpander(environment, _configDirectory, errors);
         var serverNames = servers?.Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? [];
         return new GatehouseConfig
         {
