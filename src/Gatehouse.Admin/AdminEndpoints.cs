@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gatehouse.Authentication;
 using Gatehouse.Configuration;
 using Gatehouse.Store;
 using Gatehouse.Store.ApiKeys;
@@ -18,15 +19,42 @@ public static class AdminEndpoints
     public static IEndpointRouteBuilder MapGatehouseAdmin(this IEndpointRouteBuilder endpoints)
     {
         var admin = endpoints.MapGroup("/admin/v1").AddEndpointFilter(async (context, next) =>
-            context.HttpContext.User.IsInRole(Roles.Admin)
-                ? await next(context)
-                : Results.Json(new { error = "forbidden", message = "The admin API needs the admin role." }, statusCode: StatusCodes.Status403Forbidden));
+        {
+            var user = context.HttpContext.User;
+            if (user.Identity?.AuthenticationType == CallerIdentity.Anonymous)
+            {
+                // The anonymous identity is for agents on a laptop, never for administration: ask for credentials.
+                context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
+                return Results.Json(new { error = "unauthorized", message = "The admin API needs credentials with the admin role." },
+                    statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            if (!user.IsInRole(Roles.Admin))
+            {
+                return Results.Json(new { error = "forbidden", message = "The admin API needs the admin role." }, statusCode: StatusCodes.Status403Forbidden);
+            }
+
+            try
+            {
+                return await next(context);
+            }
+            catch (StoreUnavailableException)
+            {
+                return Results.Json(new { error = "unavailable", message = "The store is unavailable; retry shortly." },
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
 
         admin.MapGet("/keys", async (IApiKeyStore keys, TimeProvider time, CancellationToken ct) =>
             Results.Json((await keys.ListAsync(ct)).Select(k => Describe(k, time))));
 
         admin.MapPost("/keys", async (HttpContext context, IApiKeyStore keys, TimeProvider time, CancellationToken ct) =>
         {
+            if (!context.Request.HasJsonContentType())
+            {
+                return BadRequest("The body must be JSON (Content-Type: application/json): { \"identity\": ..., \"roles\": [...], \"expires\": \"30d\" }.");
+            }
+
             NewKey? request;
             try
             {

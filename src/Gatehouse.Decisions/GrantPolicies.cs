@@ -77,7 +77,7 @@ public sealed class GrantPolicies : IAccessCheck, IDisposable
     }
 
     /// <inheritdoc />
-    public bool HasAccess(string server, ClaimsPrincipal? user) => Resolve(server, user) is not null;
+    public string? GrantFor(string server, ClaimsPrincipal? user) => Resolve(server, user)?.Grant.Id;
 
     /// <inheritdoc />
     public void Dispose()

@@ -144,7 +144,7 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
         item[name] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
 
     private static JsonElement? Arguments(JsonRpcRequest request) =>
-        request.Params?["arguments"] is { } arguments ? JsonSerializer.SerializeToElement(arguments) : null;
+        (request.Params as JsonObject)?["arguments"] is { } arguments ? JsonSerializer.SerializeToElement(arguments) : null;
 
     private static string Window(TimeSpan window) => window.TotalSeconds switch
     {

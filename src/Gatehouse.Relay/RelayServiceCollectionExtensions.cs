@@ -26,7 +26,6 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<ResumableStreams>();
         services.AddSingleton<StreamableHttpEndpoints>();
         services.AddSingleton<LegacySseEndpoints>();
-        services.AddHostedService<RelayIdleReaper>();
         services.AddOptions<RelayHttpOptions>().Configure(o =>
         {
             foreach (var host in config.Http.AllowedHosts)
@@ -41,6 +40,13 @@ public static class RelayServiceCollectionExtensions
         });
         return services;
     }
+
+    /// <summary>
+    /// Closes sessions idle longer than their server's <c>idleTimeout</c>: for a gateway that serves many clients,
+    /// not for one that serves its own standard input.
+    /// </summary>
+    public static IServiceCollection AddGatehouseIdleSessionReaper(this IServiceCollection services) =>
+        services.AddHostedService<RelayIdleReaper>();
 
     /// <summary>
     /// Maps <c>/mcp/{server}</c> (Streamable HTTP), <c>/mcp/{server}/sse</c> and <c>/mcp/{server}/message</c>

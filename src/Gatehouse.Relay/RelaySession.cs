@@ -233,7 +233,7 @@ public sealed partial class RelaySession : IAsyncDisposable
     {
         if (decision.Reply is { } reply)
         {
-            if (TakePending(pending.Request.Id) is { } taken)
+            if (TakePending(pending) is { } taken)
             {
                 await SendClientQuietlyAsync(taken.ReplyTo, reply).ConfigureAwait(false);
             }
@@ -241,7 +241,11 @@ public sealed partial class RelaySession : IAsyncDisposable
             return;
         }
 
-        Forward(pending);
+        // The client may have cancelled, or the call timed out, while the decision was being made.
+        if (_pending.TryGetValue(pending.Request.Id, out var current) && ReferenceEquals(current, pending))
+        {
+            Forward(pending);
+        }
     }
 
     private void Forward(PendingRequest pending)
@@ -298,9 +302,13 @@ public sealed partial class RelaySession : IAsyncDisposable
         return pending;
     }
 
-    private PendingRequest? TakePending(RequestId id)
+    private PendingRequest? TakePending(RequestId id) =>
+        _pending.TryGetValue(id, out var pending) ? TakePending(pending) : null;
+
+    /// <summary>Removes exactly this pending request (not a later one that reuses its id) and releases what it holds.</summary>
+    private PendingRequest? TakePending(PendingRequest pending)
     {
-        if (!_pending.TryRemove(id, out var pending))
+        if (!_pending.TryRemove(new KeyValuePair<RequestId, PendingRequest>(pending.Request.Id, pending)))
         {
             return null;
         }
@@ -318,7 +326,7 @@ public sealed partial class RelaySession : IAsyncDisposable
 
     private async Task FailAsync(PendingRequest pending, string message)
     {
-        if (_pending.TryGetValue(pending.Request.Id, out var current) && ReferenceEquals(current, pending) && TakePending(pending.Request.Id) is { } taken)
+        if (TakePending(pending) is { } taken)
         {
             await SendClientQuietlyAsync(taken.ReplyTo, JsonRpcReplies.Error(taken.Request.Id, McpErrorCode.InternalError, message)).ConfigureAwait(false);
         }
@@ -326,7 +334,7 @@ public sealed partial class RelaySession : IAsyncDisposable
 
     private async Task OnTimeoutAsync(PendingRequest pending)
     {
-        if (!_pending.TryGetValue(pending.Request.Id, out var current) || !ReferenceEquals(current, pending) || TakePending(pending.Request.Id) is null)
+        if (TakePending(pending) is null)
         {
             return;
         }
@@ -519,6 +527,14 @@ public sealed partial class RelaySession : IAsyncDisposable
                 await Task.Delay(s_restartBackoff[attempt], _time, _lifetime.Token).ConfigureAwait(false);
                 var fresh = await ReconnectAsync().ConfigureAwait(false);
                 _upstream = fresh;
+                if (_lifetime.IsCancellationRequested)
+                {
+                    // The session closed while the new process started: nobody else will stop it.
+                    _upstream = null;
+                    await DisposeQuietlyAsync(fresh).ConfigureAwait(false);
+                    return;
+                }
+
                 lock (_pumps)
                 {
                     _pumps.Add(Task.Run(() => PumpUpstreamAsync(fresh)));
@@ -631,7 +647,7 @@ public sealed partial class RelaySession : IAsyncDisposable
         await _lifetime.CancelAsync().ConfigureAwait(false);
         foreach (var pending in _pending.Values)
         {
-            if (TakePending(pending.Request.Id) is { } taken)
+            if (TakePending(pending) is { } taken)
             {
                 await SendClientQuietlyAsync(taken.ReplyTo, JsonRpcReplies.Error(taken.Request.Id, McpErrorCode.InternalError,
                     $"The session with upstream server '{_server.Name}' closed before it answered.")).ConfigureAwait(false);
@@ -675,7 +691,7 @@ public sealed partial class RelaySession : IAsyncDisposable
     }
 
     private static RequestId? ReadRequestId(JsonNode? parameters) =>
-        parameters?["requestId"] is JsonValue value
+        (parameters as JsonObject)?["requestId"] is JsonValue value
             ? value.TryGetValue(out long number) ? new RequestId(number)
             : value.TryGetValue(out string? text) ? new RequestId(text) : null
             : null;
@@ -683,8 +699,8 @@ public sealed partial class RelaySession : IAsyncDisposable
     /// <summary>The progress token as JSON text, so string and number tokens never match each other.</summary>
     private static string? ReadProgressToken(JsonNode? parameters, bool nested = true)
     {
-        var token = nested ? parameters?["_meta"]?["progressToken"] : parameters?["progressToken"];
-        return token?.ToJsonString();
+        var holder = nested ? (parameters as JsonObject)?["_meta"] as JsonObject : parameters as JsonObject;
+        return holder?["progressToken"]?.ToJsonString();
     }
 
     private sealed class PendingRequest(JsonRpcRequest request, ITransport replyTo, long sequence, string? progressToken, CancellationTokenSource cancellation)

@@ -23,17 +23,19 @@ public sealed class UpstreamTools
         {
             if (_listing is null || _listing.IsFaulted || _listing.IsCanceled)
             {
-                _listing = ListAsync(cancellationToken);
+                // Shared by every caller waiting for it, so no one caller's cancellation may end it.
+                _listing = ListAsync(CancellationToken.None);
             }
 
-            return _listing;
+            return _listing.WaitAsync(cancellationToken);
         }
     }
 
     /// <summary>Takes a complete, unpaginated list the client asked for, so no request of Gatehouse's own is needed.</summary>
     internal void Observe(JsonRpcRequest request, JsonRpcResponse response)
     {
-        if (request.Params?["cursor"] is null && response.Result?["nextCursor"] is null && response.Result?["tools"] is JsonArray tools)
+        if ((request.Params as JsonObject)?["cursor"] is null && response.Result is JsonObject result &&
+            result["nextCursor"] is null && result["tools"] is JsonArray tools)
         {
             lock (_gate)
             {
@@ -59,12 +61,13 @@ public sealed class UpstreamTools
         {
             var parameters = cursor is null ? null : new JsonObject { ["cursor"] = cursor };
             var result = await _requestUpstream(RequestMethods.ToolsList, parameters, cancellationToken).ConfigureAwait(false);
-            foreach (var tool in result?["tools"] as JsonArray ?? [])
+            var page = result as JsonObject;
+            foreach (var tool in page?["tools"] as JsonArray ?? [])
             {
                 all.Add(tool?.DeepClone());
             }
 
-            cursor = result?["nextCursor"]?.GetValue<string>();
+            cursor = page?["nextCursor"] is JsonValue next && next.TryGetValue(out string? text) ? text : null;
         }
         while (cursor is not null);
 

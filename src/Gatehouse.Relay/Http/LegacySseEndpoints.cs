@@ -31,7 +31,7 @@ internal sealed partial class LegacySseEndpoints(
             return;
         }
 
-        if (!access.HasAccess(server, context.User))
+        if (access.GrantFor(server, context.User) is null)
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             await context.Response.WriteAsync($"Identity '{JsonRpcHttp.CallerOf(context)}' holds no grant on server '{server}'.");
@@ -75,7 +75,8 @@ internal sealed partial class LegacySseEndpoints(
         var sessionId = context.Request.Query["sessionId"].ToString();
         var caller = JsonRpcHttp.CallerOf(context);
         if (!sessions.TryGet(sessionId, out var session) || session.Call.Server != server || session.Call.Identity != caller ||
-            session.ClientTransport is not SseResponseStreamTransport transport)
+            session.ClientTransport is not SseResponseStreamTransport transport ||
+            access.GrantFor(server, context.User) is not { } grant || grant != access.GrantFor(server, session.Call.User))
         {
             await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status404NotFound, (McpErrorCode)(-32001), "Session not found.");
             return;

@@ -169,7 +169,7 @@ internal sealed partial class StreamableHttpEndpoints(
             return null;
         }
 
-        if (!access.HasAccess(upstream.Name, context.User))
+        if (access.GrantFor(upstream.Name, context.User) is null)
         {
             await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status403Forbidden, McpErrorCode.InvalidRequest,
                 $"Identity '{JsonRpcHttp.CallerOf(context)}' holds no grant on server '{upstream.Name}'.", requestId);
@@ -215,8 +215,16 @@ internal sealed partial class StreamableHttpEndpoints(
             return null;
         }
 
-        // A session id is usable only by the identity that opened the session.
-        if (session.Call.Identity != JsonRpcHttp.CallerOf(context))
+        if (session.ClientTransport is not StreamableHttpServerTransport)
+        {
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status404NotFound, (McpErrorCode)(-32001), "Session not found.", requestId);
+            return null;
+        }
+
+        // A session id is usable only by the identity that opened it, and only while it holds the same grant
+        // (a token whose claims no longer match loses the session with the grant).
+        if (session.Call.Identity != JsonRpcHttp.CallerOf(context) ||
+            access.GrantFor(upstream.Name, context.User) is not { } grant || grant != access.GrantFor(upstream.Name, session.Call.User))
         {
             await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status403Forbidden, McpErrorCode.InvalidRequest,
                 "This session belongs to another identity.", requestId);

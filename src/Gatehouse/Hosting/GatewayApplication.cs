@@ -27,6 +27,7 @@ public static partial class GatewayApplication
         builder.Logging.ConfigureGatehouseLogging();
         builder.WebHost.UseUrls(listen ?? config.Listen);
         builder.Services.AddGatehouseRelay(config);
+        builder.Services.AddGatehouseIdleSessionReaper();
         builder.Services.AddGatehousePolicyDecisions();
         builder.Services.AddGatehouseAuthentication(config);
         configureServices?.Invoke(builder.Services);

@@ -29,7 +29,7 @@ public static class StdioGateway
             var loggerFactory = host.Services.GetRequiredService<ILoggerFactory>();
             var sessions = host.Services.GetRequiredService<RelaySessionRegistry>();
             var user = CallerIdentity.Create(identity, "stdio");
-            if (!host.Services.GetRequiredService<IAccessCheck>().HasAccess(serverName, user))
+            if (host.Services.GetRequiredService<IAccessCheck>().GrantFor(serverName, user) is null)
             {
                 throw new UnauthorizedAccessException($"Identity '{identity}' holds no grant on server '{serverName}'.");
             }

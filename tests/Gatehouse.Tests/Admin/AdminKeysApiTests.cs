@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gatehouse.Store.ApiKeys;
@@ -69,7 +68,7 @@ public sealed class AdminKeysApiTests : IAsyncLifetime
         using var notAdmin = await SendAsync(HttpMethod.Get, Keys, approver);
         using var bogus = await SendAsync(HttpMethod.Get, Keys, "gh_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
 
-        Assert.Equal(HttpStatusCode.Forbidden, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, notAdmin.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, bogus.StatusCode);
     }
@@ -88,6 +87,18 @@ public sealed class AdminKeysApiTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal(before, (await _gateway.Services.GetRequiredService<IApiKeyStore>().ListAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_is_400()
+    {
+        var admin = await KeyAsync("root", "admin");
+        using var request = new HttpRequestMessage(HttpMethod.Post, Keys) { Content = new StringContent("identity=x", Encoding.UTF8, "text/plain") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
     [Fact]

@@ -198,6 +198,20 @@ public sealed class HttpHygieneTests : IAsyncLifetime
         Assert.DoesNotContain("Echo", reply);
     }
 
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":2,"method":"ping","params":{"_meta":1}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":2,"method":"ping","params":[1,2]}""")]
+    [InlineData("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":[1]}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":[1]}""")]
+    public async Task Oddly_shaped_parameters_do_not_end_the_session(string body)
+    {
+        var sessionId = await OpenSessionAsync("test");
+
+        await CallAsync("test", sessionId, body);
+
+        Assert.Contains("\"tools\"", await CallAsync("test", sessionId, """{"jsonrpc":"2.0","id":3,"method":"tools/list"}"""));
+    }
+
     [Fact]
     public async Task Deleting_a_session_ends_it()
     {
