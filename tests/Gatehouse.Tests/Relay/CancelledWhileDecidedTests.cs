@@ -26,6 +26,8 @@ public sealed class CancelledWhileDecidedTests
         _ = raw.SendAsync(raw.Post("""{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"send_campaign","arguments":{"campaign_id":1}}}""", session));
         await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await raw.CallAsync(session, """{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":5}}""");
+        // The relay handles a session's messages in order: once a later ping is answered, the cancel has been seen.
+        await raw.CallAsync(session, """{"jsonrpc":"2.0","id":7,"method":"ping"}""");
         gate.Release.SetResult();
 
         // The send would take the demo server well under a second; give it several.
