@@ -60,6 +60,13 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
                 decision = policy.DecidePrompt(prompt, Arguments(request));
                 break;
 
+            case RequestMethods.CompletionComplete:
+                // Completing a prompt's or a resource template's arguments runs the server's code for it: only
+                // for what the caller could use.
+                return CompletionAllowed(policy, (request.Params as JsonObject)?["ref"] as JsonObject)
+                    ? RequestDecision.Forward
+                    : Refuse(request, asToolResult, new Verdict("deny", "default", "completion of something this grant cannot use"));
+
             default:
                 return Refuse(request, asToolResult, new Verdict("deny", "method", $"Gatehouse has no policy decision for '{request.Method}'"));
         }
@@ -133,6 +140,14 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
                 $"the rate limit '{outcome.Full!.Name}' ({outcome.Full.Max} per {Window(outcome.Full.Window)} per {outcome.Full.Scope.ToString().ToLowerInvariant()}) is reached",
                 outcome.RetryAfter));
     }
+
+    private static bool CompletionAllowed(CompiledPolicy policy, JsonObject? reference) =>
+        reference is not null && Text(reference, "type") switch
+        {
+            "ref/prompt" => Text(reference, "name") is { } name && policy.IsPromptVisible(name),
+            "ref/resource" => Text(reference, "uri") is { } uri && (policy.IsResourceTemplateVisible(uri) || policy.IsResourceVisible(uri)),
+            _ => false,
+        };
 
     private static RequestDecision Refuse(JsonRpcRequest request, bool asToolResult, Verdict verdict) =>
         RequestDecision.Refuse(asToolResult ? verdict.AsToolResult(request.Id) : verdict.AsError(request.Id));

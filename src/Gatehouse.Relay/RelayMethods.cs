@@ -18,6 +18,7 @@ public static class RelayMethods
         RequestMethods.ResourcesRead,
         RequestMethods.ResourcesSubscribe,
         RequestMethods.PromptsGet,
+        RequestMethods.CompletionComplete,
     };
 
     /// <summary>Requests whose results are filtered by the decision point before the client sees them.</summary>
@@ -34,7 +35,6 @@ public static class RelayMethods
     {
         RequestMethods.Initialize,
         RequestMethods.Ping,
-        RequestMethods.CompletionComplete,
         "logging/setLevel",
         RequestMethods.ResourcesUnsubscribe,
         "tasks/get",

@@ -105,6 +105,31 @@ public sealed class PolicyDecisionPointTests : IDisposable
         Assert.Equal(-32602, Assert.IsType<JsonRpcError>(decision.Reply).Error.Code);
     }
 
+    [Theory]
+    [InlineData("ref/prompt", "name", "greeting", true)]
+    [InlineData("ref/prompt", "name", "secret_prompt", false)]
+    [InlineData("ref/resource", "uri", "mail://lists/{id}", true)]
+    [InlineData("ref/resource", "uri", "mail://secrets/{id}", false)]
+    [InlineData("ref/unknown", "name", "greeting", false)]
+    public async Task Completions_run_only_for_what_the_caller_could_use(string type, string key, string value, bool forwarded)
+    {
+        var point = DecisionPoint("""{ "version": "1", "default": "deny", "prompts": { "greeting": {} }, "resources": { "mail://lists/*": {} } }""");
+        var complete = new JsonRpcRequest
+        {
+            Id = new RequestId(9),
+            Method = RequestMethods.CompletionComplete,
+            Params = new JsonObject
+            {
+                ["ref"] = new JsonObject { ["type"] = type, [key] = value },
+                ["argument"] = new JsonObject { ["name"] = "id", ["value"] = "1" },
+            },
+        };
+
+        var decision = await point.DecideAsync(Call(), complete, default);
+
+        Assert.Equal(forwarded, decision.Reply is null);
+    }
+
     [Fact]
     public async Task Lists_keep_only_what_the_caller_could_use()
     {
