@@ -19,6 +19,9 @@ scripts/install-node-tools.sh || exit 1
 # PostgreSQL, on 127.0.0.1:5433, for the store's contract tests (installed from Debian's packages when missing).
 scripts/start-postgres.sh || exit 1
 
+# Redis, on 127.0.0.1:6380, for the shared rate-limit counters (installed from Debian's packages when missing).
+scripts/start-redis.sh || exit 1
+
 results="$repo/TestResults"
 rm -rf "$results"
 dotnet build Gatehouse.slnx -nologo -v quiet || { echo "0 passed, 1 failed"; exit 1; }

@@ -27,6 +27,9 @@ public sealed record GatehouseConfig
     /// <summary>Where state that outlives a process (API keys) lives.</summary>
     public StoreConfig Store { get; init; } = new();
 
+    /// <summary>Where rate-limit counters live.</summary>
+    public CountersConfig Counters { get; init; } = new();
+
     /// <summary>Computed on read so that a <c>--listen</c> override applied with <c>with</c> is reflected.</summary>
     public bool ListenIsLoopback => ListenAddress.IsLoopback(Listen);
 }

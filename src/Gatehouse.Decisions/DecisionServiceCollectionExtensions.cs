@@ -1,4 +1,7 @@
+using Gatehouse.Configuration;
+using Gatehouse.Decisions.Redis;
 using Gatehouse.Relay;
+using StackExchange.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -12,9 +15,20 @@ public static class DecisionServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GrantPolicies>();
-        services.TryAddSingleton<ICounterStore, InMemoryCounterStore>();
+        services.TryAddSingleton(provider => provider.GetRequiredService<GatehouseConfig>().Counters);
+        services.TryAddSingleton<ICounterStore>(provider => provider.GetRequiredService<CountersConfig>().Redis is { } redis
+            ? new RedisCounterStore(Connect(redis), provider.GetRequiredService<TimeProvider>())
+            : new InMemoryCounterStore(provider.GetRequiredService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<IDecisionPoint, PolicyDecisionPoint>());
         services.Replace(ServiceDescriptor.Singleton<IAccessCheck>(provider => provider.GetRequiredService<GrantPolicies>()));
         return services;
+    }
+
+    /// <summary>Connects without waiting for Redis: an unreachable Redis refuses calls (or lets them through) until it is back.</summary>
+    private static ConnectionMultiplexer Connect(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        options.AbortOnConnectFail = false;
+        return ConnectionMultiplexer.Connect(options);
     }
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gatehouse.Configuration;
+using Gatehouse.Decisions.Redis;
 using Gatehouse.Policy;
 using Gatehouse.Relay;
 using ModelContextProtocol;
@@ -11,7 +13,7 @@ namespace Gatehouse.Decisions;
 /// Decides every call and list by the policy of the caller's grant. Fails closed: no grant, no policy, or a
 /// request it cannot read is refused, with a reason that says so.
 /// </summary>
-public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore counters) : IDecisionPoint
+public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore counters, CountersConfig countersConfig) : IDecisionPoint
 {
     /// <inheritdoc />
     public async ValueTask<RequestDecision> DecideAsync(RelayCall call, JsonRpcRequest request, CancellationToken cancellationToken)
@@ -133,7 +135,22 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
             CounterScope.Session => call.SessionId,
             _ => "",
         })).ToList();
-        var outcome = await counters.TryConsumeAsync(keys, cancellationToken).ConfigureAwait(false);
+        CounterOutcome outcome;
+        try
+        {
+            outcome = await counters.TryConsumeAsync(keys, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CounterStoreUnavailableException) when (countersConfig.FailOpen)
+        {
+            return RequestDecision.Forward;
+        }
+        catch (CounterStoreUnavailableException)
+        {
+            // Fail closed: a limit that cannot be counted cannot be kept.
+            return Refuse(request, asToolResult, new Verdict("unavailable", decision.Rule,
+                "the rate-limit counters cannot be reached, so calls with a limit are refused until they are back"));
+        }
+
         return outcome.Admitted
             ? RequestDecision.Forward
             : Refuse(request, asToolResult, new Verdict("rate_limited", decision.Rule,

@@ -81,3 +81,27 @@ public sealed class SecretFileTests : IDisposable
         Assert.Contains(Path.Combine(_directory, "missing"), only.Message);
     }
 }
+
+public sealed class CountersConfigTests
+{
+    [Fact]
+    public void Redis_and_fail_open_are_read_with_the_password_from_the_environment()
+    {
+        var config = GatehouseConfigLoader.Parse("""{ "counters": { "redis": "redis:6379,password=${env:REDIS_PASSWORD}", "failOpen": true } }""",
+            "/etc/gatehouse/gatehouse.json", name => name == "REDIS_PASSWORD" ? "pw" : null);
+
+        Assert.Equal("redis:6379,password=pw", config.Counters.Redis);
+        Assert.True(config.Counters.FailOpen);
+    }
+
+    [Theory]
+    [InlineData("""{ "counters": { "failOpen": "yes" } }""", "counters.failOpen")]
+    [InlineData("""{ "counters": { "redis": 6379 } }""", "counters.redis")]
+    [InlineData("""{ "counters": { "reddis": "x" } }""", "counters.reddis")]
+    public void A_mistake_names_its_field(string json, string field)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => GatehouseConfigLoader.Parse(json, "/etc/gatehouse/gatehouse.json", _ => null));
+
+        Assert.Contains(error.Errors, e => e.Field == field);
+    }
+}

@@ -17,7 +17,7 @@ public static class GatewayConfigFile
     /// </summary>
     /// <param name="auth">The <c>auth</c> block; by default <see cref="RunningGateway.Identity"/> is anonymous.</param>
     public static string Write(TestDirectory directory, JsonObject servers, IReadOnlyDictionary<string, string>? policies = null, string? listen = null,
-        JsonObject? auth = null, JsonObject? store = null, JsonArray? extraGrants = null)
+        JsonObject? auth = null, JsonObject? store = null, JsonArray? extraGrants = null, JsonObject? counters = null)
     {
         var grants = new JsonArray();
         foreach (var (name, _) in servers)
@@ -40,6 +40,11 @@ public static class GatewayConfigFile
         if (store is not null)
         {
             config["store"] = store;
+        }
+
+        if (counters is not null)
+        {
+            config["counters"] = counters;
         }
 
         if (listen is not null)

@@ -44,10 +44,11 @@ public sealed class RunningGateway : IAsyncDisposable
     /// <see cref="Identity"/> under its policy in <paramref name="policies"/> (by server name) or <see cref="AllowAll"/>.
     /// </summary>
     public static async Task<RunningGateway> StartAsync(JsonObject servers, Action<IServiceCollection>? configureServices = null,
-        IReadOnlyDictionary<string, string>? policies = null, JsonObject? auth = null, JsonObject? store = null, JsonArray? extraGrants = null)
+        IReadOnlyDictionary<string, string>? policies = null, JsonObject? auth = null, JsonObject? store = null, JsonArray? extraGrants = null,
+        JsonObject? counters = null)
     {
         var directory = new TestDirectory();
-        var path = GatewayConfigFile.Write(directory, servers, policies, listen: "http://127.0.0.1:0", auth, store, extraGrants);
+        var path = GatewayConfigFile.Write(directory, servers, policies, listen: "http://127.0.0.1:0", auth, store, extraGrants, counters);
         var config = GatehouseConfigLoader.Load(path);
         var app = GatewayApplication.Build(config, configureServices: configureServices);
         await app.StartAsync();
