@@ -1,9 +1,9 @@
 using Gatehouse.Configuration;
 using Gatehouse.Decisions.Redis;
 using Gatehouse.Relay;
-using StackExchange.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using StackExchange.Redis;
 
 namespace Gatehouse.Decisions;
 
