@@ -16,9 +16,11 @@ public static class DecisionServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GrantPolicies>();
         services.TryAddSingleton(provider => provider.GetRequiredService<GatehouseConfig>().Counters);
-        services.TryAddSingleton<ICounterStore>(provider => provider.GetRequiredService<CountersConfig>().Redis is { } redis
-            ? new RedisCounterStore(Connect(redis), provider.GetRequiredService<TimeProvider>())
+        services.TryAddSingleton<IConnectionMultiplexer>(provider => Connect(provider.GetRequiredService<CountersConfig>().Redis!));
+        services.TryAddSingleton<ICounterStore>(provider => provider.GetRequiredService<CountersConfig>().Redis is not null
+            ? new RedisCounterStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<TimeProvider>())
             : new InMemoryCounterStore(provider.GetRequiredService<TimeProvider>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyReadiness, RedisReadiness>());
         services.Replace(ServiceDescriptor.Singleton<IDecisionPoint, PolicyDecisionPoint>());
         services.Replace(ServiceDescriptor.Singleton<IAccessCheck>(provider => provider.GetRequiredService<GrantPolicies>()));
         return services;

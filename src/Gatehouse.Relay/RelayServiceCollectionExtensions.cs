@@ -55,11 +55,12 @@ public static class RelayServiceCollectionExtensions
     public static IEndpointRouteBuilder MapGatehouseRelay(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", () => Results.Json(new { status = "ok" }));
-        endpoints.MapGet("/readyz", async (UpstreamReadiness readiness, CancellationToken ct) =>
+        endpoints.MapGet("/readyz", async (UpstreamReadiness readiness, IEnumerable<IDependencyReadiness> dependencies, CancellationToken ct) =>
         {
             var servers = await readiness.CheckAsync(ct);
-            var ready = servers.Values.All(s => s.Ready);
-            return Results.Json(new { status = ready ? "ready" : "not ready", servers }, JsonSerializerOptions.Web,
+            var others = dependencies.ToDictionary(d => d.Name, d => d.Check(), StringComparer.Ordinal);
+            var ready = servers.Values.Concat(others.Values).All(s => s.Ready);
+            return Results.Json(new { status = ready ? "ready" : "not ready", servers, dependencies = others }, JsonSerializerOptions.Web,
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         });
 

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json.Nodes;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
@@ -57,6 +58,12 @@ public sealed class SharedCountersTests
         {
             Assert.Equal("unavailable", result.Meta!["gatehouse/decision"]!["decision"]!.GetValue<string>());
         }
+
+        using var http = new HttpClient();
+        using var readiness = await http.GetAsync(new Uri(gateway.BaseUrl, "/readyz"));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
+        var counters = JsonNode.Parse(await readiness.Content.ReadAsStringAsync())!["dependencies"]!["counters"]!;
+        Assert.False(counters["ready"]!.GetValue<bool>());
     }
 
     private static JsonObject Servers(RunningTestServer upstream) => Upstreams.Servers(("test", Upstreams.Http(upstream.McpUrl)));
