@@ -1,7 +1,7 @@
 using Gatehouse.Configuration;
 using Gatehouse.Relay;
-using StackExchange.Redis;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace Gatehouse.Decisions.Redis;
 
