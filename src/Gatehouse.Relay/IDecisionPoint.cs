@@ -34,7 +34,11 @@ public sealed class RelayCall(string server, string sessionId, ClaimsPrincipal? 
     public ClaimsPrincipal? User { get; } = user;
 
     /// <summary>The authenticated identity's name, or null when the request carried none.</summary>
-    public string? Identity { get; } = user?.Identity is { IsAuthenticated: true } identity ? identity.Name : null;
+    public string? Identity { get; } = IdentityOf(user);
+
+    /// <summary>The name of an authenticated <paramref name="user"/>, or null.</summary>
+    public static string? IdentityOf(ClaimsPrincipal? user) =>
+        user?.Identity is { IsAuthenticated: true } identity ? identity.Name : null;
 
     /// <summary>What the upstream offers on this session.</summary>
     public UpstreamTools Tools { get; internal set; } = null!;

@@ -74,8 +74,7 @@ internal static class JsonRpcHttp
     }
 
     /// <summary>The identity the request was authenticated as, or null.</summary>
-    public static string? CallerOf(HttpContext context) =>
-        context.User.Identity is { IsAuthenticated: true } identity ? identity.Name : null;
+    public static string? CallerOf(HttpContext context) => RelayCall.IdentityOf(context.User);
 
     /// <summary>Prepares the response to carry a server-sent event stream.</summary>
     public static void StartEventStream(HttpContext context)
