@@ -30,6 +30,9 @@ public sealed record GatehouseConfig
     /// <summary>Where rate-limit counters live.</summary>
     public CountersConfig Counters { get; init; } = new();
 
+    /// <summary>The audit log.</summary>
+    public AuditConfig Audit { get; init; } = new();
+
     /// <summary>Computed on read so that a <c>--listen</c> override applied with <c>with</c> is reflected.</summary>
     public bool ListenIsLoopback => ListenAddress.IsLoopback(Listen);
 }

@@ -7,7 +7,7 @@ namespace Gatehouse.Configuration.Binding;
 internal sealed class GatehouseConfigBinder(string configPath, Func<string, string?> environment, ConfigErrorList errors)
 {
     // "$schema" lets editors offer completion; it has no meaning to Gatehouse.
-    private static readonly string[] Fields = ["$schema", "listen", "dataDir", "mcpServers", "grants", "auth", "http", "store", "counters"];
+    private static readonly string[] Fields = ["$schema", "listen", "dataDir", "mcpServers", "grants", "auth", "http", "store", "counters", "audit"];
 
     private readonly string _configDirectory = Path.GetDirectoryName(configPath)!;
 
@@ -25,6 +25,7 @@ internal sealed class GatehouseConfigBinder(string configPath, Func<string, stri
         var http = fields.Object("http");
         var store = fields.Object("store");
         var counters = fields.Object("counters");
+        var audit = fields.Object("audit");
         var environmentExpander = new EnvironmentExpander(environment, _configDirectory, errors);
         var serverNames = servers?.Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? [];
         return new GatehouseConfig
@@ -41,6 +42,7 @@ internal sealed class GatehouseConfigBinder(string configPath, Func<string, stri
             Http = http is null ? new HttpConfig() : HttpBinder.Bind(http, fields.PathOf("http"), errors),
             Store = store is null ? new StoreConfig() : StoreBinder.Bind(store, fields.PathOf("store"), environmentExpander, errors),
             Counters = counters is null ? new CountersConfig() : CountersBinder.Bind(counters, fields.PathOf("counters"), environmentExpander, errors),
+            Audit = audit is null ? new AuditConfig() : AuditBinder.Bind(audit, fields.PathOf("audit"), environmentExpander, errors),
         };
     }
 

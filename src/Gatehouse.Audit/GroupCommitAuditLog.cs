@@ -1,0 +1,119 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace Gatehouse.Audit;
+
+/// <summary>
+/// Writes records in group commits: while one transaction commits, the records that arrive meanwhile queue up
+/// and go into the next one together. One commit (one fsync) then serves many concurrent calls, which is what
+/// lets every decision be durable before its call proceeds without making calls wait in line for the disk.
+/// </summary>
+public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
+{
+    /// <summary>The most records one commit takes; more wait for the next.</summary>
+    public const int MaxBatch = 1024;
+
+    // Enough for a long stall of the store under heavy load; past it, callers wait (and so slow down) rather
+    // than let memory grow without bound.
+    private const int QueueCapacity = 65_536;
+
+    private readonly IAuditStore _store;
+    private readonly ILogger<GroupCommitAuditLog> _logger;
+    private readonly Channel<Pending> _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(QueueCapacity)
+    {
+        SingleReader = true,
+        FullMode = BoundedChannelFullMode.Wait,
+    });
+
+    private readonly Task _writer;
+
+    public GroupCommitAuditLog(IAuditStore store, ILogger<GroupCommitAuditLog> logger)
+    {
+        _store = store;
+        _logger = logger;
+        _writer = Task.Run(WriteAsync);
+    }
+
+    public async Task RecordAsync(AuditEvent record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var pending = new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
+        {
+            await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException e)
+        {
+            throw new AuditUnavailableException("The audit log is shutting down.", e);
+        }
+
+        await pending.Written!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Post(AuditEvent record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (!_queue.Writer.TryWrite(new Pending(record, null)))
+        {
+            LogDropped(_logger, record.Kind, record.Method ?? "-");
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        var events = new List<AuditEvent>(MaxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                events.Add(pending.Record);
+            }
+
+            try
+            {
+                await _store.AppendAsync(events, CancellationToken.None).ConfigureAwait(false);
+                foreach (var pending in batch)
+                {
+                    pending.Written?.TrySetResult();
+                }
+            }
+            catch (Exception e)
+            {
+                var unavailable = e as AuditUnavailableException ?? new AuditUnavailableException($"The audit store failed: {e.Message}", e);
+                var unwaited = 0;
+                foreach (var pending in batch)
+                {
+                    if (pending.Written is null)
+                    {
+                        unwaited++;
+                    }
+
+                    pending.Written?.TrySetException(unavailable);
+                }
+
+                LogWriteFailed(_logger, batch.Count, unwaited, unavailable.Message);
+            }
+
+            batch.Clear();
+            events.Clear();
+        }
+    }
+
+    /// <summary>Writes what is queued, then stops taking records.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+    }
+
+    private sealed record Pending(AuditEvent Record, TaskCompletionSource? Written);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The audit store did not take {Count} records ({Unwaited} of them not awaited by any call, so lost): {Reason}")]
+    private static partial void LogWriteFailed(ILogger logger, int count, int unwaited, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The audit queue is full; a {Kind} record of {Method} was dropped")]
+    private static partial void LogDropped(ILogger logger, string kind, string method);
+}

@@ -1,0 +1,28 @@
+using Gatehouse.Configuration.Json;
+
+namespace Gatehouse.Configuration.Binding;
+
+internal static class AuditBinder
+{
+    private static readonly string[] Fields = ["enabled", "failOpen", "checkpointKey"];
+
+    private const int MinimumKeyLength = 16;
+
+    public static AuditConfig Bind(JsonObjectNode audit, string path, EnvironmentExpander environment, ConfigErrorList errors)
+    {
+        var fields = ObjectFields.Open(audit, path, Fields, errors);
+        // A signing key is a secret: ${env:NAME} or ${file:PATH} keep it out of the file.
+        var key = fields?.String("checkpointKey") is { } text ? environment.Expand(text, fields.PathOf("checkpointKey")) : null;
+        if (key is not null && key.Length < MinimumKeyLength)
+        {
+            fields!.Report("checkpointKey", $"must be at least {MinimumKeyLength} characters long");
+        }
+
+        return new AuditConfig
+        {
+            Enabled = fields?.Boolean("enabled") ?? true,
+            FailOpen = fields?.Boolean("failOpen") ?? false,
+            CheckpointKey = key,
+        };
+    }
+}
