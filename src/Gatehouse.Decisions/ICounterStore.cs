@@ -15,8 +15,13 @@ public interface ICounterStore
 /// <summary>A counter as one call consumes it: the policy's requirement and the scope value it is counted under.</summary>
 public readonly record struct CounterKey(CounterRequirement Requirement, string ScopeValue)
 {
-    /// <summary>The key counters of the same name and scope value share, across rules.</summary>
-    public string Key => $"{Requirement.Name}\n{Requirement.Scope}\n{ScopeValue}";
+    /// <summary>
+    /// The key counters of the same name and scope value share, across rules. A smooth counter keeps other state
+    /// than a sliding one, so a policy edit that changes the algorithm starts a counter of its own.
+    /// </summary>
+    public string Key => Requirement.Algorithm == CounterAlgorithm.Smooth
+        ? $"{Requirement.Name}\n{Requirement.Scope}\n{ScopeValue}\nsmooth"
+        : $"{Requirement.Name}\n{Requirement.Scope}\n{ScopeValue}";
 }
 
 /// <summary>What <see cref="ICounterStore.TryConsumeAsync"/> decided.</summary>

@@ -154,7 +154,7 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
         return outcome.Admitted
             ? RequestDecision.Forward
             : Refuse(request, asToolResult, new Verdict("rate_limited", decision.Rule,
-                $"the rate limit '{outcome.Full!.Name}' ({outcome.Full.Max} per {Window(outcome.Full.Window)} per {outcome.Full.Scope.ToString().ToLowerInvariant()}) is reached",
+                $"the rate limit '{outcome.Full!.Name}' ({Describe(outcome.Full)}) is reached",
                 outcome.RetryAfter));
     }
 
@@ -177,6 +177,12 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
 
     private static JsonElement? Arguments(JsonRpcRequest request) =>
         (request.Params as JsonObject)?["arguments"] is { } arguments ? JsonSerializer.SerializeToElement(arguments) : null;
+
+    private static string Describe(CounterRequirement counter)
+    {
+        var limit = $"{counter.Max} per {Window(counter.Window)} per {counter.Scope.ToString().ToLowerInvariant()}";
+        return counter.Algorithm == CounterAlgorithm.Smooth ? $"{limit}, one every {Window(counter.Spacing)}" : limit;
+    }
 
     private static string Window(TimeSpan window) => window.TotalSeconds switch
     {

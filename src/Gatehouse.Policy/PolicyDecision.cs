@@ -57,6 +57,10 @@ public sealed class PolicyDecision
             text.Append("; counter ").Append(counter.Name).Append(' ')
                 .Append(counter.Max).Append(" per ").Append(Durations.Format(counter.Window))
                 .Append(" per ").Append(PolicyNames.Of(counter.Scope));
+            if (counter.Algorithm == CounterAlgorithm.Smooth)
+            {
+                text.Append(", smooth");
+            }
         }
         return text.ToString();
     }

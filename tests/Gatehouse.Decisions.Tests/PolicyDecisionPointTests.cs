@@ -72,6 +72,28 @@ public sealed class PolicyDecisionPointTests : IDisposable
         Assert.Equal("invalid_arguments", Meta(decision)["decision"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("", "the rate limit 'sends' (2 per minute per grant) is reached", 60)]
+    [InlineData(", \"algorithm\": \"smooth\"", "the rate limit 'sends' (2 per minute per grant, one every 30 s) is reached", 30)]
+    public async Task A_rate_limited_call_names_its_counter_and_when_to_retry(string algorithm, string reason, double retryAfterSeconds)
+    {
+        var point = DecisionPoint($$"""
+            { "version": "1", "tools": { "echo": { "limits": [ { "counter": "sends", "window": "minute", "max": 2{{algorithm}} } ] } } }
+            """);
+        var call = Call();
+        RequestDecision decision;
+        do
+        {
+            decision = await point.DecideAsync(call, ToolCall("echo"), default);
+        }
+        while (decision.Reply is null);
+
+        Assert.Equal("rate_limited", Meta(decision)["decision"]!.GetValue<string>());
+        Assert.Equal(reason, Meta(decision)["reason"]!.GetValue<string>());
+        Assert.Equal(retryAfterSeconds, Meta(decision)["retryAfterSeconds"]!.GetValue<double>());
+        Assert.Contains($"Retry in {retryAfterSeconds} s.", ResultText(decision));
+    }
+
     [Fact]
     public async Task A_call_that_needs_approval_is_refused_until_approvals_can_be_held()
     {

@@ -30,6 +30,29 @@ public class LimitsTests
         Assert.Equal(expected, decision.Counters[0].Scope);
     }
 
+    [Theory]
+    [InlineData("", CounterAlgorithm.SlidingWindow)]
+    [InlineData(", \"algorithm\": \"sliding_window\"", CounterAlgorithm.SlidingWindow)]
+    [InlineData(", \"algorithm\": \"smooth\"", CounterAlgorithm.Smooth)]
+    public void The_algorithm_is_the_exact_sliding_window_unless_smooth_is_asked_for(string field, CounterAlgorithm expected)
+    {
+        var decision = Policies.Tools($$"""
+            { "t": { "limits": [ { "counter": "c", "window": "minute", "max": 10{{field}} } ] }, "u": { "rate_limit": { "max": 1, "window": 1{{field}} } } }
+            """);
+
+        Assert.Equal(expected, decision.DecideTool("t", null).Counters[0].Algorithm);
+        Assert.Equal(expected, decision.DecideTool("u", null).Counters[0].Algorithm);
+    }
+
+    [Fact]
+    public void A_smooth_counter_spaces_calls_a_window_over_max_apart()
+    {
+        var counter = Policies.Tools("""{ "t": { "limits": [ { "counter": "c", "window": "minute", "max": 10, "algorithm": "smooth" } ] } }""")
+            .DecideTool("t", null).Counters[0];
+
+        Assert.Equal(TimeSpan.FromSeconds(6), counter.Spacing);
+    }
+
     [Fact]
     public void The_scope_defaults_to_grant()
     {
@@ -104,6 +127,7 @@ public class LimitsTests
     [InlineData("""{ "counter": "c", "window": 60, "max": 11 }""", "max 10")]
     [InlineData("""{ "counter": "c", "window": 61, "max": 10 }""", "window 1m")]
     [InlineData("""{ "counter": "c", "window": 60, "max": 10, "scope": "global" }""", "scope grant")]
+    [InlineData("""{ "counter": "c", "window": 60, "max": 10, "algorithm": "smooth" }""", "algorithm sliding_window")]
     public void The_same_counter_defined_differently_is_an_error(string second, string firstDescribed)
     {
         var error = Policies.ToolsError($$"""
@@ -141,6 +165,7 @@ public class LimitsTests
     [InlineData("""{ "counter": "c", "window": 1, "max": 2.5 }""", "tools.a.limits[0].max", "found 2.5")]
     [InlineData("""{ "counter": "c", "window": 1, "max": "10" }""", "tools.a.limits[0].max", "found a string")]
     [InlineData("""{ "counter": "c", "window": 1, "max": 1, "scope": "tenant" }""", "tools.a.limits[0].scope", "is not one of")]
+    [InlineData("""{ "counter": "c", "window": 1, "max": 1, "algorithm": "gcra" }""", "tools.a.limits[0].algorithm", "is not one of")]
     [InlineData("""{ "counter": "c", "window": 1, "max": 1, "per": "grant" }""", "tools.a.limits[0].per", "unknown field")]
     [InlineData("\"c\"", "tools.a.limits[0]", "must be a limit")]
     public void A_malformed_limit_is_an_error(string limit, string path, string message)

@@ -82,6 +82,20 @@ public class PolicyTestRunnerTests
     }
 
     [Fact]
+    public void A_smooth_counter_lets_one_call_of_a_burst_through()
+    {
+        var policy = Policies.Compile("""
+            { "version": "1", "tools": { "send": { "limits": [ { "counter": "c", "window": "minute", "max": 10, "algorithm": "smooth" } ] } } }
+            """);
+
+        var report = PolicyTestRunner.Run(policy, """
+            [ { "tool": "send", "expect": "allow" }, { "tool": "send", "expect": "rate_limited" } ]
+            """);
+
+        Assert.All(report.Results, result => Assert.True(result.Passed, result.ToString()));
+    }
+
+    [Fact]
     public void Held_and_refused_calls_consume_nothing()
     {
         var report = PolicyTestRunner.Run(_policy, """

@@ -1,13 +1,13 @@
-using System.Globalization;
 using System.Security.Cryptography;
+using Gatehouse.Policy;
 using StackExchange.Redis;
 
 namespace Gatehouse.Decisions.Redis;
 
 /// <summary>
-/// Counters shared by every replica on one Redis, as exact sliding windows: each counter is a sorted set of its
-/// admission times (at most <c>max</c> of them), so never more than <c>max</c> calls are admitted in any interval
-/// of the window's length, across all replicas.
+/// Counters shared by every replica on one Redis. A sliding-window counter is a sorted set of its admission
+/// times (at most <c>max</c> of them), so never more than <c>max</c> calls are admitted in any interval of the
+/// window's length, across all replicas; a smooth counter is one value, the time it next has room.
 /// </summary>
 /// <remarks>
 /// The time is the caller's (<see cref="TimeProvider"/>), not Redis's, so tests can drive it; replicas must
@@ -21,25 +21,40 @@ public sealed class RedisCounterStore(IConnectionMultiplexer redis, TimeProvider
 
     // One script per decision: Redis runs it atomically, so the check and the consumption of all counters
     // cannot interleave with another replica's, and a refused call consumes none.
-    // KEYS: the counters. ARGV: now (ms), a member unique to this call, then window (ms) and max per counter.
-    // Returns {0} when admitted, else {index of the full counter (1-based), its oldest admission (ms)}.
+    // KEYS: the counters. ARGV: now (ms), a member unique to this call, then window (ms), max and algorithm
+    // (0 sliding window, 1 smooth) per counter.
+    // Returns {0} when admitted, else {index of the full counter (1-based), milliseconds until it has room}.
+    // A sliding-window counter is a sorted set of admission times; a smooth one is the time it next has room.
     private const string Script = """
         local now = tonumber(ARGV[1])
         for i = 1, #KEYS do
-          local window = tonumber(ARGV[1 + 2 * i])
-          local max = tonumber(ARGV[2 + 2 * i])
-          -- An admission counts while it is less than a window old.
-          redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
-          if redis.call('ZCARD', KEYS[i]) >= max then
-            local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
-            -- A counter with max 0 has no admission to wait for: tell the caller to retry after a whole window.
-            return {i, oldest[2] or ARGV[1]}
+          local window = tonumber(ARGV[3 * i])
+          local max = tonumber(ARGV[1 + 3 * i])
+          if ARGV[2 + 3 * i] == '1' then
+            local free = tonumber(redis.call('GET', KEYS[i]) or '0')
+            if free > now then
+              return {i, math.ceil(free - now)}
+            end
+          else
+            -- An admission counts while it is less than a window old.
+            redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now - window)
+            if redis.call('ZCARD', KEYS[i]) >= max then
+              local oldest = redis.call('ZRANGE', KEYS[i], 0, 0, 'WITHSCORES')
+              return {i, math.ceil(tonumber(oldest[2]) + window - now)}
+            end
           end
         end
         for i = 1, #KEYS do
-          redis.call('ZADD', KEYS[i], now, ARGV[2])
-          -- The newest admission is the last to leave the window: after that the key is empty, so Redis drops it.
-          redis.call('PEXPIRE', KEYS[i], ARGV[1 + 2 * i])
+          local window = tonumber(ARGV[3 * i])
+          if ARGV[2 + 3 * i] == '1' then
+            local spacing = window / tonumber(ARGV[1 + 3 * i])
+            -- Once that time has passed the counter has room whatever it holds, so Redis may drop it.
+            redis.call('SET', KEYS[i], tostring(now + spacing), 'PX', math.max(1, math.ceil(spacing)))
+          else
+            redis.call('ZADD', KEYS[i], now, ARGV[2])
+            -- The newest admission is the last to leave the window: after that the key is empty, so Redis drops it.
+            redis.call('PEXPIRE', KEYS[i], window)
+          end
         end
         return {0}
         """;
@@ -55,15 +70,16 @@ public sealed class RedisCounterStore(IConnectionMultiplexer redis, TimeProvider
         cancellationToken.ThrowIfCancellationRequested();
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var keys = new RedisKey[counters.Count];
-        var args = new RedisValue[2 + (2 * counters.Count)];
+        var args = new RedisValue[2 + (3 * counters.Count)];
         args[0] = now;
         // Members of a sorted set are unique: two calls in the same millisecond need different members to count twice.
         args[1] = $"{now}:{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}";
         for (var i = 0; i < counters.Count; i++)
         {
             keys[i] = KeyPrefix + counters[i].Key;
-            args[2 + (2 * i)] = WindowMilliseconds(counters[i]);
-            args[3 + (2 * i)] = counters[i].Requirement.Max;
+            args[2 + (3 * i)] = WindowMilliseconds(counters[i]);
+            args[3 + (3 * i)] = counters[i].Requirement.Max;
+            args[4 + (3 * i)] = counters[i].Requirement.Algorithm == CounterAlgorithm.Smooth ? 1 : 0;
         }
 
         RedisResult result;
@@ -85,10 +101,7 @@ public sealed class RedisCounterStore(IConnectionMultiplexer redis, TimeProvider
             return CounterOutcome.Admit;
         }
 
-        var counter = counters[full - 1];
-        var oldest = (long)double.Parse((string)reply[1]!, NumberStyles.Float, CultureInfo.InvariantCulture);
-        var retryAfter = TimeSpan.FromMilliseconds(oldest + WindowMilliseconds(counter) - now);
-        return new CounterOutcome(false, counter.Requirement, retryAfter);
+        return new CounterOutcome(false, counters[full - 1].Requirement, TimeSpan.FromMilliseconds((long)reply[1]));
     }
 
     // Redis scores are milliseconds; a window shorter than one would admit nothing useful, so it counts as one.

@@ -4,13 +4,13 @@ namespace Gatehouse.Policy.Parsing;
 
 /// <summary>
 /// Reads a rule's <c>limits</c> and its <c>rate_limit</c> block. Counters with the same name are one budget
-/// across the whole policy, so every mention of a name must agree on window, max and scope; one instance
+/// across the whole policy, so every mention of a name must agree on window, max, scope and algorithm; one instance
 /// of this class sees every rule of a policy to check that.
 /// </summary>
 internal sealed class CounterParser(NodeReader read)
 {
-    private static readonly string[] _limitFields = ["counter", "window", "max", "scope"];
-    private static readonly string[] _rateLimitFields = ["max", "window", "scope"];
+    private static readonly string[] _limitFields = ["counter", "window", "max", "scope", "algorithm"];
+    private static readonly string[] _rateLimitFields = ["max", "window", "scope", "algorithm"];
 
     private readonly Dictionary<string, (CounterRequirement Counter, string Path)> _seen = new(StringComparer.Ordinal);
 
@@ -47,11 +47,13 @@ internal sealed class CounterParser(NodeReader read)
         var max = read.Required(limit, "max") is { } maxNode ? read.Integer(maxNode, minimum: 1) : null;
         var scope = CounterScope.Grant;
         var scopeValid = NodeReader.Field(limit, "scope") is not { } scopeNode || read.Choice(scopeNode, PolicyNames.Scopes, out scope);
-        if (name is null || window is null || max is null || !scopeValid)
+        var algorithm = CounterAlgorithm.SlidingWindow;
+        var algorithmValid = NodeReader.Field(limit, "algorithm") is not { } algorithmNode || read.Choice(algorithmNode, PolicyNames.Algorithms, out algorithm);
+        if (name is null || window is null || max is null || !scopeValid || !algorithmValid)
         {
             return false;
         }
-        var counter = new CounterRequirement(name, window.Value, max.Value, scope);
+        var counter = new CounterRequirement(name, window.Value, max.Value, scope, algorithm);
         if (counters.Any(existing => existing.Name == name))
         {
             read.Diagnostics.Error(limit.Path, $"counter {PolicyPath.Quote(name)} is already listed in this rule; a call consumes each counter once");
@@ -83,5 +85,5 @@ internal sealed class CounterParser(NodeReader read)
     }
 
     private static string Describe(CounterRequirement counter) =>
-        $"window {Durations.Format(counter.Window)}, max {counter.Max}, scope {PolicyNames.Of(counter.Scope)}";
+        $"window {Durations.Format(counter.Window)}, max {counter.Max}, scope {PolicyNames.Of(counter.Scope)}, algorithm {PolicyNames.Of(counter.Algorithm)}";
 }

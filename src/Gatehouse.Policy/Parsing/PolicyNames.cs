@@ -18,6 +18,9 @@ internal static class PolicyNames
     public static readonly IReadOnlyList<(string Name, CounterScope Value)> Scopes =
         [("grant", CounterScope.Grant), ("identity", CounterScope.Identity), ("session", CounterScope.Session), ("global", CounterScope.Global)];
 
+    public static readonly IReadOnlyList<(string Name, CounterAlgorithm Value)> Algorithms =
+        [("sliding_window", CounterAlgorithm.SlidingWindow), ("smooth", CounterAlgorithm.Smooth)];
+
     public static readonly IReadOnlyList<(string Name, ToolRisk Value)> Risks =
         [("low", ToolRisk.Low), ("medium", ToolRisk.Medium), ("high", ToolRisk.High), ("critical", ToolRisk.Critical)];
 
@@ -30,6 +33,8 @@ internal static class PolicyNames
     public static string Of(DecisionKind kind) => NameOf(Kinds, kind);
 
     public static string Of(CounterScope scope) => NameOf(Scopes, scope);
+
+    public static string Of(CounterAlgorithm algorithm) => NameOf(Algorithms, algorithm);
 
     public static string Of(RuleAction action) => NameOf(Actions, action);
 

@@ -12,7 +12,7 @@ internal sealed class BurstCounters
     public bool TryConsume(IReadOnlyList<CounterRequirement> counters, TestCase call)
     {
         var keys = counters.Select(counter => (Counter: counter, Key: (counter.Name, KeyOf(counter.Scope, call)))).ToList();
-        if (keys.Any(entry => _used.GetValueOrDefault(entry.Key) >= entry.Counter.Max))
+        if (keys.Any(entry => _used.GetValueOrDefault(entry.Key) >= AtOneInstant(entry.Counter)))
         {
             return false;
         }
@@ -22,6 +22,9 @@ internal sealed class BurstCounters
         }
         return true;
     }
+
+    // A smooth counter spaces its calls apart, so a burst gets exactly one through.
+    private static int AtOneInstant(CounterRequirement counter) => counter.Algorithm == CounterAlgorithm.Smooth ? 1 : counter.Max;
 
     private static string KeyOf(CounterScope scope, TestCase call) => scope switch
     {

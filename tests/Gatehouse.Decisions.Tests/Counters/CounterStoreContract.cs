@@ -98,6 +98,62 @@ public abstract class CounterStoreContract
         Assert.Equal(10, outcomes.Count(o => o.Admitted));
     }
 
+    [Fact]
+    public async Task A_smooth_counter_spaces_calls_a_window_over_max_apart()
+    {
+        var store = CreateStore();
+        var smooth = s_tenAMinute with { Algorithm = CounterAlgorithm.Smooth };
+        Assert.True((await Consume(store, smooth)).Admitted);
+
+        var refused = await Consume(store, smooth);
+        Assert.False(refused.Admitted);
+        Assert.Equal(TimeSpan.FromSeconds(6), refused.RetryAfter);
+
+        Time.Advance(TimeSpan.FromSeconds(5.999));
+        Assert.False((await Consume(store, smooth)).Admitted);
+        Time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.True((await Consume(store, smooth)).Admitted);
+    }
+
+    [Fact]
+    public async Task A_smooth_counter_never_admits_more_than_max_in_a_window()
+    {
+        var store = CreateStore();
+        var smooth = s_tenAMinute with { Algorithm = CounterAlgorithm.Smooth };
+        var admitted = new List<DateTimeOffset>();
+        for (var step = 0; step < 600; step++)
+        {
+            if ((await Consume(store, smooth)).Admitted)
+            {
+                admitted.Add(Time.GetUtcNow());
+            }
+
+            Time.Advance(TimeSpan.FromMilliseconds(700));
+        }
+
+        Assert.All(admitted, start => Assert.InRange(admitted.Count(t => t >= start && t < start + smooth.Window), 1, smooth.Max));
+    }
+
+    [Fact]
+    public async Task Concurrent_callers_of_a_smooth_counter_get_one_admission()
+    {
+        var store = CreateStore();
+        var smooth = s_tenAMinute with { Algorithm = CounterAlgorithm.Smooth };
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () => await Consume(store, smooth))));
+
+        Assert.Equal(1, outcomes.Count(o => o.Admitted));
+    }
+
+    [Fact]
+    public async Task A_smooth_and_a_sliding_counter_of_one_name_keep_budgets_of_their_own()
+    {
+        // A policy edit may change a counter's algorithm; the old state must not be read as the new kind.
+        var store = CreateStore();
+        Assert.True((await Consume(store, s_tenAMinute)).Admitted);
+        Assert.True((await Consume(store, s_tenAMinute with { Algorithm = CounterAlgorithm.Smooth })).Admitted);
+        Assert.True((await Consume(store, s_tenAMinute)).Admitted);
+    }
+
     private async Task<CounterOutcome> Consume(ICounterStore store, params CounterRequirement[] counters) =>
         await store.TryConsumeAsync([.. counters.Select(c => new CounterKey(c, _scope))], default);
 }
