@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Npgsql;
 
 namespace Gatehouse.Store.Tests;
 
@@ -25,6 +27,15 @@ public sealed class PostgresTestDatabase : TestDatabase
     // A loopback port that was free a moment ago: connecting is refused at once.
     public override void UseUnreachable(StoreOptions options) =>
         options.PostgresConnectionString = $"Host=127.0.0.1;Port={FreePort()};Username=gatehouse;Password={UnreachablePassword};Timeout=5";
+
+    public override Task RunCommandLineAsync(string sql)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionString);
+        return CommandLine.RunAsync("psql",
+            ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", builder.Host!, "-p", builder.Port.ToString(CultureInfo.InvariantCulture),
+                "-U", builder.Username!, "-d", builder.Database!, "-c", sql],
+            new Dictionary<string, string> { ["PGPASSWORD"] = builder.Password ?? "", ["PGCONNECT_TIMEOUT"] = "5" });
+    }
 
     private static int FreePort()
     {

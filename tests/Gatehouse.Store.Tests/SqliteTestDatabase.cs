@@ -24,4 +24,8 @@ public sealed class SqliteTestDatabase : TestDatabase
 
     // A data directory whose parent is a file cannot be created, whoever runs the tests (root included).
     public override void UseUnreachable(StoreOptions options) => options.DataDir = Path.Combine(DataDir, "not-a-directory", "data");
+
+    // The stores' pooled connections may hold the file open: wait for their locks rather than fail at once.
+    public override Task RunCommandLineAsync(string sql) =>
+        CommandLine.RunAsync("sqlite3", ["-bail", "-cmd", ".timeout 5000", FilePath, sql]);
 }
