@@ -16,6 +16,12 @@ if ! command -v npm >/dev/null 2>&1; then
 fi
 scripts/install-node-tools.sh || exit 1
 
+# sqlite3, the command-line client that the audit store's tamper tests edit the SQLite file with.
+if ! command -v sqlite3 >/dev/null 2>&1; then
+  echo "Installing sqlite3 from Debian's packages..."
+  as_root apt-get update -qq && as_root apt-get install -y -qq sqlite3 >/dev/null || { echo "Could not install sqlite3." >&2; exit 1; }
+fi
+
 # PostgreSQL, on 127.0.0.1:5433, for the store's contract tests (installed from Debian's packages when missing).
 scripts/start-postgres.sh || exit 1
 

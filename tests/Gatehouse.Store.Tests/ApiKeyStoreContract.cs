@@ -8,48 +8,10 @@ using Xunit.Abstractions;
 
 namespace Gatehouse.Store.Tests;
 
-/// <summary>
-/// What every backend of the store must do. Each backend's test class gives each test a database of its own
-/// and may open several stores on it, as several gateway processes would.
-/// </summary>
-public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLifetime
+/// <summary>What every backend of the API key store must do.</summary>
+public abstract class ApiKeyStoreContract<TDatabase>(ITestOutputHelper output) : StoreContract<TDatabase>
+    where TDatabase : TestDatabase, new()
 {
-    private static readonly DateTimeOffset s_start = new(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
-
-    private readonly List<StoreUnderTest> _stores = [];
-    private readonly CapturedLogs _logs = new();
-
-    /// <summary>Points options at this test's database.</summary>
-    protected abstract void UseTestDatabase(StoreOptions options);
-
-    /// <summary>Points options at a database that cannot be reached.</summary>
-    protected abstract void UseUnreachableDatabase(StoreOptions options);
-
-    protected abstract Task CreateTestDatabaseAsync();
-
-    protected abstract Task DropTestDatabaseAsync();
-
-    public Task InitializeAsync() => CreateTestDatabaseAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var store in _stores)
-        {
-            await store.DisposeAsync();
-        }
-
-        await DropTestDatabaseAsync();
-    }
-
-    /// <summary>A new store on this test's database, as another gateway process would open it.</summary>
-    private protected StoreUnderTest OpenStore(FakeTimeProvider? time = null) => Track(new StoreUnderTest(UseTestDatabase, time ?? new FakeTimeProvider(s_start), _logs));
-
-    private StoreUnderTest Track(StoreUnderTest store)
-    {
-        _stores.Add(store);
-        return store;
-    }
-
     [Fact]
     public async Task A_created_key_verifies_as_its_identity_with_its_roles()
     {
@@ -61,7 +23,7 @@ public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLife
         Assert.Contains(record.Id, secret, StringComparison.Ordinal);
         Assert.Equal("marketing-agent", record.Identity);
         Assert.Equal(["admin", "approver"], record.Roles);
-        Assert.Equal(s_start, record.CreatedAt);
+        Assert.Equal(Start, record.CreatedAt);
         Assert.Null(record.ExpiresAt);
         Assert.Null(record.RevokedAt);
 
@@ -124,8 +86,8 @@ public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLife
         await store.Keys.RevokeAsync(record.Id);
         await store.Keys.VerifyAsync(secret);
 
-        Assert.NotEmpty(_logs.Lines);
-        Assert.DoesNotContain(_logs.Lines, line => line.Contains(secretPart[..20], StringComparison.Ordinal));
+        Assert.NotEmpty(Logs.Lines);
+        Assert.DoesNotContain(Logs.Lines, line => line.Contains(secretPart[..20], StringComparison.Ordinal));
     }
 
     [Fact]
@@ -134,7 +96,7 @@ public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLife
         var store = OpenStore();
         var first = await store.Keys.CreateAsync("marketing-agent", roles: ["admin"]);
         store.Time.Advance(TimeSpan.FromSeconds(1));
-        var second = await store.Keys.CreateAsync("support-agent", expiresAt: s_start.AddDays(30));
+        var second = await store.Keys.CreateAsync("support-agent", expiresAt: Start.AddDays(30));
         store.Time.Advance(TimeSpan.FromSeconds(1));
         var third = await store.Keys.CreateAsync("ci-bot");
         await store.Keys.RevokeAsync(third.Record.Id);
@@ -145,9 +107,9 @@ public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLife
         // Records compare their role lists by reference, hence the swap before comparing the rest.
         Assert.Equal(first.Record with { Roles = listed[0].Roles }, listed[0]);
         Assert.Equal(["admin"], listed[0].Roles);
-        Assert.Equal(s_start.AddDays(30), listed[1].ExpiresAt);
-        Assert.Equal(s_start.AddSeconds(1), listed[1].CreatedAt);
-        Assert.Equal(s_start.AddSeconds(2), listed[2].RevokedAt);
+        Assert.Equal(Start.AddDays(30), listed[1].ExpiresAt);
+        Assert.Equal(Start.AddSeconds(1), listed[1].CreatedAt);
+        Assert.Equal(Start.AddSeconds(2), listed[2].RevokedAt);
         Assert.True(listed[2].IsRevoked);
     }
 
@@ -164,7 +126,7 @@ public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLife
 
         store.Time.Advance(TimeSpan.FromHours(1));
         Assert.Equal(ApiKeyRevocation.AlreadyRevoked, await store.Keys.RevokeAsync(record.Id));
-        Assert.Equal(s_start, (await store.Keys.ListAsync()).Single(k => k.Id == record.Id).RevokedAt);
+        Assert.Equal(Start, (await store.Keys.ListAsync()).Single(k => k.Id == record.Id).RevokedAt);
         Assert.Equal(ApiKeyRevocation.NotFound, await store.Keys.RevokeAsync("0123456789abcdef"));
         Assert.Equal(ApiKeyRevocation.NotFound, await store.Keys.RevokeAsync("not even an id"));
     }
@@ -173,7 +135,7 @@ public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLife
     public async Task A_key_stops_working_the_moment_it_expires()
     {
         var store = OpenStore();
-        var expiresAt = s_start.AddHours(1);
+        var expiresAt = Start.AddHours(1);
         var (record, secret) = await store.Keys.CreateAsync("ci-bot", expiresAt);
         Assert.Equal(expiresAt, record.ExpiresAt);
 
@@ -192,14 +154,14 @@ public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLife
         Assert.Null(record.LastUsedAt);
 
         store.Time.Advance(TimeSpan.FromSeconds(5));
-        Assert.Equal(s_start.AddSeconds(5), (await store.Keys.VerifyAsync(secret))?.LastUsedAt);
+        Assert.Equal(Start.AddSeconds(5), (await store.Keys.VerifyAsync(secret))?.LastUsedAt);
         store.Time.Advance(TimeSpan.FromSeconds(30));
         await store.Keys.VerifyAsync(secret);
-        Assert.Equal(s_start.AddSeconds(5), (await store.Keys.ListAsync()).Single().LastUsedAt);
+        Assert.Equal(Start.AddSeconds(5), (await store.Keys.ListAsync()).Single().LastUsedAt);
 
         store.Time.Advance(TimeSpan.FromMinutes(1));
         await store.Keys.VerifyAsync(secret);
-        Assert.Equal(s_start.AddSeconds(95), (await store.Keys.ListAsync()).Single().LastUsedAt);
+        Assert.Equal(Start.AddSeconds(95), (await store.Keys.ListAsync()).Single().LastUsedAt);
     }
 
     [Fact]
@@ -209,7 +171,7 @@ public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLife
 
         await Assert.ThrowsAsync<ArgumentException>(() => store.Keys.CreateAsync(" "));
         await Assert.ThrowsAsync<ArgumentException>(() => store.Keys.CreateAsync("ci-bot", roles: ["two words"]));
-        await Assert.ThrowsAsync<ArgumentException>(() => store.Keys.CreateAsync("ci-bot", s_start));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.Keys.CreateAsync("ci-bot", Start));
 
         Assert.Empty(await store.Keys.ListAsync());
     }
@@ -294,7 +256,7 @@ public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task Two_processes_see_each_others_keys_and_revocations_at_once()
     {
-        var time = new FakeTimeProvider(s_start);
+        var time = new FakeTimeProvider(Start);
         var gatewayA = OpenStore(time);
         var gatewayB = OpenStore(time);
         var (record, secret) = await gatewayA.Keys.CreateAsync("ci-bot");
@@ -311,7 +273,7 @@ public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task Concurrent_writes_and_checks_from_several_processes_all_succeed()
     {
-        var time = new FakeTimeProvider(s_start);
+        var time = new FakeTimeProvider(Start);
         var gateways = Enumerable.Range(0, 3).Select(_ => OpenStore(time)).ToList();
 
         var created = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
@@ -330,7 +292,7 @@ public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task An_unreachable_store_throws_StoreUnavailableException_rather_than_refusing_the_key()
     {
-        var store = Track(new StoreUnderTest(UseUnreachableDatabase, new FakeTimeProvider(s_start), _logs));
+        var store = OpenUnreachableStore();
         var wellFormed = $"gh_0123456789abcdef_{System.Buffers.Text.Base64Url.EncodeToString(new byte[32])}";
 
         var verify = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.Keys.VerifyAsync(wellFormed));
@@ -340,18 +302,15 @@ public abstract class ApiKeyStoreContract(ITestOutputHelper output) : IAsyncLife
         await Assert.ThrowsAsync<StoreUnavailableException>(() => store.Migrator.MigrateAsync());
 
         Assert.Contains("unavailable", verify.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(UnreachablePassword, verify.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(_logs.Lines, line => line.Contains(UnreachablePassword, StringComparison.Ordinal));
+        Assert.DoesNotContain(TestDatabase.UnreachablePassword, verify.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Logs.Lines, line => line.Contains(TestDatabase.UnreachablePassword, StringComparison.Ordinal));
         output.WriteLine(verify.Message);
     }
-
-    /// <summary>The password of the unreachable database, which must appear in no message or log.</summary>
-    protected const string UnreachablePassword = "do-not-print-this-password";
 
     [Fact]
     public async Task A_malformed_key_is_refused_without_asking_the_store()
     {
-        var store = Track(new StoreUnderTest(UseUnreachableDatabase, new FakeTimeProvider(s_start), _logs));
+        var store = OpenUnreachableStore();
 
         Assert.Null(await store.Keys.VerifyAsync("Bearer nonsense"));
     }

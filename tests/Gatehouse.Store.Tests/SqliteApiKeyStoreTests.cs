@@ -4,36 +4,15 @@ using Xunit.Abstractions;
 namespace Gatehouse.Store.Tests;
 
 /// <summary>The store contract on SQLite, each test with a data directory of its own.</summary>
-public sealed class SqliteApiKeyStoreTests(ITestOutputHelper output) : ApiKeyStoreContract(output)
+public sealed class SqliteApiKeyStoreTests(ITestOutputHelper output) : ApiKeyStoreContract<SqliteTestDatabase>(output)
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), $"gatehouse-store-{Guid.NewGuid():N}");
-
-    protected override void UseTestDatabase(StoreOptions options) => options.DataDir = _dataDir;
-
-    // A data directory whose parent is a file cannot be created, whoever runs the tests (root included).
-    protected override void UseUnreachableDatabase(StoreOptions options) =>
-        options.DataDir = Path.Combine(_dataDir, "not-a-directory", "data");
-
-    protected override Task CreateTestDatabaseAsync()
-    {
-        Directory.CreateDirectory(_dataDir);
-        File.WriteAllText(Path.Combine(_dataDir, "not-a-directory"), "");
-        return Task.CompletedTask;
-    }
-
-    protected override Task DropTestDatabaseAsync()
-    {
-        Directory.Delete(_dataDir, recursive: true);
-        return Task.CompletedTask;
-    }
-
     [Fact]
     public async Task The_database_is_a_file_in_the_data_directory_in_WAL_mode()
     {
         var store = OpenStore();
         await store.Keys.ListAsync();
 
-        Assert.True(File.Exists(Path.Combine(_dataDir, StoreOptions.DefaultSqliteFileName)));
+        Assert.True(File.Exists(Database.FilePath));
         var mode = Assert.Single(await store.QueryAsync("PRAGMA journal_mode"));
         Assert.Equal("wal", mode[0]);
     }
@@ -41,23 +20,23 @@ public sealed class SqliteApiKeyStoreTests(ITestOutputHelper output) : ApiKeySto
     [Fact]
     public async Task SqlitePath_overrides_the_file_in_the_data_directory()
     {
-        var path = Path.Combine(_dataDir, "nested", "keys.sqlite");
+        var path = Path.Combine(Database.DataDir, "nested", "keys.sqlite");
         await using var store = new StoreUnderTest(o =>
         {
-            o.DataDir = _dataDir;
+            o.DataDir = Database.DataDir;
             o.SqlitePath = path;
         }, new FakeTimeProvider(), new CapturedLogs());
 
         await store.Keys.CreateAsync("ci-bot");
 
         Assert.True(File.Exists(path));
-        Assert.False(File.Exists(Path.Combine(_dataDir, StoreOptions.DefaultSqliteFileName)));
+        Assert.False(File.Exists(Database.FilePath));
     }
 
     [Fact]
     public async Task A_store_opened_while_its_file_is_unreachable_recovers_once_it_is_reachable()
     {
-        var blocked = Path.Combine(_dataDir, "later");
+        var blocked = Path.Combine(Database.DataDir, "later");
         File.WriteAllText(blocked, "");
         await using var store = new StoreUnderTest(o => o.DataDir = Path.Combine(blocked, "data"), new FakeTimeProvider(), new CapturedLogs());
 

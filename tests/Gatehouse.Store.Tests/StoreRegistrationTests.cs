@@ -1,3 +1,4 @@
+using Gatehouse.Audit;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Store.Database;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,6 +36,7 @@ public sealed class StoreRegistrationTests
         Assert.Equal(StoreBackendKind.Postgres, backend.Kind);
         Assert.Equal("PostgreSQL at db.internal:6543/gatehouse", backend.Description);
         Assert.NotNull(services.GetRequiredService<IApiKeyStore>());
+        Assert.NotNull(services.GetRequiredService<IAuditStore>());
     }
 
     [Fact]

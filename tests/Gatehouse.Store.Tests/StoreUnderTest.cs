@@ -1,3 +1,4 @@
+using Gatehouse.Audit;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Store.Database;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,8 @@ internal sealed class StoreUnderTest : IAsyncDisposable
     public FakeTimeProvider Time { get; }
 
     public IApiKeyStore Keys => _services.GetRequiredService<IApiKeyStore>();
+
+    public IAuditStore Audit => _services.GetRequiredService<IAuditStore>();
 
     public IStoreMigrator Migrator => _services.GetRequiredService<IStoreMigrator>();
 

@@ -16,6 +16,12 @@ internal interface IStoreBackend
     string? PrepareSql { get; }
 
     /// <summary>
+    /// SQL run on a connection, outside any transaction, before writes that must survive a power loss once
+    /// committed (not only a crash of the process); null when every commit already does.
+    /// </summary>
+    string? DurableWritesSql { get; }
+
+    /// <summary>
     /// Begins a transaction that no other serialised transaction on the same database (from any process) runs
     /// alongside; the next one waits until this one commits or rolls back.
     /// </summary>

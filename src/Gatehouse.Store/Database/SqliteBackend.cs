@@ -21,6 +21,11 @@ internal sealed class SqliteBackend(string path) : IStoreBackend
     // file, so setting it once per migration pass covers every later connection of every process.
     public string? PrepareSql => "PRAGMA journal_mode = WAL;";
 
+    // In WAL mode, NORMAL syncs only at checkpoints: a commit survives the process, not a power cut. FULL syncs
+    // the WAL on every commit. The setting belongs to the connection (and stays with it in the pool); FULL is
+    // e_sqlite3's default today, but a promise of durability must not hang on how a native library was built.
+    public string? DurableWritesSql => "PRAGMA synchronous = FULL;";
+
     // BEGIN IMMEDIATE takes SQLite's single write lock up front. A deferred transaction would start as a reader
     // and could fail with SQLITE_BUSY_SNAPSHOT when it later writes after another process did, which is not retried.
     public Task<DbTransaction> BeginSerializedTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>

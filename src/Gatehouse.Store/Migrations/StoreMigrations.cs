@@ -30,5 +30,79 @@ internal static class StoreMigrations
                     last_used_at BIGINT NULL
                 );
                 """),
+
+        // The sequence is Gatehouse's, assigned under the serialised transaction, never the database's: the
+        // hash chain covers it. Every index slows each append, so there is one per filter an operator reaches
+        // for first; the others scan backwards from the newest record. An index ends in the sequence so that
+        // "newest first" reads it in order and stops after one page. Identities and targets come from callers
+        // and can be long (a resource uri); PostgreSQL refuses an index entry over about 2.7 kB, which would
+        // fail a whole group commit, so their indexes hold a prefix and queries compare the whole value too.
+        new(2, "audit",
+            Sqlite: """
+                CREATE TABLE audit_records (
+                    sequence      INTEGER NOT NULL PRIMARY KEY,
+                    time          INTEGER NOT NULL,
+                    kind          TEXT    NOT NULL,
+                    identity      TEXT    NULL,
+                    grant_id      TEXT    NULL,
+                    server        TEXT    NULL,
+                    session       TEXT    NULL,
+                    request_id    TEXT    NULL,
+                    method        TEXT    NULL,
+                    target        TEXT    NULL,
+                    arguments     TEXT    NULL,
+                    decision      TEXT    NULL,
+                    rule          TEXT    NULL,
+                    reason        TEXT    NULL,
+                    outcome       TEXT    NULL,
+                    latency_us    INTEGER NULL,
+                    previous_hash TEXT    NOT NULL,
+                    hash          TEXT    NOT NULL
+                );
+                CREATE INDEX audit_records_time ON audit_records (time);
+                CREATE INDEX audit_records_identity ON audit_records (substr(identity, 1, 256), sequence);
+                CREATE INDEX audit_records_target ON audit_records (substr(target, 1, 256), sequence);
+                CREATE INDEX audit_records_decision ON audit_records (decision, sequence);
+                CREATE TABLE audit_checkpoints (
+                    sequence      INTEGER NOT NULL PRIMARY KEY,
+                    previous_hash TEXT    NOT NULL,
+                    created_at    INTEGER NOT NULL,
+                    pruned        INTEGER NOT NULL,
+                    signature     TEXT    NOT NULL
+                );
+                """,
+            Postgres: """
+                CREATE TABLE audit_records (
+                    sequence      BIGINT NOT NULL PRIMARY KEY,
+                    time          BIGINT NOT NULL,
+                    kind          TEXT   NOT NULL,
+                    identity      TEXT   NULL,
+                    grant_id      TEXT   NULL,
+                    server        TEXT   NULL,
+                    session       TEXT   NULL,
+                    request_id    TEXT   NULL,
+                    method        TEXT   NULL,
+                    target        TEXT   NULL,
+                    arguments     TEXT   NULL,
+                    decision      TEXT   NULL,
+                    rule          TEXT   NULL,
+                    reason        TEXT   NULL,
+                    outcome       TEXT   NULL,
+                    latency_us    BIGINT NULL,
+                    previous_hash TEXT   NOT NULL,
+                    hash          TEXT   NOT NULL
+                );
+                CREATE INDEX audit_records_time ON audit_records (time);
+                CREATE INDEX audit_records_identity ON audit_records (substr(identity, 1, 256), sequence);
+                CREATE INDEX audit_records_target ON audit_records (substr(target, 1, 256), sequence);
+                CREATE INDEX audit_records_decision ON audit_records (decision, sequence);
+                CREATE TABLE audit_checkpoints (
+                    sequence      BIGINT NOT NULL PRIMARY KEY,
+                    previous_hash TEXT   NOT NULL,
+                    created_at    BIGINT NOT NULL,
+                    pruned        BIGINT NOT NULL,
+                    signature     TEXT   NOT NULL
+                );
+                """),
     ];
 }
