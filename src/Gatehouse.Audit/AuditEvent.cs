@@ -27,7 +27,7 @@ public sealed record AuditEvent
     /// <summary>The JSON-RPC id of the request, as the client sent it.</summary>
     public string? RequestId { get; init; }
 
-    /// <summary>The JSON-RPC method, e.g. <c>tools/call</c>.</summary>
+    /// <summary>The JSON-RPC method, e.g. <c>tools/call</c>; for an authentication record, the HTTP method and path.</summary>
     public string? Method { get; init; }
 
     /// <summary>The tool, resource uri or prompt the request names.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gatehouse.Policy.Json;
 
 namespace Gatehouse.Policy.Arguments;
@@ -48,6 +49,31 @@ internal sealed class ArgumentPath
         }
         return true;
     }
+
+    /// <summary>
+    /// Replaces the value this path names inside <paramref name="root"/> with <paramref name="replacement"/>;
+    /// false when the path names nothing there, or names the root itself.
+    /// </summary>
+    public bool TryReplace(JsonNode root, JsonNode replacement)
+    {
+        if (_segments.Length == 0)
+        {
+            return false;
+        }
+        var parent = root;
+        foreach (var segment in _segments.AsSpan(0, _segments.Length - 1))
+        {
+            if (segment.Step(parent) is not { } next)
+            {
+                return false;
+            }
+            parent = next;
+        }
+        return _segments[^1].TryReplace(parent, replacement);
+    }
+
+    /// <summary>True when this path is <c>$</c>, the whole arguments object.</summary>
+    public bool IsRoot => _segments.Length == 0;
 
     /// <summary>The canonical path of a JSON Pointer (as JSON Schema reports locations) within <paramref name="root"/>.</summary>
     public static string FromPointer(string pointer, JsonElement root)

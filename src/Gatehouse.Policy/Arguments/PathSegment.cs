@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gatehouse.Policy.Json;
 
 namespace Gatehouse.Policy.Arguments;
@@ -28,6 +29,29 @@ internal readonly record struct PathSegment(string? Name, int Index)
             return false;
         }
         to = from[Index];
+        return true;
+    }
+
+    public JsonNode? Step(JsonNode from) => Name is not null
+        ? (from as JsonObject)?[Name]
+        : from is JsonArray array && Index < array.Count ? array[Index] : null;
+
+    public bool TryReplace(JsonNode parent, JsonNode replacement)
+    {
+        if (Name is not null)
+        {
+            if (parent is not JsonObject obj || !obj.ContainsKey(Name))
+            {
+                return false;
+            }
+            obj[Name] = replacement;
+            return true;
+        }
+        if (parent is not JsonArray array || Index >= array.Count)
+        {
+            return false;
+        }
+        array[Index] = replacement;
         return true;
     }
 
