@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Gatehouse.Relay;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
@@ -53,18 +54,23 @@ internal sealed class LoadTargets : IAsyncDisposable
     private readonly RunningGateway _policyGateway;
     private readonly RunningGateway _relayGateway;
     private readonly RunningGateway _bareGateway;
+    private readonly RunningGateway _unauditedGateway;
 
-    private LoadTargets(RunningTestServer upstream, RunningGateway policyGateway, RunningGateway relayGateway, RunningGateway bareGateway)
+    private LoadTargets(RunningTestServer upstream, RunningGateway policyGateway, RunningGateway relayGateway, RunningGateway bareGateway,
+        RunningGateway unauditedGateway)
     {
         _upstream = upstream;
         _policyGateway = policyGateway;
         _relayGateway = relayGateway;
         _bareGateway = bareGateway;
+        _unauditedGateway = unauditedGateway;
         Direct = new LoadTarget("direct", "the test server itself, no gateway", upstream.McpUrl);
         Bare = new LoadTarget("gateway: relay only, no resume store", "relay only, and resumable streams off (`RelayHttpOptions.ResumeWindow` = 0)", bareGateway.McpUrl("bare"));
         Relay = new LoadTarget("gateway: relay only", "gateway with its decision point replaced by allow-all (no policy engine)", relayGateway.McpUrl("relay"));
         AllowAll = new LoadTarget("gateway: allow-all policy", "gateway as shipped, grant under `{\"version\":\"1\",\"default\":\"allow\"}`", policyGateway.McpUrl("allow"));
         Enforced = new LoadTarget("gateway: enforced policy", "same gateway, grant under the rate-limit + argument-condition policy below", policyGateway.McpUrl("enforced"));
+        Unaudited = new LoadTarget("gateway: enforced policy, audit off", "a gateway like the one above with `\"audit\": { \"enabled\": false }`",
+            unauditedGateway.McpUrl("enforced"));
     }
 
     public LoadTarget Direct { get; }
@@ -77,8 +83,11 @@ internal sealed class LoadTargets : IAsyncDisposable
 
     public LoadTarget Enforced { get; }
 
+    /// <summary>The enforced policy with nothing recorded: what the audit log costs is the difference.</summary>
+    public LoadTarget Unaudited { get; }
+
     /// <summary>Direct first: every ratio in the report is against it.</summary>
-    public IReadOnlyList<LoadTarget> All => [Direct, Bare, Relay, AllowAll, Enforced];
+    public IReadOnlyList<LoadTarget> All => [Direct, Bare, Relay, AllowAll, Enforced, Unaudited];
 
     public static async Task<LoadTargets> StartAsync(int clients)
     {
@@ -112,7 +121,13 @@ internal sealed class LoadTargets : IAsyncDisposable
                 services.Configure<RelayHttpOptions>(o => o.ResumeWindow = TimeSpan.Zero);
             });
 
-        return new LoadTargets(upstream, policyGateway, relayGateway, bareGateway);
+        var unauditedGateway = await RunningGateway.StartAsync(
+            Upstreams.Servers(("enforced", server())),
+            QuietSessionLogs,
+            new Dictionary<string, string> { ["enforced"] = EnforcedPolicy },
+            sections: new JsonObject { ["audit"] = new JsonObject { ["enabled"] = false } });
+
+        return new LoadTargets(upstream, policyGateway, relayGateway, bareGateway, unauditedGateway);
     }
 
     /// <summary>
@@ -124,6 +139,7 @@ internal sealed class LoadTargets : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _unauditedGateway.DisposeAsync();
         await _bareGateway.DisposeAsync();
         await _relayGateway.DisposeAsync();
         await _policyGateway.DisposeAsync();

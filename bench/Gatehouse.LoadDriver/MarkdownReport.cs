@@ -146,6 +146,15 @@ internal static class MarkdownReport
         md.AppendLine("| Comparison | p50 ratio | p99 ratio | p50 difference | Throughput ratio | CPU difference per call |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|");
         Compare(md, "relay only / relay only, no resume store", run, run.Targets.Relay, run.Targets.Bare);
+        md.AppendLine();
+        md.AppendLine("## 4. The cost of the audit log");
+        md.AppendLine();
+        md.AppendLine("Every decision is written durably (SQLite, group commit, fsync per commit) before the call goes on, and every");
+        md.AppendLine("answer is recorded after it. The same policy with the audit log turned off, in the same run:");
+        md.AppendLine();
+        md.AppendLine("| Comparison | p50 ratio | p99 ratio | p50 difference | Throughput ratio | CPU difference per call |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|");
+        Compare(md, "enforced / enforced, audit off", run, run.Targets.Enforced, run.Targets.Unaudited);
 
         md.AppendLine();
         md.AppendLine("## Checks before timing");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gatehouse.Audit;
 using Gatehouse.Authentication;
 using Gatehouse.Configuration;
 using Gatehouse.Store;
@@ -38,7 +39,7 @@ public static class AdminEndpoints
             {
                 return await next(context);
             }
-            catch (StoreUnavailableException)
+            catch (Exception e) when (e is StoreUnavailableException or AuditUnavailableException)
             {
                 return Results.Json(new { error = "unavailable", message = "The store is unavailable; retry shortly." },
                     statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -98,8 +99,31 @@ public static class AdminEndpoints
                 ? Results.Json(new { error = "not_found", message = $"There is no key {id}." }, statusCode: StatusCodes.Status404NotFound)
                 : Results.NoContent());
 
+        admin.MapGet("/audit", async (HttpContext context, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
+        {
+            if (context.Request.Query.Keys.FirstOrDefault(key => !s_auditQueryFields.Contains(key)) is { } unknown)
+            {
+                return BadRequest($"Unknown query parameter '{unknown}'; the audit log is queried by {string.Join(", ", s_auditQueryFields)}.");
+            }
+
+            var values = context.Request.Query.ToDictionary(q => q.Key, q => (string?)q.Value.ToString(), StringComparer.Ordinal);
+            if (AuditQueryText.Parse(values, time.GetUtcNow(), out var error) is not { } query)
+            {
+                return BadRequest(error!);
+            }
+
+            var page = await audit.QueryAsync(query, ct);
+            return Results.Json(new { records = page.Records.Select(AuditJson.Of), next = page.NextBefore });
+        });
+
+        admin.MapGet("/audit/verify", async (IAuditStore audit, CheckpointSigner signer, CancellationToken ct) =>
+            Results.Json(AuditJson.Of(await AuditVerifier.VerifyAsync(await audit.GetCheckpointAsync(ct), audit.ReadAsync(0, ct), signer, ct))));
+
         return endpoints;
     }
+
+    private static readonly HashSet<string> s_auditQueryFields =
+        new(["identity", "tool", "decision", "server", "grant", "kind", "since", "until", "limit", "before"], StringComparer.Ordinal);
 
     private static IResult BadRequest(string message) =>
         Results.Json(new { error = "bad_request", message }, statusCode: StatusCodes.Status400BadRequest);

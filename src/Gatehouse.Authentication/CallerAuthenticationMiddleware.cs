@@ -1,3 +1,4 @@
+using Gatehouse.Audit;
 using Gatehouse.Configuration;
 using Gatehouse.Store;
 using Gatehouse.Store.ApiKeys;
@@ -11,7 +12,8 @@ namespace Gatehouse.Authentication;
 /// Establishes who calls an MCP endpoint before the relay sees the request. The client's credential stays here:
 /// the relay forwards messages, never the client's headers, so no token reaches an upstream.
 /// </summary>
-internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate next, GatehouseConfig config, ILogger<CallerAuthenticationMiddleware> logger)
+internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate next, GatehouseConfig config, IAuditLog audit, TimeProvider time,
+    ILogger<CallerAuthenticationMiddleware> logger)
 {
     /// <summary>How an API key authenticates.</summary>
     public const string ApiKey = "apikey";
@@ -98,10 +100,22 @@ internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate nex
 
     private const string ApiKeyPrefix = "gh_";
 
-    private static async Task ChallengeAsync(HttpContext context, string? error, string description)
+    private async Task ChallengeAsync(HttpContext context, string? error, string description)
     {
         var segments = context.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var server = segments is ["mcp", var name, ..] ? name : null;
+        // Not awaited: the request is refused either way, and a caller must not be able to slow the gateway by
+        // making it wait on the disk for refusals. The credential itself is never recorded.
+        audit.Post(new AuditEvent
+        {
+            Time = time.GetUtcNow(),
+            Kind = AuditKinds.Authentication,
+            Server = server,
+            Method = $"{context.Request.Method} {context.Request.Path}",
+            Decision = AuditDecisions.Unauthenticated,
+            Rule = error ?? "no_credentials",
+            Reason = description,
+        });
         var challenge = $"Bearer resource_metadata=\"{ProtectedResourceMetadata.UrlFor(context, server)}\"";
         if (error is not null)
         {

@@ -33,6 +33,9 @@ public sealed record GatehouseConfig
     /// <summary>The audit log.</summary>
     public AuditConfig Audit { get; init; } = new();
 
+    /// <summary>Metrics and traces.</summary>
+    public TelemetryConfig Telemetry { get; init; } = new();
+
     /// <summary>Computed on read so that a <c>--listen</c> override applied with <c>with</c> is reflected.</summary>
     public bool ListenIsLoopback => ListenAddress.IsLoopback(Listen);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gatehouse.Audit;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions.Redis;
 using Gatehouse.Policy;
@@ -13,18 +14,28 @@ namespace Gatehouse.Decisions;
 /// Decides every call and list by the policy of the caller's grant. Fails closed: no grant, no policy, or a
 /// request it cannot read is refused, with a reason that says so.
 /// </summary>
-public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore counters, CountersConfig countersConfig) : IDecisionPoint
+public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore counters, CountersConfig countersConfig, TimeProvider time) : IDecisionPoint
 {
     /// <inheritdoc />
     public async ValueTask<RequestDecision> DecideAsync(RelayCall call, JsonRpcRequest request, CancellationToken cancellationToken)
     {
-        var asToolResult = request.Method == RequestMethods.ToolsCall;
+        var record = new AuditEvent
+        {
+            Time = time.GetUtcNow(),
+            Kind = AuditKinds.Decision,
+            Identity = call.Identity,
+            Server = call.Server,
+            Session = call.SessionId,
+            RequestId = request.Id.ToString(),
+            Method = request.Method,
+        };
         if (grants.Resolve(call.Server, call.User) is not { } grant)
         {
-            return Refuse(request, asToolResult, new Verdict("deny", "grant",
+            return Refuse(request, record, new Verdict(AuditDecisions.Deny, "grant",
                 $"no grant gives {(call.Identity is null ? "an unauthenticated caller" : $"identity '{call.Identity}'")} access to server '{call.Server}'"));
         }
 
+        record = record with { Grant = grant.Grant.Id };
         var policy = grant.Policy.Current;
         PolicyDecision decision;
         switch (request.Method)
@@ -32,14 +43,15 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
             case RequestMethods.ToolsCall:
                 if (StringParam(request, "name") is not { } tool)
                 {
-                    return RequestDecision.Refuse(JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams, "tools/call needs the name of a tool."));
+                    return Malformed(request, record, "tools/call needs the name of a tool.");
                 }
 
                 decision = policy.DecideTool(tool, Arguments(request));
+                record = Described(record, request, tool, decision);
                 if (decision.Kind != DecisionKind.Deny && !(await call.Tools.GetAsync(cancellationToken).ConfigureAwait(false)).ContainsKey(tool))
                 {
                     // Refused like a denied tool, so a caller cannot probe which tools the upstream has.
-                    return Refuse(request, asToolResult, new Verdict("deny", "default", $"no tool named '{tool}' is available to this grant"));
+                    return Refuse(request, record, new Verdict(AuditDecisions.Deny, "default", $"no tool named '{tool}' is available to this grant"));
                 }
 
                 break;
@@ -47,40 +59,44 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
             case RequestMethods.ResourcesRead or RequestMethods.ResourcesSubscribe:
                 if (StringParam(request, "uri") is not { } uri)
                 {
-                    return RequestDecision.Refuse(JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams, $"{request.Method} needs a resource uri."));
+                    return Malformed(request, record, $"{request.Method} needs a resource uri.");
                 }
 
                 decision = policy.DecideResource(uri);
+                record = Described(record, request, uri, decision);
                 break;
 
             case RequestMethods.PromptsGet:
                 if (StringParam(request, "name") is not { } prompt)
                 {
-                    return RequestDecision.Refuse(JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams, "prompts/get needs the name of a prompt."));
+                    return Malformed(request, record, "prompts/get needs the name of a prompt.");
                 }
 
                 decision = policy.DecidePrompt(prompt, Arguments(request));
+                record = Described(record, request, prompt, decision);
                 break;
 
             case RequestMethods.CompletionComplete:
                 // Completing a prompt's or a resource template's arguments runs the server's code for it: only
                 // for what the caller could use.
-                return CompletionAllowed(policy, (request.Params as JsonObject)?["ref"] as JsonObject)
-                    ? RequestDecision.Forward
-                    : Refuse(request, asToolResult, new Verdict("deny", "default", "completion of something this grant cannot use"));
+                var reference = (request.Params as JsonObject)?["ref"] as JsonObject;
+                record = record with { Target = reference is null ? null : Text(reference, "name") ?? Text(reference, "uri") };
+                return CompletionAllowed(policy, reference)
+                    ? RequestDecision.Forward.RecordedAs(record with { Decision = AuditDecisions.Allow, Rule = "completion" })
+                    : Refuse(request, record, new Verdict(AuditDecisions.Deny, "default", "completion of something this grant cannot use"));
 
             default:
-                return Refuse(request, asToolResult, new Verdict("deny", "method", $"Gatehouse has no policy decision for '{request.Method}'"));
+                return Refuse(request, record, new Verdict(AuditDecisions.Deny, "method", $"Gatehouse has no policy decision for '{request.Method}'"));
         }
 
         return decision.Kind switch
         {
-            DecisionKind.Allow => await ConsumeAsync(call, grant, request, decision, asToolResult, cancellationToken).ConfigureAwait(false),
-            DecisionKind.Deny => Refuse(request, asToolResult, new Verdict("deny", decision.Rule, decision.Reason ?? "denied")),
-            DecisionKind.InvalidArguments => Refuse(request, asToolResult, new Verdict("invalid_arguments", decision.Rule, decision.Reason ?? "invalid arguments")),
-            DecisionKind.RequireApproval => Refuse(request, asToolResult, new Verdict("approval_required", decision.Rule,
+            DecisionKind.Allow => await ConsumeAsync(call, grant, request, record, decision, cancellationToken).ConfigureAwait(false),
+            DecisionKind.Deny => Refuse(request, record, new Verdict(AuditDecisions.Deny, decision.Rule, decision.Reason ?? "denied")),
+            DecisionKind.InvalidArguments => Refuse(request, record, new Verdict(AuditDecisions.InvalidArguments, decision.Rule, decision.Reason ?? "invalid arguments")),
+            DecisionKind.RequireApproval => Refuse(request, record, new Verdict(AuditDecisions.ApprovalRequired, decision.Rule,
                 "this call needs a person's approval, and this Gatehouse has no approval queue to hold it in, so it is refused")),
-            _ => Refuse(request, asToolResult, new Verdict("deny", decision.Rule, "unknown decision")),
+            _ => Refuse(request, record, new Verdict(AuditDecisions.Deny, decision.Rule, "unknown decision")),
         };
     }
 
@@ -120,12 +136,13 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
         return ValueTask.FromResult(new JsonRpcResponse { Id = response.Id, Result = result, Context = response.Context });
     }
 
-    private async Task<RequestDecision> ConsumeAsync(RelayCall call, GrantPolicy grant, JsonRpcRequest request, PolicyDecision decision,
-        bool asToolResult, CancellationToken cancellationToken)
+    private async Task<RequestDecision> ConsumeAsync(RelayCall call, GrantPolicy grant, JsonRpcRequest request, AuditEvent record,
+        PolicyDecision decision, CancellationToken cancellationToken)
     {
+        var allowed = RequestDecision.Forward.RecordedAs(record with { Decision = AuditDecisions.Allow, Rule = decision.Rule });
         if (decision.Counters.Count == 0)
         {
-            return RequestDecision.Forward;
+            return allowed;
         }
 
         var keys = decision.Counters.Select(c => new CounterKey(c, c.Scope switch
@@ -142,20 +159,28 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
         }
         catch (CounterStoreUnavailableException) when (countersConfig.FailOpen)
         {
-            return RequestDecision.Forward;
+            return allowed;
         }
         catch (CounterStoreUnavailableException)
         {
             // Fail closed: a limit that cannot be counted cannot be kept.
-            return Refuse(request, asToolResult, new Verdict("unavailable", decision.Rule,
+            return Refuse(request, record, new Verdict(AuditDecisions.Unavailable, decision.Rule,
                 "the rate-limit counters cannot be reached, so calls with a limit are refused until they are back"));
         }
 
         return outcome.Admitted
-            ? RequestDecision.Forward
-            : Refuse(request, asToolResult, new Verdict("rate_limited", decision.Rule,
+            ? allowed
+            : Refuse(request, record, new Verdict(AuditDecisions.RateLimited, decision.Rule,
                 $"the rate limit '{outcome.Full!.Name}' ({Describe(outcome.Full)}) is reached",
                 outcome.RetryAfter));
+    }
+
+    // What the record says of the call: its target, and its arguments as the policy and the built-in rules redact them.
+    private static AuditEvent Described(AuditEvent record, JsonRpcRequest request, string target, PolicyDecision decision)
+    {
+        var arguments = (request.Params as JsonObject)?["arguments"]?.DeepClone();
+        var redacted = SecretRedactor.Redact(ArgumentRedaction.Apply(arguments, decision.Redact));
+        return record with { Target = target, Arguments = redacted?.ToJsonString() };
     }
 
     private static bool CompletionAllowed(CompiledPolicy policy, JsonObject? reference) =>
@@ -166,8 +191,12 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
             _ => false,
         };
 
-    private static RequestDecision Refuse(JsonRpcRequest request, bool asToolResult, Verdict verdict) =>
-        RequestDecision.Refuse(asToolResult ? verdict.AsToolResult(request.Id) : verdict.AsError(request.Id));
+    private static RequestDecision Refuse(JsonRpcRequest request, AuditEvent record, Verdict verdict) =>
+        RequestDecision.Refuse(verdict.ReplyTo(request)).RecordedAs(record with { Decision = verdict.Decision, Rule = verdict.Rule, Reason = verdict.Reason });
+
+    private static RequestDecision Malformed(JsonRpcRequest request, AuditEvent record, string message) =>
+        RequestDecision.Refuse(JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams, message))
+            .RecordedAs(record with { Decision = AuditDecisions.Deny, Rule = "request", Reason = message });
 
     private static string? StringParam(JsonRpcRequest request, string name) =>
         request.Params is JsonObject parameters ? Text(parameters, name) : null;

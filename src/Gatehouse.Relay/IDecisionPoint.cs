@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Gatehouse.Audit;
 using ModelContextProtocol.Protocol;
 
 namespace Gatehouse.Relay;
@@ -47,16 +48,29 @@ public sealed class RelayCall(string server, string sessionId, ClaimsPrincipal? 
 /// <summary>The outcome of <see cref="IDecisionPoint.DecideAsync"/>.</summary>
 public readonly record struct RequestDecision
 {
-    private RequestDecision(JsonRpcMessage? reply) => Reply = reply;
+    private RequestDecision(JsonRpcMessage? reply, AuditEvent? record)
+    {
+        Reply = reply;
+        Record = record;
+    }
 
     /// <summary>The message to send the client instead of relaying the request; null to relay it.</summary>
     public JsonRpcMessage? Reply { get; }
 
+    /// <summary>
+    /// The audit record of this decision, written durably before the decision takes effect; null records nothing
+    /// (a decision point that audits nothing, such as allow-all).
+    /// </summary>
+    public AuditEvent? Record { get; }
+
     /// <summary>Relay the request upstream.</summary>
-    public static RequestDecision Forward { get; } = new(null);
+    public static RequestDecision Forward { get; } = new(null, null);
 
     /// <summary>Do not relay the request; answer the client with <paramref name="reply"/>.</summary>
-    public static RequestDecision Refuse(JsonRpcMessage reply) => new(reply ?? throw new ArgumentNullException(nameof(reply)));
+    public static RequestDecision Refuse(JsonRpcMessage reply) => new(reply ?? throw new ArgumentNullException(nameof(reply)), null);
+
+    /// <summary>This decision, recorded in the audit log as <paramref name="record"/>.</summary>
+    public RequestDecision RecordedAs(AuditEvent record) => new(Reply, record ?? throw new ArgumentNullException(nameof(record)));
 }
 
 /// <summary>Lets every request through and every list unfiltered.</summary>

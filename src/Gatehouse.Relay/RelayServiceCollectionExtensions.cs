@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gatehouse.Audit;
 using Gatehouse.Configuration;
 using Gatehouse.Relay.Http;
 using Microsoft.AspNetCore.Builder;
@@ -18,6 +19,10 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton(config);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDecisionPoint, AllowAllDecisionPoint>();
+        services.TryAddSingleton<IAuditLog, DisabledAuditLog>();
+        services.AddMetrics();
+        services.TryAddSingleton<GatehouseTelemetry>();
+        services.TryAddSingleton<CallRecorder>();
         services.TryAddSingleton<IAccessCheck, OpenAccess>();
         services.TryAddSingleton<IUpstreamConnector, UpstreamConnector>();
         services.AddHttpClient(UpstreamConnector.HttpClientName);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Gatehouse.Audit;
 using Gatehouse.Configuration;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
@@ -29,6 +30,7 @@ public sealed partial class RelaySession : IAsyncDisposable
     private readonly ITransport _client;
     private readonly IUpstreamConnector _connector;
     private readonly IDecisionPoint _decisions;
+    private readonly CallRecorder _recorder;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _lifetime = new();
@@ -45,13 +47,14 @@ public sealed partial class RelaySession : IAsyncDisposable
     private int _closed;
 
     private RelaySession(RelayCall call, UpstreamServerConfig server, ITransport client, IUpstreamConnector connector,
-        IDecisionPoint decisions, TimeProvider time, ILogger logger)
+        IDecisionPoint decisions, CallRecorder recorder, TimeProvider time, ILogger logger)
     {
         Call = call;
         _server = server;
         _client = client;
         _connector = connector;
         _decisions = decisions;
+        _recorder = recorder;
         _time = time;
         _logger = logger;
         call.Tools = new UpstreamTools(RequestUpstreamAsync);
@@ -80,10 +83,11 @@ public sealed partial class RelaySession : IAsyncDisposable
     /// <summary>Connects the upstream and starts relaying between it and <paramref name="client"/>.</summary>
     /// <exception cref="Exception">The upstream could not be started or reached.</exception>
     public static async Task<RelaySession> StartAsync(RelayCall call, UpstreamServerConfig server, ITransport client,
-        IUpstreamConnector connector, IDecisionPoint decisions, TimeProvider time, ILogger logger, CancellationToken cancellationToken)
+        IUpstreamConnector connector, IDecisionPoint decisions, CallRecorder recorder, TimeProvider time, ILogger logger,
+        CancellationToken cancellationToken)
     {
         var upstream = await connector.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
-        var session = new RelaySession(call, server, client, connector, decisions, time, logger);
+        var session = new RelaySession(call, server, client, connector, decisions, recorder, time, logger);
         session.Start(upstream);
         return session;
     }
@@ -101,7 +105,7 @@ public sealed partial class RelaySession : IAsyncDisposable
     /// <summary>The client stopped waiting for <paramref name="id"/> without saying so (its HTTP request ended).</summary>
     public void AbandonRequest(RequestId id)
     {
-        if (TakePending(id) is not null)
+        if (TakePending(id, AuditOutcomes.Cancelled) is not null)
         {
             _ = SendUpstreamQuietlyAsync(JsonRpcReplies.Cancelled(id, "The client disconnected."));
         }
@@ -141,7 +145,7 @@ public sealed partial class RelaySession : IAsyncDisposable
             case JsonRpcNotification notification:
                 if (notification.Method == NotificationMethods.CancelledNotification && ReadRequestId(notification.Params) is { } cancelled)
                 {
-                    TakePending(cancelled);
+                    TakePending(cancelled, AuditOutcomes.Cancelled);
                 }
                 else if (notification.Method == NotificationMethods.InitializedNotification)
                 {
@@ -164,6 +168,7 @@ public sealed partial class RelaySession : IAsyncDisposable
 
         if (!RelayMethods.IsKnown(request.Method) && !_server.AllowUnknownMethods)
         {
+            _recorder.RecordRefusal(Call, request, "method", "a method Gatehouse does not know");
             await SendClientQuietlyAsync(replyTo, JsonRpcReplies.Error(request.Id, McpErrorCode.MethodNotFound,
                 $"Gatehouse does not relay the method '{request.Method}' to server '{_server.Name}': it is not a method Gatehouse knows, " +
                 "so it could act past the policy. An operator can let unknown methods through with \"allowUnknownMethods\": true.")).ConfigureAwait(false);
@@ -172,6 +177,7 @@ public sealed partial class RelaySession : IAsyncDisposable
 
         if (DuplicateKeys.Find(request.Params) is { } duplicate)
         {
+            _recorder.RecordRefusal(Call, request, "request", $"the key {duplicate} occurs twice");
             await SendClientQuietlyAsync(replyTo, JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams,
                 $"The key {duplicate} occurs twice. Gatehouse refuses messages with duplicate keys, since a check and the server could read different values.")).ConfigureAwait(false);
             return;
@@ -196,16 +202,36 @@ public sealed partial class RelaySession : IAsyncDisposable
             return;
         }
 
-        var decision = _decisions.DecideAsync(Call, request, pending.Cancellation.Token);
+        pending.Activity = GatehouseTelemetry.StartCall(Call.Server, request);
+        var decision = DecideAndRecordAsync(pending);
         if (decision.IsCompletedSuccessfully)
         {
             await ApplyDecisionAsync(pending, decision.Result).ConfigureAwait(false);
         }
         else
         {
-            // A decision that waits (for a person, a remote counter) must not hold up the session's other messages.
+            // A decision that waits (for a person, a remote counter, the audit log's commit) must not hold up the
+            // session's other messages.
             _ = AwaitDecisionAsync(pending, decision);
         }
+    }
+
+    private ValueTask<RequestDecision> DecideAndRecordAsync(PendingRequest pending)
+    {
+        // Taken now: the source is disposed once the request is answered or cancelled, and its token is still good then.
+        var cancellation = pending.Cancellation.Token;
+        var decision = _decisions.DecideAsync(Call, pending.Request, cancellation);
+        return decision.IsCompletedSuccessfully && decision.Result.Record is null ? decision : RecordAsync(pending, decision, cancellation);
+    }
+
+    private async ValueTask<RequestDecision> RecordAsync(PendingRequest pending, ValueTask<RequestDecision> decision, CancellationToken cancellation)
+    {
+        var decided = await decision.ConfigureAwait(false);
+        pending.Decision = decided.Record;
+        pending.Activity?.SetTag("gatehouse.decision", decided.Record?.Decision);
+        pending.Activity?.SetTag("gatehouse.rule", decided.Record?.Rule);
+        pending.Activity?.SetTag("mcp.target", decided.Record?.Target);
+        return await _recorder.RecordAsync(pending.Request, decided, cancellation).ConfigureAwait(false);
     }
 
     private async Task AwaitDecisionAsync(PendingRequest pending, ValueTask<RequestDecision> decision)
@@ -233,7 +259,7 @@ public sealed partial class RelaySession : IAsyncDisposable
     {
         if (decision.Reply is { } reply)
         {
-            if (TakePending(pending) is { } taken)
+            if (TakePending(pending, outcome: null) is { } taken)
             {
                 await SendClientQuietlyAsync(taken.ReplyTo, reply).ConfigureAwait(false);
             }
@@ -246,6 +272,11 @@ public sealed partial class RelaySession : IAsyncDisposable
         {
             Forward(pending);
         }
+        else if (pending.Decision is { } decided)
+        {
+            // Recorded as allowed, but never sent: the log says so.
+            _recorder.RecordOutcome(decided, AuditOutcomes.Cancelled, TimeSpan.Zero);
+        }
     }
 
     private void Forward(PendingRequest pending)
@@ -256,6 +287,7 @@ public sealed partial class RelaySession : IAsyncDisposable
             return;
         }
 
+        pending.ForwardedAt = _time.GetTimestamp();
         Task send;
         try
         {
@@ -302,16 +334,27 @@ public sealed partial class RelaySession : IAsyncDisposable
         return pending;
     }
 
-    private PendingRequest? TakePending(RequestId id) =>
-        _pending.TryGetValue(id, out var pending) ? TakePending(pending) : null;
+    private PendingRequest? TakePending(RequestId id, string outcome) =>
+        _pending.TryGetValue(id, out var pending) ? TakePending(pending, outcome) : null;
 
-    /// <summary>Removes exactly this pending request (not a later one that reuses its id) and releases what it holds.</summary>
-    private PendingRequest? TakePending(PendingRequest pending)
+    /// <summary>
+    /// Removes exactly this pending request (not a later one that reuses its id) and releases what it holds. A
+    /// request that went upstream under a recorded decision gets its <paramref name="outcome"/> recorded.
+    /// </summary>
+    private PendingRequest? TakePending(PendingRequest pending, string? outcome)
     {
         if (!_pending.TryRemove(new KeyValuePair<RequestId, PendingRequest>(pending.Request.Id, pending)))
         {
             return null;
         }
+
+        if (outcome is not null && pending.Decision is { } decision && pending.ForwardedAt is { } forwardedAt)
+        {
+            _recorder.RecordOutcome(decision, outcome, _time.GetElapsedTime(forwardedAt));
+        }
+
+        pending.Activity?.SetTag("gatehouse.outcome", outcome);
+        pending.Activity?.Dispose();
 
         if (pending.ProgressToken is { } token)
         {
@@ -326,7 +369,7 @@ public sealed partial class RelaySession : IAsyncDisposable
 
     private async Task FailAsync(PendingRequest pending, string message)
     {
-        if (TakePending(pending) is { } taken)
+        if (TakePending(pending, AuditOutcomes.Error) is { } taken)
         {
             await SendClientQuietlyAsync(taken.ReplyTo, JsonRpcReplies.Error(taken.Request.Id, McpErrorCode.InternalError, message)).ConfigureAwait(false);
         }
@@ -334,7 +377,7 @@ public sealed partial class RelaySession : IAsyncDisposable
 
     private async Task OnTimeoutAsync(PendingRequest pending)
     {
-        if (TakePending(pending) is null)
+        if (TakePending(pending, AuditOutcomes.Timeout) is null)
         {
             return;
         }
@@ -381,7 +424,7 @@ public sealed partial class RelaySession : IAsyncDisposable
                 break;
 
             case JsonRpcMessageWithId reply when reply is JsonRpcResponse or JsonRpcError:
-                if (TakePending(reply.Id) is not { } pending)
+                if (TakePending(reply.Id, OutcomeOf(reply)) is not { } pending)
                 {
                     LogLateReplyDropped(_server.Name, reply.Id.ToString());
                     return;
@@ -647,7 +690,7 @@ public sealed partial class RelaySession : IAsyncDisposable
         await _lifetime.CancelAsync().ConfigureAwait(false);
         foreach (var pending in _pending.Values)
         {
-            if (TakePending(pending) is { } taken)
+            if (TakePending(pending, AuditOutcomes.Error) is { } taken)
             {
                 await SendClientQuietlyAsync(taken.ReplyTo, JsonRpcReplies.Error(taken.Request.Id, McpErrorCode.InternalError,
                     $"The session with upstream server '{_server.Name}' closed before it answered.")).ConfigureAwait(false);
@@ -690,6 +733,14 @@ public sealed partial class RelaySession : IAsyncDisposable
         }
     }
 
+    private static string OutcomeOf(JsonRpcMessage reply) => reply switch
+    {
+        JsonRpcError => AuditOutcomes.Error,
+        JsonRpcResponse { Result: JsonObject result } when result["isError"] is JsonValue isError && isError.TryGetValue(out bool failed) && failed
+            => AuditOutcomes.IsError,
+        _ => AuditOutcomes.Ok,
+    };
+
     private static RequestId? ReadRequestId(JsonNode? parameters) =>
         (parameters as JsonObject)?["requestId"] is JsonValue value
             ? value.TryGetValue(out long number) ? new RequestId(number)
@@ -716,6 +767,15 @@ public sealed partial class RelaySession : IAsyncDisposable
         public CancellationTokenSource Cancellation { get; } = cancellation;
 
         public ITimer? Timeout { get; set; }
+
+        /// <summary>The audit record of the request's decision, once decided; null when nothing recorded it.</summary>
+        public AuditEvent? Decision { get; set; }
+
+        /// <summary>When the request was sent upstream (a <see cref="TimeProvider"/> timestamp); null until then.</summary>
+        public long? ForwardedAt { get; set; }
+
+        /// <summary>The span of a decided request, when someone listens for traces.</summary>
+        public System.Diagnostics.Activity? Activity { get; set; }
     }
 
     private sealed class PendingTimeout(RelaySession session, PendingRequest pending)

@@ -12,6 +12,7 @@ namespace Gatehouse.Relay;
 public sealed partial class RelaySessionRegistry(
     IUpstreamConnector connector,
     IDecisionPoint decisions,
+    CallRecorder recorder,
     TimeProvider time,
     ILoggerFactory loggerFactory) : IAsyncDisposable
 {
@@ -43,7 +44,7 @@ public sealed partial class RelaySessionRegistry(
         try
         {
             session = await RelaySession.StartAsync(new RelayCall(server.Name, sessionId, user), server, clientTransport,
-                connector, decisions, time, loggerFactory.CreateLogger<RelaySession>(), cancellationToken).ConfigureAwait(false);
+                connector, decisions, recorder, time, loggerFactory.CreateLogger<RelaySession>(), cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -172,7 +172,7 @@ public sealed class PolicyDecisionPointTests : IDisposable
             """, Path.Combine(_directory, "gatehouse.json"));
         var grants = new GrantPolicies(config, _time, NullLoggerFactory.Instance);
         _owned.Add(grants);
-        return new PolicyDecisionPoint(grants, new InMemoryCounterStore(_time), new CountersConfig());
+        return new PolicyDecisionPoint(grants, new InMemoryCounterStore(_time), new CountersConfig(), _time);
     }
 
     private RelayCall Call(string identity = "agent")

@@ -16,8 +16,9 @@ public static class GatewayConfigFile
     /// <see cref="RunningGateway.AllowAll"/>.
     /// </summary>
     /// <param name="auth">The <c>auth</c> block; by default <see cref="RunningGateway.Identity"/> is anonymous.</param>
+    /// <param name="sections">More top-level sections (<c>audit</c>, <c>telemetry</c>, ...), copied in as they are.</param>
     public static string Write(TestDirectory directory, JsonObject servers, IReadOnlyDictionary<string, string>? policies = null, string? listen = null,
-        JsonObject? auth = null, JsonObject? store = null, JsonArray? extraGrants = null, JsonObject? counters = null)
+        JsonObject? auth = null, JsonObject? store = null, JsonArray? extraGrants = null, JsonObject? counters = null, JsonObject? sections = null)
     {
         var grants = new JsonArray();
         foreach (var (name, _) in servers)
@@ -50,6 +51,11 @@ public static class GatewayConfigFile
         if (listen is not null)
         {
             config["listen"] = listen;
+        }
+
+        foreach (var (name, section) in sections ?? [])
+        {
+            config[name] = section?.DeepClone();
         }
 
         return directory.Write("gatehouse.json", config.Json());

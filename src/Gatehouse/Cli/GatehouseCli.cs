@@ -16,6 +16,7 @@ public static class GatehouseCli
             DemoServerCommand.Create(),
             PolicyCommand.Create(),
             KeysCommand.Create(),
+            AuditCommand.Create(),
         };
 
         var parse = root.Parse(args);

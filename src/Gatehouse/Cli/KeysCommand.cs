@@ -122,39 +122,9 @@ internal static class KeysCommand
         return command;
     }
 
-    /// <summary>Opens the configuration's store, runs <paramref name="action"/>, and turns an unreachable store into exit 1.</summary>
-    private static async Task<int> WithStoreAsync(ParseResult parse, Option<FileInfo> config,
-        Func<IApiKeyStore, TimeProvider, TextWriter, Task<int>> action)
-    {
-        var error = parse.InvocationConfiguration.Error;
-        if (CommonOptions.LoadConfig(parse.GetRequiredValue(config), error) is not { } loaded)
-        {
-            return ExitCodes.Failed;
-        }
-
-        var services = new ServiceCollection()
-            .AddLogging(logging => logging.ConfigureGatehouseLogging().SetMinimumLevel(LogLevel.Warning))
-            .AddGatehouseStore(options =>
-            {
-                options.DataDir = loaded.DataDir;
-                options.PostgresConnectionString = loaded.Store.Postgres;
-            });
-        await using var provider = services.BuildServiceProvider();
-        try
-        {
-            return await action(provider.GetRequiredService<IApiKeyStore>(), provider.GetRequiredService<TimeProvider>(), parse.InvocationConfiguration.Output);
-        }
-        catch (StoreUnavailableException ex)
-        {
-            error.WriteLine(ex.Message);
-            return ExitCodes.Failed;
-        }
-        catch (ArgumentException ex)
-        {
-            error.WriteLine(ex.Message);
-            return ExitCodes.Usage;
-        }
-    }
+    private static Task<int> WithStoreAsync(ParseResult parse, Option<FileInfo> config, Func<IApiKeyStore, TimeProvider, TextWriter, Task<int>> action) =>
+        StoreCommands.RunAsync(parse, config, (services, output) =>
+            action(services.GetRequiredService<IApiKeyStore>(), services.GetRequiredService<TimeProvider>(), output));
 
     private static JsonObject Describe(ApiKeyRecord key, TimeProvider time) => new()
     {

@@ -30,17 +30,20 @@ public static partial class GatewayApplication
         builder.Services.AddGatehouseIdleSessionReaper();
         builder.Services.AddGatehousePolicyDecisions();
         builder.Services.AddGatehouseAuthentication(config);
+        builder.Services.AddGatehouseAudit(config);
+        builder.Services.AddGatehouseTelemetry(config.Telemetry);
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         // Loaded now, so that a policy that does not compile stops Gatehouse before it listens.
         app.Services.GetRequiredService<GrantPolicies>();
-        // Probes of orchestrators address the pod by IP, so health answers whatever the Host.
+        // Probes of orchestrators address the pod by IP, so health (and the scrape) answers whatever the Host.
         app.UseWhen(IsNotHealthProbe, guarded => guarded.UseGatehouseLoopbackGuard());
         app.UseGatehouseAuthentication();
         app.MapGatehouseAuthenticationMetadata();
         app.MapGatehouseAdmin();
         app.MapGatehouseRelay();
+        app.MapGatehouseTelemetry(config.Telemetry);
         WarnAboutAnonymousAccess(app, config, listen ?? config.Listen);
         return app;
     }
@@ -62,7 +65,8 @@ public static partial class GatewayApplication
     }
 
     private static bool IsNotHealthProbe(HttpContext context) =>
-        !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments("/readyz");
+        !context.Request.Path.StartsWithSegments("/healthz") && !context.Request.Path.StartsWithSegments("/readyz")
+        && !context.Request.Path.StartsWithSegments(TelemetryServices.ScrapePath);
 
     private static void WarnAboutAnonymousAccess(WebApplication app, GatehouseConfig config, string listen)
     {

@@ -103,13 +103,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("listmonk", result.Error);
     }
 
-    private static async Task<CliResult> RunAsync(string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await GatehouseCli.RunAsync(args, output, error);
-        return new CliResult(exitCode, output.ToString(), error.ToString());
-    }
+    private static Task<CliResult> RunAsync(string[] args) => CliRunner.RunAsync(args);
 
     /// <summary>The commands the help of <paramref name="command"/> lists, each as the words that invoke it.</summary>
     private static async Task<IEnumerable<string[]>> SubcommandsAsync(string[] command)
@@ -130,6 +124,4 @@ public sealed class CliTests : IDisposable
             .SkipWhile(line => line != heading)
             .Skip(1)
             .TakeWhile(line => line.Length == 0 || line[0] == ' ');
-
-    private sealed record CliResult(int ExitCode, string Output, string Error);
 }
