@@ -33,12 +33,14 @@ public sealed class GatehouseTelemetry : IDisposable
     public static ActivitySource Source { get; } = new(Name);
 
     /// <summary>
-    /// Starts the span of a decided request. It is not made the ambient activity: the session goes on to other
-    /// messages while this request waits, and they must not appear as its children.
+    /// Starts the span of a decided request, as a root: the ambient activity is whatever HTTP request opened the
+    /// session, not this call's. Nor is the span made ambient: the session goes on to other messages while this
+    /// request waits, and they must not appear as its children.
     /// </summary>
     public static Activity? StartCall(string server, JsonRpcRequest request)
     {
         var ambient = Activity.Current;
+        Activity.Current = null;
         var activity = Source.StartActivity(request.Method, ActivityKind.Server);
         Activity.Current = ambient;
         activity?.SetTag("mcp.server", server);

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Gatehouse.Relay;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
 
@@ -62,6 +65,36 @@ public sealed class MetricsTests
         // Other tests run alongside and are traced too: this one's span is the echo whose request it sent.
         Assert.Contains(spans, span => span.OperationName == "tools/call" && (string?)span.GetTagItem("mcp.target") == "echo"
             && (string?)span.GetTagItem("gatehouse.decision") == "allow" && (string?)span.GetTagItem("gatehouse.outcome") == "ok");
+    }
+
+    [Fact]
+    public async Task With_an_otlp_collector_configured_traces_are_sent_to_it()
+    {
+        // A stand-in collector: it only has to take OTLP/HTTP posts and say where they went.
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var collector = builder.Build();
+        collector.MapPost("/v1/{signal}", (HttpRequest request, string signal) =>
+        {
+            if (signal == "traces" && request.ContentType == "application/x-protobuf")
+            {
+                received.TrySetResult(signal);
+            }
+
+            return Results.Ok();
+        });
+        await collector.StartAsync();
+        await using var upstream = await TestServerHost.StartAsync();
+        await using var gateway = await RunningGateway.StartAsync(Upstreams.Servers(("test", Upstreams.Http(upstream.McpUrl))),
+            sections: new JsonObject { ["telemetry"] = new JsonObject { ["otlp"] = collector.Urls.First() } });
+        await using (var client = await gateway.ConnectAsync("test"))
+        {
+            await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "hi" });
+        }
+
+        // The exporter sends a batch every few seconds.
+        Assert.Equal("traces", await received.Task.WaitAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]
