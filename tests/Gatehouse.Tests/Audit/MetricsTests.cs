@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Gatehouse.Relay;
+using Gatehouse.Testing;
+using Gatehouse.TestServer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Gatehouse.Testing;
-using Gatehouse.TestServer;
 
 namespace Gatehouse.Tests.Audit;
 
