@@ -17,13 +17,12 @@ public sealed class GatehouseProcess : IAsyncDisposable
     public static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(60);
 
     private const string ListenPrefix = "Gatehouse listens on ";
-    private const int KeptLines = 200;
 
     private static readonly TimeSpan s_exitTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Process _process;
-    private readonly Queue<string> _recent = new();
+    private readonly RecentLines _recent = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private GatehouseProcess(Process process) => _process = process;
@@ -37,16 +36,7 @@ public sealed class GatehouseProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>The last lines the gateway wrote to stdout and stderr, oldest first, for failure messages.</summary>
-    public string RecentOutput
-    {
-        get
-        {
-            lock (_recent)
-            {
-                return string.Join('\n', _recent);
-            }
-        }
-    }
+    public string RecentOutput => _recent.ToString();
 
     public Uri McpUrl(string server) => new(BaseUrl, $"/mcp/{server}");
 
@@ -172,14 +162,7 @@ public sealed class GatehouseProcess : IAsyncDisposable
             return;
         }
 
-        lock (_recent)
-        {
-            _recent.Enqueue(stderr ? line : $"[stdout] {line}");
-            if (_recent.Count > KeptLines)
-            {
-                _recent.Dequeue();
-            }
-        }
+        _recent.Add(stderr ? line : $"[stdout] {line}");
 
         // One line per address ("...; servers: ..."): the first is the one to use.
         if (stderr && line.StartsWith(ListenPrefix, StringComparison.Ordinal))
