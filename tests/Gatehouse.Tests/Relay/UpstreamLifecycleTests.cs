@@ -106,17 +106,10 @@ public sealed class UpstreamLifecycleTests : IAsyncLifetime
         var marker = new ProcessMarker();
         using var directory = new TestDirectory();
         var config = GatewayConfigFile.Write(directory, Upstreams.Servers(("everything", Upstreams.Everything().With("env", Env(marker)))));
-        var startInfo = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in new[] { Upstreams.GatehouseAssembly, "serve", "--config", config, "--listen", "http://127.0.0.1:0" })
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        using var gatehouse = Process.Start(startInfo) ?? throw new InvalidOperationException("Could not start gatehouse.");
+        await using var gatehouse = await GatehouseProcess.StartAsync(config);
         try
         {
-            var url = await ListenUrlAsync(gatehouse).WaitAsync(s_hangGuard);
-            await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = new Uri($"{url}/mcp/everything") }));
+            await using var client = await gatehouse.ConnectAsync("everything");
             // A server with timers of its own running does not end when its stdin closes; only the gateway can end it.
             await client.CallToolAsync("toggle-subscriber-updates");
             Assert.Single(marker.FindProcessIds());
@@ -127,7 +120,6 @@ public sealed class UpstreamLifecycleTests : IAsyncLifetime
         }
         finally
         {
-            gatehouse.Kill(entireProcessTree: true);
             foreach (var pid in marker.FindProcessIds())
             {
                 using var orphan = Process.GetProcessById(pid);
@@ -182,23 +174,6 @@ public sealed class UpstreamLifecycleTests : IAsyncLifetime
     }
 
     private static JsonObject Env(ProcessMarker marker) => new() { [ProcessMarker.VariableName] = marker.Value };
-
-    /// <summary>Reads the address <c>gatehouse serve</c> reports once it listens, then keeps its logs flowing so it never blocks on them.</summary>
-    private static async Task<string> ListenUrlAsync(Process gatehouse)
-    {
-        _ = gatehouse.StandardOutput.ReadToEndAsync();
-        const string Prefix = "Gatehouse listens on ";
-        while (await gatehouse.StandardError.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith(Prefix, StringComparison.Ordinal))
-            {
-                _ = gatehouse.StandardError.ReadToEndAsync();
-                return line[Prefix.Length..].Split(';')[0];
-            }
-        }
-
-        throw new InvalidOperationException($"gatehouse serve exited ({gatehouse.ExitCode}) without listening.");
-    }
 
     private static async Task WaitForNoProcessAsync(ProcessMarker marker)
     {
