@@ -3,6 +3,7 @@ using Gatehouse.Decisions.Benchmarks;
 
 // Reproduce bench/results/counters.md from the repository root, with the test Redis running (scripts/start-redis.sh):
 //   dotnet run -c Release --project bench/Gatehouse.Decisions.Benchmarks -- --filter '*' --job short
+//   dotnet run -c Release --project bench/Gatehouse.Decisions.Benchmarks -- --filter '*LimitCost*' --job medium
 //   dotnet run -c Release --project bench/Gatehouse.Decisions.Benchmarks -- redis-commands
 //   dotnet run -c Release --project bench/Gatehouse.Decisions.Benchmarks -- memory
 return args.FirstOrDefault() switch
