@@ -231,7 +231,8 @@ internal sealed class AuditStore(StoreDatabase database, IStoreBackend backend, 
     {
         if (connection.CanCreateBatch)
         {
-            // A server (PostgreSQL) gets the whole group commit in one round trip rather than one per record.
+            // A server (PostgreSQL) gets the whole group commit in one round trip rather than one per record, and
+            // prepared, so that it parses the statement once per connection rather than once per record.
             await using var batch = connection.CreateBatch();
             batch.Transaction = transaction;
             foreach (var record in records)
@@ -243,6 +244,7 @@ internal sealed class AuditStore(StoreDatabase database, IStoreBackend backend, 
                 batch.BatchCommands.Add(command);
             }
 
+            await batch.PrepareAsync(ct);
             await batch.ExecuteNonQueryAsync(ct);
             return;
         }
