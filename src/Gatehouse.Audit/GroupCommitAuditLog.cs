@@ -99,6 +99,12 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
 
             batch.Clear();
             events.Clear();
+
+            // Callers released by this commit that have more to record submit it within microseconds. Yielding
+            // once lets them join the next commit rather than wait out a whole commit for the one after it;
+            // without it, concurrent callers settle into two groups that take turns, each commit carrying half
+            // of them (measured: 64 writers on SQLite, 34 records per commit instead of 64, and half the rate).
+            await Task.Yield();
         }
     }
 

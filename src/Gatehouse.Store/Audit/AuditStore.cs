@@ -86,11 +86,10 @@ internal sealed class AuditStore(StoreDatabase database, IStoreBackend backend, 
                 }
             }
 
-            // The prefix that migration 2 indexes, then the rest: with a plain "identity = @identity" beside it,
-            // SQLite would substitute the parameter for the column in the prefix and no longer use the index.
-            Where("substr(identity, 1, 256) = substr(@identity, 1, 256) AND substr(identity, 257) = substr(@identity, 257)", "@identity",
-                query.Identity);
-            Where("substr(target, 1, 256) = substr(@target, 1, 256) AND substr(target, 257) = substr(@target, 257)", "@target", query.Target);
+            // PostgreSQL indexes the first 256 characters (migration 2): comparing them is what lets it use the
+            // index, and the whole value decides.
+            Where("substr(identity, 1, 256) = substr(@identity, 1, 256) AND identity = @identity", "@identity", query.Identity);
+            Where("substr(target, 1, 256) = substr(@target, 1, 256) AND target = @target", "@target", query.Target);
             Where("decision = @decision", "@decision", query.Decision);
             Where("server = @server", "@server", query.Server);
             Where("grant_id = @grant_id", "@grant_id", query.Grant);
@@ -232,7 +231,8 @@ internal sealed class AuditStore(StoreDatabase database, IStoreBackend backend, 
     {
         if (connection.CanCreateBatch)
         {
-            // A server (PostgreSQL) gets the whole group commit in one round trip rather than one per record.
+            // A server (PostgreSQL) gets the whole group commit in one round trip rather than one per record, and
+            // prepared, so that it parses the statement once per connection rather than once per record.
             await using var batch = connection.CreateBatch();
             batch.Transaction = transaction;
             foreach (var record in records)
@@ -244,6 +244,7 @@ internal sealed class AuditStore(StoreDatabase database, IStoreBackend backend, 
                 batch.BatchCommands.Add(command);
             }
 
+            await batch.PrepareAsync(ct);
             await batch.ExecuteNonQueryAsync(ct);
             return;
         }
