@@ -1,5 +1,7 @@
+using Gatehouse.Approvals;
 using Gatehouse.Audit;
 using Gatehouse.Store.ApiKeys;
+using Gatehouse.Store.Approvals;
 using Gatehouse.Store.Audit;
 using Gatehouse.Store.Database;
 using Gatehouse.Store.Migrations;
@@ -13,7 +15,7 @@ namespace Gatehouse.Store;
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the state store (<see cref="IApiKeyStore"/>, <see cref="IAuditStore"/>, <see cref="IStoreMigrator"/>) over SQLite, or over
+    /// Adds the state store (<see cref="IApiKeyStore"/>, <see cref="IAuditStore"/>, <see cref="IApprovalStore"/>, <see cref="IStoreMigrator"/>) over SQLite, or over
     /// PostgreSQL when <see cref="StoreOptions.PostgresConnectionString"/> is set. Options may also be bound
     /// elsewhere with <c>services.Configure&lt;StoreOptions&gt;(...)</c>; they are validated at host start-up, or
     /// when the store is first resolved without a host. The schema is migrated on first use, or by calling <see cref="IStoreMigrator.MigrateAsync"/>.
@@ -35,6 +37,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<StoreDatabase>();
         services.TryAddSingleton<IApiKeyStore, ApiKeyStore>();
         services.TryAddSingleton<IAuditStore, AuditStore>();
+        services.TryAddSingleton<IApprovalStore, ApprovalStore>();
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using Gatehouse.Approvals;
 using Gatehouse.Audit;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Store.Database;
@@ -37,6 +38,7 @@ public sealed class StoreRegistrationTests
         Assert.Equal("PostgreSQL at db.internal:6543/gatehouse", backend.Description);
         Assert.NotNull(services.GetRequiredService<IApiKeyStore>());
         Assert.NotNull(services.GetRequiredService<IAuditStore>());
+        Assert.NotNull(services.GetRequiredService<IApprovalStore>());
     }
 
     [Fact]

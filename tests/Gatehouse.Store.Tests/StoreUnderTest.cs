@@ -1,3 +1,4 @@
+using Gatehouse.Approvals;
 using Gatehouse.Audit;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Store.Database;
@@ -27,6 +28,8 @@ internal sealed class StoreUnderTest : IAsyncDisposable
     public IApiKeyStore Keys => _services.GetRequiredService<IApiKeyStore>();
 
     public IAuditStore Audit => _services.GetRequiredService<IAuditStore>();
+
+    public IApprovalStore Approvals => _services.GetRequiredService<IApprovalStore>();
 
     public IStoreMigrator Migrator => _services.GetRequiredService<IStoreMigrator>();
 

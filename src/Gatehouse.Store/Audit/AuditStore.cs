@@ -1,16 +1,14 @@
 using System.Data;
 using System.Data.Common;
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Gatehouse.Audit;
 using Gatehouse.Store.Database;
 
 namespace Gatehouse.Store.Audit;
 
 /// <summary>The audit log in the shared store, one row per record; SQL common to both backends.</summary>
-internal sealed class AuditStore(StoreDatabase database, IStoreBackend backend, TimeProvider time) : IAuditStore
+internal sealed class AuditStore(StoreDatabase database, TimeProvider time) : IAuditStore
 {
     /// <summary>How many records <see cref="ReadAsync"/> fetches per query.</summary>
     internal const int ReadPageSize = 1000;
@@ -321,62 +319,33 @@ internal sealed class AuditStore(StoreDatabase database, IStoreBackend backend, 
     private static AuditEvent Storable(AuditEvent record) => record with
     {
         Time = StoredTime.Truncate(record.Time),
-        Kind = StorableText(record.Kind),
-        Identity = StorableText(record.Identity),
-        Grant = StorableText(record.Grant),
-        Server = StorableText(record.Server),
-        Session = StorableText(record.Session),
-        RequestId = StorableText(record.RequestId),
-        Method = StorableText(record.Method),
-        Target = StorableText(record.Target),
-        Arguments = StorableText(record.Arguments),
-        Decision = StorableText(record.Decision),
-        Rule = StorableText(record.Rule),
-        Reason = StorableText(record.Reason),
-        Outcome = StorableText(record.Outcome),
+        Kind = StoredText.Storable(record.Kind),
+        Identity = StoredText.Storable(record.Identity),
+        Grant = StoredText.Storable(record.Grant),
+        Server = StoredText.Storable(record.Server),
+        Session = StoredText.Storable(record.Session),
+        RequestId = StoredText.Storable(record.RequestId),
+        Method = StoredText.Storable(record.Method),
+        Target = StoredText.Storable(record.Target),
+        Arguments = StoredText.Storable(record.Arguments),
+        Decision = StoredText.Storable(record.Decision),
+        Rule = StoredText.Storable(record.Rule),
+        Reason = StoredText.Storable(record.Reason),
+        Outcome = StoredText.Storable(record.Outcome),
     };
 
-    // PostgreSQL's text holds neither NUL nor an unpaired surrogate (which has no UTF-8 at all), and one such
-    // character in a tool name a client sent must not fail the group commit of every call batched with it.
-    // Both become U+FFFD on every backend, so that a log reads the same wherever it is kept.
-    [return: NotNullIfNotNull(nameof(text))]
-    private static string? StorableText(string? text)
-    {
-        if (text is null || (!text.AsSpan().Contains('\0') && text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') < 0))
-        {
-            return text;
-        }
-
-        var builder = new StringBuilder(text.Length);
-        foreach (var rune in text.EnumerateRunes())
-        {
-            builder.Append(rune.Value == 0 ? Rune.ReplacementChar : rune);
-        }
-
-        return builder.ToString();
-    }
-
-    // Appends and prunes: one serialised transaction, so that every process sharing the store extends one
-    // chain, committed so that it survives a power cut.
+    // Appends and prunes: serialised, so that every process sharing the store extends one chain.
     private Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        RunAsync(async (connection, ct) =>
-        {
-            if (backend.DurableWritesSql is { } durable)
-            {
-                await connection.ExecuteAsync(durable, ct);
-            }
+        Answer(database.RunSerializedAsync(work, cancellationToken));
 
-            await using var transaction = await backend.BeginSerializedTransactionAsync(connection, ct);
-            var result = await work(connection, transaction, ct);
-            await transaction.CommitAsync(ct);
-            return result;
-        }, cancellationToken);
+    private Task<T> RunAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        Answer(database.RunAsync(work, cancellationToken));
 
-    private async Task<T> RunAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    private static async Task<T> Answer<T>(Task<T> run)
     {
         try
         {
-            return await database.RunAsync(work, cancellationToken);
+            return await run;
         }
         catch (StoreUnavailableException e)
         {

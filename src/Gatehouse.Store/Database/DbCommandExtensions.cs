@@ -23,6 +23,17 @@ internal static class DbCommandExtensions
         return command;
     }
 
+    /// <summary>Text that may be null, typed so that PostgreSQL knows the type of a null.</summary>
+    public static DbCommand WithText(this DbCommand command, string name, string? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = DbType.String;
+        parameter.Value = (object?)value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return command;
+    }
+
     public static DbCommand WithTime(this DbCommand command, string name, DateTimeOffset? value)
     {
         var parameter = command.CreateParameter();

@@ -8,7 +8,7 @@ namespace Gatehouse.Store.Database;
 /// brought up to date on first use rather than at start-up, so that a process started while the database is
 /// down answers "store unavailable" and recovers by itself once the database is back.
 /// </summary>
-internal sealed class StoreDatabase(StoreConnector connector, StoreMigrator migrator)
+internal sealed class StoreDatabase(StoreConnector connector, StoreMigrator migrator, IStoreBackend backend)
 {
     private readonly Lock _lock = new();
     private Task? _migration;
@@ -18,6 +18,25 @@ internal sealed class StoreDatabase(StoreConnector connector, StoreMigrator migr
         await EnsureMigratedAsync(cancellationToken);
         return await connector.RunAsync(work, cancellationToken);
     }
+
+    /// <summary>
+    /// Runs work in one serialised transaction (<see cref="IStoreBackend.BeginSerializedTransactionAsync"/>) and
+    /// commits it so that it survives a power cut: what it decided is what every process sharing the store sees.
+    /// </summary>
+    public Task<T> RunSerializedAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work,
+        CancellationToken cancellationToken) =>
+        RunAsync(async (connection, ct) =>
+        {
+            if (backend.DurableWritesSql is { } durable)
+            {
+                await connection.ExecuteAsync(durable, ct);
+            }
+
+            await using var transaction = await backend.BeginSerializedTransactionAsync(connection, ct);
+            var result = await work(connection, transaction, ct);
+            await transaction.CommitAsync(ct);
+            return result;
+        }, cancellationToken);
 
     // Callers arriving while a migration runs share it, and share its failure: during an outage each request
     // fails after one connection attempt instead of queueing behind everyone else's. A failed migration is

@@ -106,5 +106,71 @@ internal static class StoreMigrations
                     signature     TEXT   NOT NULL
                 );
                 """),
+
+        // One row per held call, and one per approval given, so that two approvers writing at once each add a
+        // row rather than rewrite one list. The index serves the expiry sweep and the pending list.
+        new(3, "approvals",
+            Sqlite: """
+                CREATE TABLE approvals (
+                    id                 TEXT    NOT NULL PRIMARY KEY,
+                    requested_at       INTEGER NOT NULL,
+                    expires_at         INTEGER NOT NULL,
+                    identity           TEXT    NOT NULL,
+                    grant_id           TEXT    NOT NULL,
+                    server             TEXT    NOT NULL,
+                    session            TEXT    NOT NULL,
+                    method             TEXT    NOT NULL,
+                    target             TEXT    NOT NULL,
+                    arguments          TEXT    NULL,
+                    rule               TEXT    NOT NULL,
+                    reason             TEXT    NULL,
+                    approvers          TEXT    NOT NULL,
+                    approvals_required INTEGER NOT NULL,
+                    state              TEXT    NOT NULL,
+                    decided_by         TEXT    NULL,
+                    decided_at         INTEGER NULL,
+                    decision_reason    TEXT    NULL,
+                    executed_at        INTEGER NULL
+                );
+                CREATE INDEX approvals_state_expires_at ON approvals (state, expires_at);
+                CREATE TABLE approval_votes (
+                    approval_id TEXT    NOT NULL REFERENCES approvals (id),
+                    approver    TEXT    NOT NULL,
+                    at          INTEGER NOT NULL,
+                    reason      TEXT    NULL,
+                    PRIMARY KEY (approval_id, approver)
+                );
+                """,
+            Postgres: """
+                CREATE TABLE approvals (
+                    id                 TEXT    NOT NULL PRIMARY KEY,
+                    requested_at       BIGINT  NOT NULL,
+                    expires_at         BIGINT  NOT NULL,
+                    identity           TEXT    NOT NULL,
+                    grant_id           TEXT    NOT NULL,
+                    server             TEXT    NOT NULL,
+                    session            TEXT    NOT NULL,
+                    method             TEXT    NOT NULL,
+                    target             TEXT    NOT NULL,
+                    arguments          TEXT    NULL,
+                    rule               TEXT    NOT NULL,
+                    reason             TEXT    NULL,
+                    approvers          TEXT    NOT NULL,
+                    approvals_required INTEGER NOT NULL,
+                    state              TEXT    NOT NULL,
+                    decided_by         TEXT    NULL,
+                    decided_at         BIGINT  NULL,
+                    decision_reason    TEXT    NULL,
+                    executed_at        BIGINT  NULL
+                );
+                CREATE INDEX approvals_state_expires_at ON approvals (state, expires_at);
+                CREATE TABLE approval_votes (
+                    approval_id TEXT    NOT NULL REFERENCES approvals (id),
+                    approver    TEXT    NOT NULL,
+                    at          BIGINT  NOT NULL,
+                    reason      TEXT    NULL,
+                    PRIMARY KEY (approval_id, approver)
+                );
+                """),
     ];
 }

@@ -1,0 +1,310 @@
+using System.Data.Common;
+using System.Text.Json;
+using Gatehouse.Approvals;
+using Gatehouse.Store.Database;
+
+namespace Gatehouse.Store.Approvals;
+
+/// <summary>Held calls in the shared store, one row per call and one per approval given; SQL common to both backends.</summary>
+internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
+{
+    /// <summary>Who ends a call that nobody decided.</summary>
+    internal const string Gatehouse = "gatehouse";
+
+    internal const string ExpiredReason = "no approver decided within the time the rule allows";
+
+    internal const int MaxListLimit = 1000;
+
+    private const string Columns =
+        "id, requested_at, expires_at, identity, grant_id, server, session, method, target, arguments, rule, reason, " +
+        "approvers, approvals_required, state, decided_by, decided_at, decision_reason";
+
+    private static readonly string s_callColumns = string.Join(", ", Columns.Split(", ").Select(c => "c." + c));
+
+    private static readonly Dictionary<string, ApprovalState> s_states =
+        Enum.GetValues<ApprovalState>().ToDictionary(StateName, StringComparer.Ordinal);
+
+    public Task CreateAsync(HeldCall call, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (call is not { State: ApprovalState.Pending, Approvals.Count: 0, DecidedBy: null, DecidedAt: null, DecisionReason: null })
+        {
+            throw new ArgumentException("A new held call is pending, with no approvals and no decision.", nameof(call));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(call.ApprovalsRequired, 1);
+        return RunAsync(async (connection, ct) =>
+        {
+            await using var insert = connection.CreateCommand(
+                $"INSERT INTO approvals ({Columns}, executed_at) VALUES (@id, @requested_at, @expires_at, @identity, @grant_id, @server, " +
+                "@session, @method, @target, @arguments, @rule, @reason, @approvers, @approvals_required, @state, NULL, NULL, NULL, NULL);");
+            return await insert
+                .With("@id", call.Id)
+                .WithTime("@requested_at", call.RequestedAt)
+                .WithTime("@expires_at", call.ExpiresAt)
+                .With("@identity", StoredText.Storable(call.Identity))
+                .With("@grant_id", StoredText.Storable(call.Grant))
+                .With("@server", StoredText.Storable(call.Server))
+                .With("@session", StoredText.Storable(call.Session))
+                .With("@method", StoredText.Storable(call.Method))
+                .With("@target", StoredText.Storable(call.Target))
+                .WithText("@arguments", StoredText.Storable(call.Arguments))
+                .With("@rule", StoredText.Storable(call.Rule))
+                .WithText("@reason", StoredText.Storable(call.Reason))
+                .With("@approvers", JsonSerializer.Serialize(call.Approvers.Select(a => StoredText.Storable(a))))
+                .With("@approvals_required", call.ApprovalsRequired)
+                .With("@state", StateName(ApprovalState.Pending))
+                .ExecuteNonQueryAsync(ct);
+        }, cancellationToken);
+    }
+
+    public Task<HeldCall?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return RunAsync((connection, ct) => FindAsync(connection, transaction: null, id, ct), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<HeldCall>> ListAsync(ApprovalState? state, int limit, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxListLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(limit), limit, $"A list's limit must be 1 to {MaxListLimit}.");
+        }
+
+        return RunAsync<IReadOnlyList<HeldCall>>(async (connection, ct) =>
+        {
+            await using var select = connection.CreateCommand(
+                SelectSql((state is null ? "" : "WHERE state = @state ") + "ORDER BY requested_at DESC, id DESC LIMIT @limit"));
+            select.With("@limit", limit);
+            if (state is { } only)
+            {
+                select.With("@state", StateName(only));
+            }
+
+            return await ReadCallsAsync(select, ct);
+        }, cancellationToken);
+    }
+
+    public Task<ApprovalResult> ApproveAsync(string id, string approver, string? reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        DecideAsync(id, approver, now, async (connection, transaction, call, storedApprover, ct) =>
+        {
+            if (call.Approvals.Any(v => string.Equals(v.Approver, storedApprover, StringComparison.Ordinal)))
+            {
+                return ApprovalOutcome.AlreadyApproved;
+            }
+
+            await using (var vote = connection.CreateCommand(
+                "INSERT INTO approval_votes (approval_id, approver, at, reason) VALUES (@id, @approver, @at, @reason);", transaction))
+            {
+                await vote.With("@id", id).With("@approver", storedApprover).WithTime("@at", now).WithText("@reason", StoredText.Storable(reason))
+                    .ExecuteNonQueryAsync(ct);
+            }
+
+            if (call.Approvals.Count + 1 < call.ApprovalsRequired)
+            {
+                return ApprovalOutcome.Recorded;
+            }
+
+            await EndPendingAsync(connection, transaction, id, ApprovalState.Approved, storedApprover, reason, now, ct);
+            return ApprovalOutcome.Approved;
+        }, cancellationToken);
+
+    public Task<ApprovalResult> DenyAsync(string id, string approver, string? reason, DateTimeOffset now, CancellationToken cancellationToken) =>
+        DecideAsync(id, approver, now, async (connection, transaction, _, storedApprover, ct) =>
+        {
+            await EndPendingAsync(connection, transaction, id, ApprovalState.Denied, storedApprover, reason, now, ct);
+            return ApprovalOutcome.Denied;
+        }, cancellationToken);
+
+    public Task<bool> EndAsync(string id, ApprovalState state, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(reason);
+        if (state is not (ApprovalState.Expired or ApprovalState.Cancelled))
+        {
+            throw new ArgumentException($"A held call is ended as expired or cancelled, not {StateName(state)}.", nameof(state));
+        }
+
+        return WriteAsync((connection, transaction, ct) => EndPendingAsync(connection, transaction, id, state, Gatehouse, reason, now, ct),
+            cancellationToken);
+    }
+
+    public Task<bool> MarkExecutedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return WriteAsync(async (connection, transaction, ct) =>
+        {
+            await using var update = connection.CreateCommand(
+                "UPDATE approvals SET state = @executed, executed_at = @now WHERE id = @id AND state = @approved;", transaction);
+            return await update.With("@executed", StateName(ApprovalState.Executed)).WithTime("@now", now).With("@id", id)
+                .With("@approved", StateName(ApprovalState.Approved)).ExecuteNonQueryAsync(ct) == 1;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<HeldCall>> ExpireDueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<HeldCall>>(async (connection, transaction, ct) =>
+        {
+            List<HeldCall> due;
+            await using (var select = connection.CreateCommand(SelectSql("WHERE state = @pending AND expires_at <= @now"), transaction))
+            {
+                due = await ReadCallsAsync(select.With("@pending", StateName(ApprovalState.Pending)).WithTime("@now", now), ct);
+            }
+
+            // By id rather than by time: a call created already due after the select (creates are not serialised)
+            // is left for the next sweep instead of being expired without anyone being told.
+            foreach (var call in due)
+            {
+                await EndPendingAsync(connection, transaction, call.Id, ApprovalState.Expired, Gatehouse, ExpiredReason, now, ct);
+            }
+
+            return due.Select(call => Ended(call, ApprovalState.Expired, Gatehouse, ExpiredReason, now)).ToList();
+        }, cancellationToken);
+
+    // The checks Approve and Deny share, in the order the interface gives them, then the decision itself, all in
+    // one serialised transaction: the call read is the call changed. The approver is compared in the form the
+    // caller's identity and the rule's approvers were stored in, so that an identity with a NUL in it is still
+    // recognised as the caller's own.
+    private Task<ApprovalResult> DecideAsync(string id, string approver, DateTimeOffset now,
+        Func<DbConnection, DbTransaction, HeldCall, string, CancellationToken, Task<ApprovalOutcome>> decide, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentException.ThrowIfNullOrEmpty(approver);
+        approver = StoredText.Storable(approver);
+        return WriteAsync(async (connection, transaction, ct) =>
+        {
+            if (await FindAsync(connection, transaction, id, ct) is not { } call)
+            {
+                return new ApprovalResult(ApprovalOutcome.NotFound, null);
+            }
+
+            if (call.State != ApprovalState.Pending)
+            {
+                return new ApprovalResult(ApprovalOutcome.NotPending, call);
+            }
+
+            if (StoredTime.ToStored(now) >= StoredTime.ToStored(call.ExpiresAt))
+            {
+                await EndPendingAsync(connection, transaction, id, ApprovalState.Expired, Gatehouse, ExpiredReason, now, ct);
+                return new ApprovalResult(ApprovalOutcome.Expired, Ended(call, ApprovalState.Expired, Gatehouse, ExpiredReason, now));
+            }
+
+            var refusal = string.Equals(approver, call.Identity, StringComparison.Ordinal) ? ApprovalOutcome.SelfApproval
+                : call.Approvers.Count > 0 && !call.Approvers.Contains(approver, StringComparer.Ordinal) ? ApprovalOutcome.NotAnApprover
+                : (ApprovalOutcome?)null;
+            if (refusal is { } refused)
+            {
+                return new ApprovalResult(refused, call);
+            }
+
+            var outcome = await decide(connection, transaction, call, approver, ct);
+            return new ApprovalResult(outcome, await FindAsync(connection, transaction, id, ct));
+        }, cancellationToken);
+    }
+
+    private static async Task<bool> EndPendingAsync(DbConnection connection, DbTransaction transaction, string id, ApprovalState state,
+        string decidedBy, string? reason, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var update = connection.CreateCommand(
+            "UPDATE approvals SET state = @state, decided_by = @decided_by, decided_at = @now, decision_reason = @reason " +
+            "WHERE id = @id AND state = @pending;", transaction);
+        return await update.With("@state", StateName(state)).With("@decided_by", decidedBy).WithTime("@now", now)
+            .WithText("@reason", StoredText.Storable(reason)).With("@id", id).With("@pending", StateName(ApprovalState.Pending))
+            .ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    // The call as EndPendingAsync leaves it, without reading it back.
+    private static HeldCall Ended(HeldCall call, ApprovalState state, string decidedBy, string reason, DateTimeOffset now) => call with
+    {
+        State = state,
+        DecidedBy = decidedBy,
+        DecidedAt = StoredTime.Truncate(now),
+        DecisionReason = reason,
+    };
+
+    private static async Task<HeldCall?> FindAsync(DbConnection connection, DbTransaction? transaction, string id, CancellationToken ct)
+    {
+        await using var select = connection.CreateCommand(SelectSql("WHERE id = @id"), transaction);
+        return (await ReadCallsAsync(select.With("@id", id), ct)).SingleOrDefault();
+    }
+
+    // The calls the clause picks, each joined with its approvals: one statement, so that a call and its
+    // approvals are read as of the same moment.
+    private static string SelectSql(string clause) =>
+        $"SELECT {s_callColumns}, v.approver, v.at, v.reason FROM (SELECT {Columns} FROM approvals {clause}) c " +
+        "LEFT JOIN approval_votes v ON v.approval_id = c.id ORDER BY c.requested_at DESC, c.id DESC, v.at, v.approver;";
+
+    private static async Task<List<HeldCall>> ReadCallsAsync(DbCommand select, CancellationToken ct)
+    {
+        await using var reader = await select.ExecuteReaderAsync(ct);
+        var calls = new List<(HeldCall Call, List<ApprovalVote> Votes)>();
+        while (await reader.ReadAsync(ct))
+        {
+            if (calls.Count == 0 || !string.Equals(calls[^1].Call.Id, reader.GetString(0), StringComparison.Ordinal))
+            {
+                calls.Add((ReadCall(reader), []));
+            }
+
+            if (!reader.IsDBNull(18))
+            {
+                calls[^1].Votes.Add(new ApprovalVote(reader.GetString(18), StoredTime.FromStored(reader.GetInt64(19)), GetText(reader, 20)));
+            }
+        }
+
+        return [.. calls.Select(c => c.Call with { Approvals = c.Votes })];
+    }
+
+    private static HeldCall ReadCall(DbDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        RequestedAt = StoredTime.FromStored(reader.GetInt64(1)),
+        ExpiresAt = StoredTime.FromStored(reader.GetInt64(2)),
+        Identity = reader.GetString(3),
+        Grant = reader.GetString(4),
+        Server = reader.GetString(5),
+        Session = reader.GetString(6),
+        Method = reader.GetString(7),
+        Target = reader.GetString(8),
+        Arguments = GetText(reader, 9),
+        Rule = reader.GetString(10),
+        Reason = GetText(reader, 11),
+        Approvers = JsonSerializer.Deserialize<string[]>(reader.GetString(12)) ?? [],
+        ApprovalsRequired = reader.GetInt32(13),
+        State = s_states[reader.GetString(14)],
+        DecidedBy = GetText(reader, 15),
+        DecidedAt = reader.GetTime(16),
+        DecisionReason = GetText(reader, 17),
+    };
+
+    private static string? GetText(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    // Stored by these names rather than by the enum's numbers or member names, so that the rows read plainly in
+    // sqlite3 or psql and survive a reordering or renaming of the enum.
+    private static string StateName(ApprovalState state) => state switch
+    {
+        ApprovalState.Pending => "pending",
+        ApprovalState.Approved => "approved",
+        ApprovalState.Denied => "denied",
+        ApprovalState.Expired => "expired",
+        ApprovalState.Cancelled => "cancelled",
+        ApprovalState.Executed => "executed",
+        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
+    };
+
+    private Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        Answer(database.RunSerializedAsync(work, cancellationToken));
+
+    private Task<T> RunAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        Answer(database.RunAsync(work, cancellationToken));
+
+    private static async Task<T> Answer<T>(Task<T> run)
+    {
+        try
+        {
+            return await run;
+        }
+        catch (StoreUnavailableException e)
+        {
+            throw new ApprovalsUnavailableException(e.Message, e);
+        }
+    }
+}
