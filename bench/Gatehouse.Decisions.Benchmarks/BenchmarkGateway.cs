@@ -1,8 +1,13 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using Gatehouse.Approvals;
+using Gatehouse.Audit;
 using Gatehouse.Configuration;
 using Gatehouse.Relay;
+using Gatehouse.Store;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 
 namespace Gatehouse.Decisions.Benchmarks;
@@ -19,6 +24,9 @@ public sealed class BenchmarkGateway : IDisposable
 
     private readonly string _directory = Directory.CreateTempSubdirectory("gatehouse-bench-").FullName;
     private readonly GrantPolicies _grants;
+
+    // The policies here hold no call for approval; the queue is only there because a decision point has one.
+    private readonly ServiceProvider _services;
 
     /// <param name="max">Each limit's budget.</param>
     /// <param name="counterPrefix">Put before every counter name, so runs against one Redis never share a budget.</param>
@@ -39,7 +47,10 @@ public sealed class BenchmarkGateway : IDisposable
               "grants": [ { "id": "marketing", "server": "listmonk", "identities": ["campaign-agent"], "policy": "policy.json" } ] }
             """, Path.Combine(_directory, "gatehouse.json"));
         _grants = new GrantPolicies(config, time, NullLoggerFactory.Instance);
-        Point = new PolicyDecisionPoint(_grants, store(time), new CountersConfig(), time);
+        _services = new ServiceCollection().AddLogging().AddGatehouseStore(o => o.DataDir = _directory).BuildServiceProvider();
+        var approvals = new ApprovalQueue(_services.GetRequiredService<IApprovalStore>(), new DisabledAuditLog(), new NoNotifier(), Options.Create(new ApprovalOptions()), time,
+            NullLogger<ApprovalQueue>.Instance);
+        Point = new PolicyDecisionPoint(_grants, store(time), new CountersConfig(), approvals, time);
         var tools = new JsonObject
         {
             ["tools"] = new JsonArray([.. new[] { NoLimit, OneLimit, TwoLimits }.Select(n => (JsonNode)new JsonObject { ["name"] = n })]),
@@ -71,7 +82,15 @@ public sealed class BenchmarkGateway : IDisposable
     public void Dispose()
     {
         _grants.Dispose();
+        _services.Dispose();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    private sealed class NoNotifier : IApprovalNotifier
+    {
+        public void Requested(HeldCall call)
+        {
+        }
     }
 }
 

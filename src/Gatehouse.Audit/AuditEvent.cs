@@ -63,6 +63,9 @@ public static class AuditKinds
 
     /// <summary>A request refused before it had an identity: a missing, malformed or wrong credential.</summary>
     public const string Authentication = "authentication";
+
+    /// <summary>A step of a call held for approval: requested, approved, denied, expired or cancelled (the <see cref="AuditEvent.Decision"/>).</summary>
+    public const string Approval = "approval";
 }
 
 /// <summary>The decisions a record can carry.</summary>
@@ -73,6 +76,12 @@ public static class AuditDecisions
     public const string RateLimited = "rate_limited";
     public const string InvalidArguments = "invalid_arguments";
     public const string ApprovalRequired = "approval_required";
+
+    /// <summary>Held for approval, and a person denied it.</summary>
+    public const string ApprovalDenied = "approval_denied";
+
+    /// <summary>Held for approval, and nobody decided in time.</summary>
+    public const string ApprovalExpired = "approval_expired";
 
     /// <summary>Refused because something the decision depends on (counters, the audit store) could not be reached.</summary>
     public const string Unavailable = "unavailable";

@@ -11,4 +11,16 @@ public sealed record GrantConfig
     public required IReadOnlyList<string> Identities { get; init; }
 
     public required string PolicyPath { get; init; }
+
+    /// <summary>Where to announce calls of this grant that wait for approval; null announces nothing.</summary>
+    public ApprovalWebhookConfig? ApprovalWebhook { get; init; }
+}
+
+/// <summary>A URL that gets a signed JSON POST for each call that needs approval, so a team can route it to chat.</summary>
+public sealed record ApprovalWebhookConfig
+{
+    public required Uri Url { get; init; }
+
+    /// <summary>The HMAC-SHA256 key of the <c>X-Gatehouse-Signature</c> header.</summary>
+    public required string Secret { get; init; }
 }

@@ -1,3 +1,4 @@
+using Gatehouse.Approvals;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions.Redis;
 using Gatehouse.Relay;
@@ -15,6 +16,7 @@ public static class DecisionServiceCollectionExtensions
     {
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GrantPolicies>();
+        services.AddGatehouseApprovals();
         services.TryAddSingleton(provider => provider.GetRequiredService<GatehouseConfig>().Counters);
         services.TryAddSingleton<IConnectionMultiplexer>(provider => Connect(provider.GetRequiredService<CountersConfig>().Redis!));
         services.TryAddSingleton<ICounterStore>(provider => provider.GetRequiredService<CountersConfig>().Redis is not null

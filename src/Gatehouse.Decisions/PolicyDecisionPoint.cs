@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gatehouse.Approvals;
 using Gatehouse.Audit;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions.Redis;
@@ -14,7 +15,8 @@ namespace Gatehouse.Decisions;
 /// Decides every call and list by the policy of the caller's grant. Fails closed: no grant, no policy, or a
 /// request it cannot read is refused, with a reason that says so.
 /// </summary>
-public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore counters, CountersConfig countersConfig, TimeProvider time) : IDecisionPoint
+public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore counters, CountersConfig countersConfig, ApprovalQueue approvals, TimeProvider time)
+    : IDecisionPoint
 {
     /// <inheritdoc />
     public async ValueTask<RequestDecision> DecideAsync(RelayCall call, JsonRpcRequest request, CancellationToken cancellationToken)
@@ -94,8 +96,7 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
             DecisionKind.Allow => await ConsumeAsync(call, grant, request, record, decision, cancellationToken).ConfigureAwait(false),
             DecisionKind.Deny => Refuse(request, record, new Verdict(AuditDecisions.Deny, decision.Rule, decision.Reason ?? "denied")),
             DecisionKind.InvalidArguments => Refuse(request, record, new Verdict(AuditDecisions.InvalidArguments, decision.Rule, decision.Reason ?? "invalid arguments")),
-            DecisionKind.RequireApproval => Refuse(request, record, new Verdict(AuditDecisions.ApprovalRequired, decision.Rule,
-                "this call needs a person's approval, and this Gatehouse has no approval queue to hold it in, so it is refused")),
+            DecisionKind.RequireApproval => await HoldAsync(call, grant, request, record, decision, cancellationToken).ConfigureAwait(false),
             _ => Refuse(request, record, new Verdict(AuditDecisions.Deny, decision.Rule, "unknown decision")),
         };
     }
@@ -173,6 +174,71 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
             : Refuse(request, record, new Verdict(AuditDecisions.RateLimited, decision.Rule,
                 $"the rate limit '{outcome.Full!.Name}' ({Describe(outcome.Full)}) is reached",
                 outcome.RetryAfter));
+    }
+
+    // Held until a person decides; an approved call then spends its budget like any other, and runs once.
+    private async Task<RequestDecision> HoldAsync(RelayCall call, GrantPolicy grant, JsonRpcRequest request, AuditEvent record,
+        PolicyDecision decision, CancellationToken cancellationToken)
+    {
+        var approval = decision.Approval!;
+        var now = time.GetUtcNow();
+        var held = new HeldCall
+        {
+            Id = ApprovalQueue.NewId(),
+            RequestedAt = now,
+            ExpiresAt = now + (approval.Timeout ?? ApprovalQueue.DefaultTimeout),
+            Identity = call.Identity ?? "",
+            Grant = grant.Grant.Id,
+            Server = call.Server,
+            Session = call.SessionId,
+            Method = request.Method,
+            Target = record.Target ?? "",
+            Arguments = record.Arguments,
+            Rule = decision.Rule,
+            Reason = decision.Reason,
+            Approvers = approval.Approvers,
+            ApprovalsRequired = approval.Approvals,
+        };
+
+        // A rule may let the caller's own user decide, in their client, when the client can be asked.
+        var elicited = approval.Via == "elicitation" && call.ClientElicits();
+        HeldCall ended;
+        try
+        {
+            ended = elicited
+                ? await approvals.ElicitAsync(held, (parameters, ct) => call.Elicit(request, parameters, ct), cancellationToken).ConfigureAwait(false)
+                : await approvals.HoldAsync(held, waited => call.Progress(request, Math.Floor(waited.TotalSeconds),
+                    $"Waiting for a person to approve this call ({held.Id}); it expires at {held.ExpiresAt:u}."), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ApprovalsUnavailableException)
+        {
+            return Refuse(request, record, new Verdict(AuditDecisions.Unavailable, decision.Rule,
+                "the approval queue cannot be reached, so calls that need approval are refused until it is back"));
+        }
+
+        var by = $"{held.Id} {ended.State.ToString().ToLowerInvariant()} by {ended.DecidedBy}{(string.IsNullOrWhiteSpace(ended.DecisionReason) ? "" : $": {ended.DecisionReason}")}";
+        switch (ended.State)
+        {
+            case ApprovalState.Approved:
+                var admitted = await ConsumeAsync(call, grant, request, record, decision, cancellationToken).ConfigureAwait(false);
+                if (admitted.Reply is not null)
+                {
+                    return admitted;
+                }
+
+                // Every replica polls the same store: exactly one may run it. An elicited call is in no store: its
+                // one waiter is the only one that knows of it.
+                return elicited || await approvals.ClaimRunAsync(held.Id, cancellationToken).ConfigureAwait(false)
+                    ? RequestDecision.Forward.RecordedAs(record with { Decision = AuditDecisions.Allow, Rule = decision.Rule, Reason = by })
+                    : Refuse(request, record, new Verdict(AuditDecisions.Deny, decision.Rule, $"{held.Id} has already run"));
+            case ApprovalState.Denied:
+                return Refuse(request, record, new Verdict(AuditDecisions.ApprovalDenied, decision.Rule, $"a person denied this call ({by})"));
+            case ApprovalState.Expired:
+                return Refuse(request, record, new Verdict(AuditDecisions.ApprovalExpired, decision.Rule,
+                    $"nobody approved this call in time ({held.Id} expired at {held.ExpiresAt:u})"));
+            default:
+                return Refuse(request, record, new Verdict(AuditDecisions.Deny, decision.Rule, $"{held.Id} ended {ended.State.ToString().ToLowerInvariant()}"));
+        }
     }
 
     // What the record says of the call: its target, and its arguments as the policy and the built-in rules redact them.

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json.Nodes;
 using Gatehouse.Audit;
 using ModelContextProtocol.Protocol;
 
@@ -43,6 +44,22 @@ public sealed class RelayCall(string server, string sessionId, ClaimsPrincipal? 
 
     /// <summary>What the upstream offers on this session.</summary>
     public UpstreamTools Tools { get; internal set; } = null!;
+
+    /// <summary>
+    /// Sends the client a progress notification for a request still being decided (a call held for approval),
+    /// when the request asked for progress; does nothing otherwise.
+    /// </summary>
+    public Func<JsonRpcRequest, double, string, Task> Progress { get; internal set; } = (_, _, _) => Task.CompletedTask;
+
+    /// <summary>Whether the client said, when it initialized, that it can ask its user for input (MCP elicitation).</summary>
+    public Func<bool> ClientElicits { get; internal set; } = () => false;
+
+    /// <summary>
+    /// Asks the client's user through the client (<c>elicitation/create</c> with these parameters), on the stream of
+    /// the request being decided, and returns the client's result.
+    /// </summary>
+    public Func<JsonRpcRequest, JsonObject, CancellationToken, Task<JsonNode?>> Elicit { get; internal set; } =
+        (_, _, _) => throw new NotSupportedException("This session cannot ask its client.");
 }
 
 /// <summary>The outcome of <see cref="IDecisionPoint.DecideAsync"/>.</summary>

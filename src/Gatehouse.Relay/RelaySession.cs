@@ -37,6 +37,7 @@ public sealed partial class RelaySession : IAsyncDisposable
     private readonly ConcurrentDictionary<RequestId, PendingRequest> _pending = new();
     private readonly ConcurrentDictionary<string, PendingRequest> _byProgressToken = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage>> _ownRequests = new();
+    private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage>> _ownClientRequests = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _pumps = [];
     private volatile ITransport? _upstream;
@@ -58,6 +59,9 @@ public sealed partial class RelaySession : IAsyncDisposable
         _time = time;
         _logger = logger;
         call.Tools = new UpstreamTools(RequestUpstreamAsync);
+        call.Progress = ReportProgressAsync;
+        call.ClientElicits = () => ((_initializeRequest?.Params as JsonObject)?["capabilities"] as JsonObject)?["elicitation"] is not null;
+        call.Elicit = ElicitAsync;
         Touch();
     }
 
@@ -153,6 +157,10 @@ public sealed partial class RelaySession : IAsyncDisposable
                 }
 
                 await SendUpstreamQuietlyAsync(notification).ConfigureAwait(false);
+                break;
+
+            case JsonRpcMessageWithId reply when (reply is JsonRpcResponse or JsonRpcError) && _ownClientRequests.TryRemove(reply.Id, out var own):
+                own.TrySetResult(reply);
                 break;
 
             default:
@@ -288,6 +296,7 @@ public sealed partial class RelaySession : IAsyncDisposable
         }
 
         pending.ForwardedAt = _time.GetTimestamp();
+        pending.Timeout?.Change(TimeoutOf(pending.Request.Method), Timeout.InfiniteTimeSpan);
         Task send;
         try
         {
@@ -329,8 +338,11 @@ public sealed partial class RelaySession : IAsyncDisposable
             _byProgressToken[token] = pending;
         }
 
+        // A decided request's time starts when it goes upstream: a call held for a person's approval waits as
+        // long as its rule allows, not as long as the upstream may take.
+        var timeout = RelayMethods.Decided.Contains(request.Method) ? Timeout.InfiniteTimeSpan : TimeoutOf(request.Method);
         pending.Timeout = _time.CreateTimer(static state => ((PendingTimeout)state!).Fire(), new PendingTimeout(this, pending),
-            TimeoutOf(request.Method), Timeout.InfiniteTimeSpan);
+            timeout, Timeout.InfiniteTimeSpan);
         return pending;
     }
 
@@ -731,6 +743,53 @@ public sealed partial class RelaySession : IAsyncDisposable
         {
             LogDisposeFailed(ex, _server.Name);
         }
+    }
+
+    /// <summary>
+    /// Sends the client an <c>elicitation/create</c> of Gatehouse's own, on the stream of <paramref name="request"/>, and
+    /// returns the client's result. Its id cannot be guessed, so its reply is taken here and never reaches the upstream.
+    /// </summary>
+    private async Task<JsonNode?> ElicitAsync(JsonRpcRequest request, JsonObject parameters, CancellationToken cancellationToken)
+    {
+        if (!_pending.TryGetValue(request.Id, out var pending) || !ReferenceEquals(pending.Request, request))
+        {
+            throw new InvalidOperationException($"Request {request.Id} is no longer waiting.");
+        }
+
+        var id = new RequestId($"gatehouse-{Guid.NewGuid():N}");
+        var reply = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ownClientRequests[id] = reply;
+        try
+        {
+            await SendClientQuietlyAsync(pending.ReplyTo, new JsonRpcRequest { Id = id, Method = RequestMethods.ElicitationCreate, Params = parameters })
+                .ConfigureAwait(false);
+            return await reply.Task.WaitAsync(cancellationToken).ConfigureAwait(false) switch
+            {
+                JsonRpcResponse response => response.Result,
+                JsonRpcError error => throw new InvalidOperationException($"The client refused the elicitation: {error.Error.Message}"),
+                _ => null,
+            };
+        }
+        finally
+        {
+            _ownClientRequests.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Tells the client that its request is still being worked on, when it asked for progress.</summary>
+    private async Task ReportProgressAsync(JsonRpcRequest request, double progress, string message)
+    {
+        if (!_pending.TryGetValue(request.Id, out var pending) || !ReferenceEquals(pending.Request, request)
+            || ((request.Params as JsonObject)?["_meta"] as JsonObject)?["progressToken"] is not { } token)
+        {
+            return;
+        }
+
+        await SendClientQuietlyAsync(pending.ReplyTo, new JsonRpcNotification
+        {
+            Method = NotificationMethods.ProgressNotification,
+            Params = new JsonObject { ["progressToken"] = token.DeepClone(), ["progress"] = progress, ["message"] = message },
+        }).ConfigureAwait(false);
     }
 
     private static string OutcomeOf(JsonRpcMessage reply) => reply switch

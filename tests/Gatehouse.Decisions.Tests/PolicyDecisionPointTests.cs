@@ -1,8 +1,11 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using Gatehouse.Approvals;
+using Gatehouse.Audit;
 using Gatehouse.Configuration;
 using Gatehouse.Relay;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ModelContextProtocol.Protocol;
 
@@ -95,13 +98,14 @@ public sealed class PolicyDecisionPointTests : IDisposable
     }
 
     [Fact]
-    public async Task A_call_that_needs_approval_is_refused_until_approvals_can_be_held()
+    public async Task A_call_that_needs_approval_is_refused_when_the_approval_queue_cannot_hold_it()
     {
         var point = DecisionPoint("""{ "version": "1", "default": "deny", "tools": { "echo": { "action": "require_approval" } } }""");
 
         var decision = await point.DecideAsync(Call(), ToolCall("echo"), default);
 
-        Assert.Equal("approval_required", Meta(decision)["decision"]!.GetValue<string>());
+        Assert.Equal("unavailable", Meta(decision)["decision"]!.GetValue<string>());
+        Assert.Contains("approval queue cannot be reached", ResultText(decision));
     }
 
     [Fact]
@@ -172,7 +176,9 @@ public sealed class PolicyDecisionPointTests : IDisposable
             """, Path.Combine(_directory, "gatehouse.json"));
         var grants = new GrantPolicies(config, _time, NullLoggerFactory.Instance);
         _owned.Add(grants);
-        return new PolicyDecisionPoint(grants, new InMemoryCounterStore(_time), new CountersConfig(), _time);
+        var approvals = new ApprovalQueue(new UnreachableApprovalStore(), new DisabledAuditLog(), new NoNotifier(), Options.Create(new ApprovalOptions()), _time,
+            NullLogger<ApprovalQueue>.Instance);
+        return new PolicyDecisionPoint(grants, new InMemoryCounterStore(_time), new CountersConfig(), approvals, _time);
     }
 
     private RelayCall Call(string identity = "agent")
@@ -206,4 +212,33 @@ public sealed class PolicyDecisionPointTests : IDisposable
 
     private static JsonNode Meta(RequestDecision decision) =>
         Assert.IsType<JsonRpcResponse>(decision.Reply).Result!["_meta"]!["gatehouse/decision"]!;
+
+    private sealed class NoNotifier : IApprovalNotifier
+    {
+        public void Requested(HeldCall call)
+        {
+        }
+    }
+
+    /// <summary>A store that is down: the gateway's real ones are tested end to end.</summary>
+    private sealed class UnreachableApprovalStore : IApprovalStore
+    {
+        private static ApprovalsUnavailableException Down => new("the approval store is down");
+
+        public Task CreateAsync(HeldCall call, CancellationToken cancellationToken) => throw Down;
+
+        public Task<HeldCall?> GetAsync(string id, CancellationToken cancellationToken) => throw Down;
+
+        public Task<IReadOnlyList<HeldCall>> ListAsync(ApprovalState? state, int limit, CancellationToken cancellationToken) => throw Down;
+
+        public Task<ApprovalResult> ApproveAsync(string id, string approver, string? reason, DateTimeOffset now, CancellationToken cancellationToken) => throw Down;
+
+        public Task<ApprovalResult> DenyAsync(string id, string approver, string? reason, DateTimeOffset now, CancellationToken cancellationToken) => throw Down;
+
+        public Task<bool> EndAsync(string id, ApprovalState state, string reason, DateTimeOffset now, CancellationToken cancellationToken) => throw Down;
+
+        public Task<bool> MarkExecutedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) => throw Down;
+
+        public Task<IReadOnlyList<HeldCall>> ExpireDueAsync(DateTimeOffset now, CancellationToken cancellationToken) => throw Down;
+    }
 }

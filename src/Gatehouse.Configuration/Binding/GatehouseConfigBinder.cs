@@ -38,7 +38,7 @@ internal sealed class GatehouseConfigBinder(string configPath, Func<string, stri
                 ? ReadOnlyDictionary<string, UpstreamServerConfig>.Empty
                 : new UpstreamServersBinder(_configDirectory, environmentExpander, errors)
                     .Bind(servers, fields.PathOf("mcpServers")),
-            Grants = grants is null ? [] : new GrantsBinder(_configDirectory, serverNames, errors).Bind(grants, fields.PathOf("grants")),
+            Grants = grants is null ? [] : new GrantsBinder(_configDirectory, serverNames, environmentExpander, errors).Bind(grants, fields.PathOf("grants")),
             Auth = auth is null ? new AuthConfig() : AuthBinder.Bind(auth, fields.PathOf("auth"), environmentExpander, errors),
             Http = http is null ? new HttpConfig() : HttpBinder.Bind(http, fields.PathOf("http"), errors),
             Store = store is null ? new StoreConfig() : StoreBinder.Bind(store, fields.PathOf("store"), environmentExpander, errors),

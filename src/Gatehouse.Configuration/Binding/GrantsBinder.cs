@@ -6,9 +6,14 @@ namespace Gatehouse.Configuration.Binding;
 /// Binds <c>grants</c>. Besides each grant's own fields it checks what only the whole list shows: unique
 /// ids, and at most one grant per identity on a server, since a request must resolve to exactly one policy.
 /// </summary>
-internal sealed class GrantsBinder(string configDirectory, IReadOnlyCollection<string> serverNames, ConfigErrorList errors)
+internal sealed class GrantsBinder(string configDirectory, IReadOnlyCollection<string> serverNames, EnvironmentExpander environment, ConfigErrorList errors)
 {
-    private static readonly string[] Fields = ["id", "server", "identities", "policy"];
+    private static readonly string[] Fields = ["id", "server", "identities", "policy", "approvalWebhook"];
+    private static readonly string[] RequiredFields = ["id", "server", "identities", "policy"];
+    private static readonly string[] WebhookFields = ["url", "secret"];
+
+    // An HMAC key shorter than this is guessable; webhook receivers check the signature to trust the payload.
+    private const int MinimumSecretLength = 16;
 
     private readonly Dictionary<string, TextPosition> _ids = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Server, string Identity), string> _grantOfIdentity = [];
@@ -35,7 +40,7 @@ internal sealed class GrantsBinder(string configDirectory, IReadOnlyCollection<s
             return null;
         }
 
-        foreach (var required in Fields)
+        foreach (var required in RequiredFields)
         {
             fields.Require(required);
         }
@@ -44,9 +49,43 @@ internal sealed class GrantsBinder(string configDirectory, IReadOnlyCollection<s
         var server = Server(fields);
         var identities = Identities(fields, id, server);
         var policy = Policy(fields);
+        var webhook = fields.Object("approvalWebhook") is { } hook ? Webhook(hook, fields.PathOf("approvalWebhook")) : null;
         return id is null || server is null || identities is null || policy is null
             ? null
-            : new GrantConfig { Id = id, Server = server, Identities = identities, PolicyPath = policy };
+            : new GrantConfig { Id = id, Server = server, Identities = identities, PolicyPath = policy, ApprovalWebhook = webhook };
+    }
+
+    private ApprovalWebhookConfig? Webhook(JsonObjectNode node, string path)
+    {
+        if (ObjectFields.Open(node, path, WebhookFields, errors) is not { } fields)
+        {
+            return null;
+        }
+
+        fields.Require("url");
+        fields.Require("secret");
+        Uri? url = null;
+        if (fields.Text("url") is { } text)
+        {
+            if (Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https")
+            {
+                url = parsed;
+            }
+            else
+            {
+                fields.Report("url", $"must be an http:// or https:// URL, not '{text}'");
+            }
+        }
+
+        // The secret signs each delivery: ${env:NAME} or ${file:PATH} keep it out of the file.
+        var secret = fields.String("secret") is { } secretNode ? environment.Expand(secretNode, fields.PathOf("secret")) : null;
+        if (secret is not null && secret.Length < MinimumSecretLength)
+        {
+            fields.Report("secret", $"must be at least {MinimumSecretLength} characters long");
+            return null;
+        }
+
+        return url is null || secret is null ? null : new ApprovalWebhookConfig { Url = url, Secret = secret };
     }
 
     private string? Id(ObjectFields fields)

@@ -17,6 +17,7 @@ public static class GatehouseCli
             PolicyCommand.Create(),
             KeysCommand.Create(),
             AuditCommand.Create(),
+            ApprovalsCommand.Create(),
         };
 
         var parse = root.Parse(args);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Gatehouse.Approvals;
 using Gatehouse.Audit;
 using Gatehouse.Hosting;
 using Gatehouse.Store;
@@ -24,18 +25,15 @@ internal static class StoreCommands
 
         var services = new ServiceCollection()
             .AddLogging(logging => logging.ConfigureGatehouseLogging().SetMinimumLevel(LogLevel.Warning))
-            .AddGatehouseStore(options =>
-            {
-                options.DataDir = loaded.DataDir;
-                options.PostgresConnectionString = loaded.Store.Postgres;
-            })
-            .AddGatehouseAudit(loaded);
+            .AddGatehouseState(loaded)
+            .AddSingleton(loaded)
+            .AddGatehouseApprovals();
         await using var provider = services.BuildServiceProvider();
         try
         {
             return await action(provider, parse.InvocationConfiguration.Output);
         }
-        catch (Exception ex) when (ex is StoreUnavailableException or AuditUnavailableException)
+        catch (Exception ex) when (ex is StoreUnavailableException or AuditUnavailableException or ApprovalsUnavailableException)
         {
             error.WriteLine(ex.Message);
             return ExitCodes.Failed;

@@ -1,4 +1,5 @@
 using Gatehouse.Admin;
+using Gatehouse.Approvals;
 using Gatehouse.Authentication;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions;
@@ -29,8 +30,9 @@ public static partial class GatewayApplication
         builder.Services.AddGatehouseRelay(config);
         builder.Services.AddGatehouseIdleSessionReaper();
         builder.Services.AddGatehousePolicyDecisions();
+        builder.Services.AddGatehouseApprovalExpiry();
         builder.Services.AddGatehouseAuthentication(config);
-        builder.Services.AddGatehouseAudit(config);
+        builder.Services.AddGatehouseState(config);
         builder.Services.AddGatehouseTelemetry(config.Telemetry);
         configureServices?.Invoke(builder.Services);
 
@@ -42,6 +44,7 @@ public static partial class GatewayApplication
         app.UseGatehouseAuthentication();
         app.MapGatehouseAuthenticationMetadata();
         app.MapGatehouseAdmin();
+        app.MapGatehouseApprovals();
         app.MapGatehouseRelay();
         app.MapGatehouseTelemetry(config.Telemetry);
         WarnAboutAnonymousAccess(app, config, listen ?? config.Listen);

@@ -1,3 +1,4 @@
+using Gatehouse.Approvals;
 using Gatehouse.Authentication;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions;
@@ -21,6 +22,8 @@ public static class StdioGateway
         builder.Logging.ConfigureGatehouseLogging();
         builder.Services.AddGatehouseRelay(config);
         builder.Services.AddGatehousePolicyDecisions();
+        builder.Services.AddGatehouseState(config);
+        builder.Services.AddGatehouseApprovalExpiry();
         using var host = builder.Build();
         host.Services.GetRequiredService<GrantPolicies>();
         await host.StartAsync(cancellationToken);

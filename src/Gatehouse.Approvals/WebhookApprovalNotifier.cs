@@ -1,0 +1,157 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Gatehouse.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Gatehouse.Approvals;
+
+/// <summary>
+/// Announces each call that waits for approval to its grant's <c>approvalWebhook</c>: a JSON POST, signed with
+/// HMAC-SHA256 over <c>TIMESTAMP.BODY</c> (<c>X-Gatehouse-Signature: sha256=HEX</c>, <c>X-Gatehouse-Timestamp</c>),
+/// retried with back-off when the receiver fails. Deliveries run in the background: a slow chat never slows a call.
+/// </summary>
+public sealed partial class WebhookApprovalNotifier : IApprovalNotifier, IAsyncDisposable
+{
+    /// <summary>The name of the <see cref="HttpClient"/> deliveries use.</summary>
+    public const string HttpClientName = "gatehouse-approval-webhook";
+
+    private static readonly TimeSpan[] s_retryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8)];
+
+    private readonly Dictionary<string, ApprovalWebhookConfig> _webhooks;
+    private readonly IHttpClientFactory _http;
+    private readonly TimeProvider _time;
+    private readonly ILogger<WebhookApprovalNotifier> _logger;
+    private readonly Channel<(HeldCall Call, ApprovalWebhookConfig Webhook)> _deliveries =
+        Channel.CreateBounded<(HeldCall, ApprovalWebhookConfig)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _sender;
+
+    public WebhookApprovalNotifier(GatehouseConfig config, IHttpClientFactory http, TimeProvider time, ILogger<WebhookApprovalNotifier> logger)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _webhooks = config.Grants.Where(g => g.ApprovalWebhook is not null).ToDictionary(g => g.Id, g => g.ApprovalWebhook!, StringComparer.Ordinal);
+        _http = http;
+        _time = time;
+        _logger = logger;
+        _sender = Task.Run(SendAllAsync);
+    }
+
+    public void Requested(HeldCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        if (_webhooks.TryGetValue(call.Grant, out var webhook) && !_deliveries.Writer.TryWrite((call, webhook)))
+        {
+            LogDropped(_logger, call.Id);
+        }
+    }
+
+    /// <summary>The body of a delivery, for the receiver to route and for an approver to act on.</summary>
+    public static JsonObject Payload(HeldCall call)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        return new JsonObject
+        {
+            ["event"] = "approval.requested",
+            ["id"] = call.Id,
+            ["grant"] = call.Grant,
+            ["server"] = call.Server,
+            ["identity"] = call.Identity,
+            ["method"] = call.Method,
+            ["target"] = call.Target,
+            ["arguments"] = call.Arguments is null ? null : JsonNode.Parse(call.Arguments),
+            ["rule"] = call.Rule,
+            ["reason"] = call.Reason,
+            ["approvers"] = new JsonArray([.. call.Approvers.Select(a => (JsonNode)a)]),
+            ["approvalsRequired"] = call.ApprovalsRequired,
+            ["requestedAt"] = call.RequestedAt,
+            ["expiresAt"] = call.ExpiresAt,
+            ["approve"] = $"gatehouse approvals approve {call.Id}",
+            ["deny"] = $"gatehouse approvals deny {call.Id} --reason \"...\"",
+        };
+    }
+
+    /// <summary>The signature a receiver recomputes: HMAC-SHA256 of <c>TIMESTAMP.BODY</c> under the shared secret, in lowercase hex.</summary>
+    public static string Sign(string secret, string timestamp, string body)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
+    }
+
+    private async Task SendAllAsync()
+    {
+        await foreach (var (call, webhook) in _deliveries.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            await DeliverAsync(call, webhook).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DeliverAsync(HeldCall call, ApprovalWebhookConfig webhook)
+    {
+        var body = Payload(call).ToJsonString();
+        for (var attempt = 0; ; attempt++)
+        {
+            string failure;
+            try
+            {
+                var timestamp = _time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                request.Headers.Add("X-Gatehouse-Event", "approval.requested");
+                request.Headers.Add("X-Gatehouse-Delivery", call.Id);
+                request.Headers.Add("X-Gatehouse-Timestamp", timestamp);
+                request.Headers.Add("X-Gatehouse-Signature", Sign(webhook.Secret, timestamp, body));
+                using var response = await _http.CreateClient(HttpClientName).SendAsync(request, _stopping.Token).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+
+                failure = $"HTTP {(int)response.StatusCode}";
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+            {
+                failure = e.Message;
+            }
+
+            if (attempt == s_retryDelays.Length)
+            {
+                LogGaveUp(_logger, call.Id, webhook.Url.GetLeftPart(UriPartial.Path), attempt + 1, failure);
+                return;
+            }
+
+            LogRetrying(_logger, call.Id, failure, s_retryDelays[attempt].TotalSeconds);
+            try
+            {
+                await Task.Delay(s_retryDelays[attempt], _time, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _deliveries.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _sender.ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Approval webhook for {Id} failed ({Failure}); retrying in {Seconds} s")]
+    private static partial void LogRetrying(ILogger logger, string id, string failure, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Approval webhook for {Id} to {Url} failed {Attempts} times ({Failure}); not retried")]
+    private static partial void LogGaveUp(ILogger logger, string id, string url, int attempts, string failure);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Approval webhook queue is full; {Id} was not announced")]
+    private static partial void LogDropped(ILogger logger, string id);
+}

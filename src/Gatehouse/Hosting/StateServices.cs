@@ -1,0 +1,22 @@
+using Gatehouse.Configuration;
+using Gatehouse.Store;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gatehouse.Hosting;
+
+/// <summary>The state every Gatehouse process shares through its store: API keys, held calls and the audit log.</summary>
+public static class StateServices
+{
+    /// <summary>The configuration's store (SQLite in <c>dataDir</c>, or PostgreSQL) and the audit log that writes to it.</summary>
+    public static IServiceCollection AddGatehouseState(this IServiceCollection services, GatehouseConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return services
+            .AddGatehouseStore(options =>
+            {
+                options.DataDir = config.DataDir;
+                options.PostgresConnectionString = config.Store.Postgres;
+            })
+            .AddGatehouseAudit(config);
+    }
+}
