@@ -17,14 +17,22 @@ public static class GatewayConfigFile
     /// </summary>
     /// <param name="auth">The <c>auth</c> block; by default <see cref="RunningGateway.Identity"/> is anonymous.</param>
     /// <param name="sections">More top-level sections (<c>audit</c>, <c>telemetry</c>, ...), copied in as they are.</param>
+    /// <param name="grantFields">More fields of every grant written here (<c>approvalWebhook</c>, ...).</param>
     public static string Write(TestDirectory directory, JsonObject servers, IReadOnlyDictionary<string, string>? policies = null, string? listen = null,
-        JsonObject? auth = null, JsonObject? store = null, JsonArray? extraGrants = null, JsonObject? counters = null, JsonObject? sections = null)
+        JsonObject? auth = null, JsonObject? store = null, JsonArray? extraGrants = null, JsonObject? counters = null, JsonObject? sections = null,
+        JsonObject? grantFields = null)
     {
         var grants = new JsonArray();
         foreach (var (name, _) in servers)
         {
             var policy = directory.Write($"policy-{name}.json", policies?.GetValueOrDefault(name) ?? RunningGateway.AllowAll);
-            grants.Add(new JsonObject { ["id"] = name, ["server"] = name, ["identities"] = new JsonArray(RunningGateway.Identity), ["policy"] = policy });
+            var grant = new JsonObject { ["id"] = name, ["server"] = name, ["identities"] = new JsonArray(RunningGateway.Identity), ["policy"] = policy };
+            foreach (var (field, value) in grantFields ?? [])
+            {
+                grant[field] = value?.DeepClone();
+            }
+
+            grants.Add(grant);
         }
 
         foreach (var grant in extraGrants ?? [])

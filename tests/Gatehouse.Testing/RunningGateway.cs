@@ -45,10 +45,10 @@ public sealed class RunningGateway : IAsyncDisposable
     /// </summary>
     public static async Task<RunningGateway> StartAsync(JsonObject servers, Action<IServiceCollection>? configureServices = null,
         IReadOnlyDictionary<string, string>? policies = null, JsonObject? auth = null, JsonObject? store = null, JsonArray? extraGrants = null,
-        JsonObject? counters = null, JsonObject? sections = null)
+        JsonObject? counters = null, JsonObject? sections = null, JsonObject? grantFields = null)
     {
         var directory = new TestDirectory();
-        var path = GatewayConfigFile.Write(directory, servers, policies, listen: "http://127.0.0.1:0", auth, store, extraGrants, counters, sections);
+        var path = GatewayConfigFile.Write(directory, servers, policies, listen: "http://127.0.0.1:0", auth, store, extraGrants, counters, sections, grantFields);
         var config = GatehouseConfigLoader.Load(path);
         var app = GatewayApplication.Build(config, configureServices: configureServices);
         await app.StartAsync();
