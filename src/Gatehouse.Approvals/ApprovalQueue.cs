@@ -152,7 +152,8 @@ public sealed partial class ApprovalQueue(IApprovalStore store, IAuditLog audit,
         if (result is { Outcome: ApprovalOutcome.Recorded or ApprovalOutcome.Approved, Call: { } call })
         {
             var tally = $"{call.Approvals.Count} of {call.ApprovalsRequired}";
-            Record(call, "approved", $"{id} approved by {approver} ({tally}){Because(reason)}");
+            // Awaited: the approver is told it worked only once the log says who approved.
+            await audit.RecordAsync(Step(call, "approved", $"{id} approved by {approver} ({tally}){Because(reason)}"), cancellationToken).ConfigureAwait(false);
             Wake(id);
         }
 
@@ -165,7 +166,7 @@ public sealed partial class ApprovalQueue(IApprovalStore store, IAuditLog audit,
         var result = await store.DenyAsync(id, approver, reason, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         if (result is { Outcome: ApprovalOutcome.Denied, Call: { } call })
         {
-            Record(call, "denied", $"{id} denied by {approver}{Because(reason)}");
+            await audit.RecordAsync(Step(call, "denied", $"{id} denied by {approver}{Because(reason)}"), cancellationToken).ConfigureAwait(false);
             Wake(id);
         }
 
@@ -227,7 +228,9 @@ public sealed partial class ApprovalQueue(IApprovalStore store, IAuditLog audit,
         }
     }
 
-    private void Record(HeldCall call, string step, string reason) => audit.Post(new AuditEvent
+    private void Record(HeldCall call, string step, string reason) => audit.Post(Step(call, step, reason));
+
+    private AuditEvent Step(HeldCall call, string step, string reason) => new()
     {
         Time = time.GetUtcNow(),
         Kind = AuditKinds.Approval,
@@ -240,7 +243,7 @@ public sealed partial class ApprovalQueue(IApprovalStore store, IAuditLog audit,
         Decision = step,
         Rule = call.Rule,
         Reason = reason,
-    });
+    };
 
     private static string Because(string? reason) => string.IsNullOrWhiteSpace(reason) ? "" : $": {reason}";
 

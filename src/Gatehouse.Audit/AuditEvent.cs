@@ -75,8 +75,6 @@ public static class AuditDecisions
     public const string Deny = "deny";
     public const string RateLimited = "rate_limited";
     public const string InvalidArguments = "invalid_arguments";
-    public const string ApprovalRequired = "approval_required";
-
     /// <summary>Held for approval, and a person denied it.</summary>
     public const string ApprovalDenied = "approval_denied";
 

@@ -200,8 +200,9 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
             ApprovalsRequired = approval.Approvals,
         };
 
-        // A rule may let the caller's own user decide, in their client, when the client can be asked.
-        var elicited = approval.Via == "elicitation" && call.ClientElicits();
+        // A rule may let the caller's own user decide, in their client, when the client can be asked; never a rule
+        // that names its approvers or needs more than one, since the caller's user is not one of them.
+        var elicited = approval is { Via: "elicitation", Approvers.Count: 0, Approvals: 1 } && call.ClientElicits();
         HeldCall ended;
         try
         {
@@ -228,7 +229,18 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
 
                 // Every replica polls the same store: exactly one may run it. An elicited call is in no store: its
                 // one waiter is the only one that knows of it.
-                return elicited || await approvals.ClaimRunAsync(held.Id, cancellationToken).ConfigureAwait(false)
+                bool claimed;
+                try
+                {
+                    claimed = elicited || await approvals.ClaimRunAsync(held.Id, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ApprovalsUnavailableException)
+                {
+                    return Refuse(request, record, new Verdict(AuditDecisions.Unavailable, decision.Rule,
+                        $"{held.Id} was approved, but the approval store could not be reached to run it exactly once, so it was not run"));
+                }
+
+                return claimed
                     ? RequestDecision.Forward.RecordedAs(record with { Decision = AuditDecisions.Allow, Rule = decision.Rule, Reason = by })
                     : Refuse(request, record, new Verdict(AuditDecisions.Deny, decision.Rule, $"{held.Id} has already run"));
             case ApprovalState.Denied:

@@ -295,6 +295,12 @@ public sealed partial class RelaySession : IAsyncDisposable
             return;
         }
 
+        // The client may cancel, or go away, at any moment up to here: whichever comes first wins.
+        if (!pending.TryStartForward())
+        {
+            return;
+        }
+
         pending.ForwardedAt = _time.GetTimestamp();
         pending.Timeout?.Change(TimeoutOf(pending.Request.Method), Timeout.InfiniteTimeSpan);
         Task send;
@@ -359,6 +365,8 @@ public sealed partial class RelaySession : IAsyncDisposable
         {
             return null;
         }
+
+        pending.MarkTaken();
 
         if (outcome is not null && pending.Decision is { } decision && pending.ForwardedAt is { } forwardedAt)
         {
@@ -563,7 +571,8 @@ public sealed partial class RelaySession : IAsyncDisposable
     {
         _upstream = null;
         LogUpstreamLost(_server.Name, Call.SessionId);
-        foreach (var pending in _pending.Values)
+        // Only what was sent is lost; a request still being decided (held for a person) goes on waiting.
+        foreach (var pending in _pending.Values.Where(p => p.ForwardedAt is not null))
         {
             await FailAsync(pending, $"Upstream server '{_server.Name}' closed while this request was in flight.").ConfigureAwait(false);
         }
@@ -832,6 +841,14 @@ public sealed partial class RelaySession : IAsyncDisposable
 
         /// <summary>When the request was sent upstream (a <see cref="TimeProvider"/> timestamp); null until then.</summary>
         public long? ForwardedAt { get; set; }
+
+        private int _forwarding;
+
+        /// <summary>Claims the send upstream; false when the request was answered, cancelled or abandoned first.</summary>
+        public bool TryStartForward() => Interlocked.CompareExchange(ref _forwarding, 1, 0) == 0;
+
+        /// <summary>The request is done with: a send that has not started yet must not start.</summary>
+        public void MarkTaken() => Interlocked.CompareExchange(ref _forwarding, 2, 0);
 
         /// <summary>The span of a decided request, when someone listens for traces.</summary>
         public System.Diagnostics.Activity? Activity { get; set; }
