@@ -49,29 +49,14 @@ public sealed partial class WebhookApprovalNotifier : IApprovalNotifier, IAsyncD
         }
     }
 
-    /// <summary>The body of a delivery, for the receiver to route and for an approver to act on.</summary>
+    /// <summary>The body of a delivery, for the receiver to route and for an approver to act on: the held call as the admin API shows it.</summary>
     public static JsonObject Payload(HeldCall call)
     {
-        ArgumentNullException.ThrowIfNull(call);
-        return new JsonObject
-        {
-            ["event"] = "approval.requested",
-            ["id"] = call.Id,
-            ["grant"] = call.Grant,
-            ["server"] = call.Server,
-            ["identity"] = call.Identity,
-            ["method"] = call.Method,
-            ["target"] = call.Target,
-            ["arguments"] = call.Arguments is null ? null : JsonNode.Parse(call.Arguments),
-            ["rule"] = call.Rule,
-            ["reason"] = call.Reason,
-            ["approvers"] = new JsonArray([.. call.Approvers.Select(a => (JsonNode)a)]),
-            ["approvalsRequired"] = call.ApprovalsRequired,
-            ["requestedAt"] = call.RequestedAt,
-            ["expiresAt"] = call.ExpiresAt,
-            ["approve"] = $"gatehouse approvals approve {call.Id}",
-            ["deny"] = $"gatehouse approvals deny {call.Id} --reason \"...\"",
-        };
+        var payload = ApprovalJson.Of(call);
+        payload["event"] = "approval.requested";
+        payload["approve"] = $"gatehouse approvals approve {call.Id}";
+        payload["deny"] = $"gatehouse approvals deny {call.Id} --reason \"...\"";
+        return payload;
     }
 
     /// <summary>The signature a receiver recomputes: HMAC-SHA256 of <c>TIMESTAMP.BODY</c> under the shared secret, in lowercase hex.</summary>
