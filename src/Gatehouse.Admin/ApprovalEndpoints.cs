@@ -13,6 +13,8 @@ namespace Gatehouse.Admin;
 /// </summary>
 public static class ApprovalEndpoints
 {
+    private const int MaxLimit = 1000;
+
     public static IEndpointRouteBuilder MapGatehouseApprovals(this IEndpointRouteBuilder endpoints)
     {
         var approvals = endpoints.MapGroup("/admin/v1/approvals").AddEndpointFilter(async (context, next) =>
@@ -52,14 +54,15 @@ public static class ApprovalEndpoints
             }
 
             var limit = 100;
-            if (context.Request.Query.TryGetValue("limit", out var limitText) && (!int.TryParse(limitText, out limit) || limit is < 1 or > 1000))
+            if (context.Request.Query.TryGetValue("limit", out var limitText) && (!int.TryParse(limitText, out limit) || limit is < 1 or > MaxLimit))
             {
-                return BadRequest($"limit must be a whole number from 1 to 1000, not '{limitText}'.");
+                return BadRequest($"limit must be a whole number from 1 to {MaxLimit}, not '{limitText}'.");
             }
 
+            // The newest that the caller may see: a one-grant approver's page is not emptied by other grants' calls.
             var user = context.User;
-            var calls = await queue.ListAsync(state, limit, ct);
-            return Results.Json(new { approvals = calls.Where(c => Roles.MaySee(user, c.Grant)).Select(ApprovalJson.Of) });
+            var calls = await queue.ListAsync(state, MaxLimit, ct);
+            return Results.Json(new { approvals = calls.Where(c => Roles.MaySee(user, c.Grant)).Take(limit).Select(ApprovalJson.Of) });
         });
 
         approvals.MapGet("/{id}", async (string id, HttpContext context, ApprovalQueue queue, CancellationToken ct) =>

@@ -70,7 +70,15 @@ public sealed partial class WebhookApprovalNotifier : IApprovalNotifier, IAsyncD
     {
         await foreach (var (call, webhook) in _deliveries.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            await DeliverAsync(call, webhook).ConfigureAwait(false);
+            try
+            {
+                await DeliverAsync(call, webhook).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // One delivery that fails in an unforeseen way must not end every later one.
+                LogGaveUp(_logger, call.Id, webhook.Url.GetLeftPart(UriPartial.Path), 1, e.Message);
+            }
         }
     }
 

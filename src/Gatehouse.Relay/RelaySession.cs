@@ -251,6 +251,12 @@ public sealed partial class RelaySession : IAsyncDisposable
         }
         catch (OperationCanceledException) when (pending.Cancellation.IsCancellationRequested)
         {
+            if (pending.Decision is { } decided)
+            {
+                // Its decision may be in the log already; the log then also says the call never went upstream.
+                _recorder.RecordOutcome(decided, AuditOutcomes.Cancelled, TimeSpan.Zero);
+            }
+
             return;
         }
         catch (Exception ex)
