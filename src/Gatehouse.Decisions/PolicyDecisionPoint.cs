@@ -21,16 +21,7 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
     /// <inheritdoc />
     public async ValueTask<RequestDecision> DecideAsync(RelayCall call, JsonRpcRequest request, CancellationToken cancellationToken)
     {
-        var record = new AuditEvent
-        {
-            Time = time.GetUtcNow(),
-            Kind = AuditKinds.Decision,
-            Identity = call.Identity,
-            Server = call.Server,
-            Session = call.SessionId,
-            RequestId = request.Id.ToString(),
-            Method = request.Method,
-        };
+        var record = call.DecisionRecord(request, time.GetUtcNow());
         if (grants.Resolve(call.Server, call.User) is not { } grant)
         {
             return Refuse(request, record, new Verdict(AuditDecisions.Deny, "grant",

@@ -59,19 +59,7 @@ public sealed partial class CallRecorder(IAuditLog audit, GatehouseConfig config
     /// <summary>Records a request the relay refused itself, before any policy saw it (an unknown method, a malformed message).</summary>
     public void RecordRefusal(RelayCall call, JsonRpcRequest request, string rule, string reason)
     {
-        var record = new AuditEvent
-        {
-            Time = time.GetUtcNow(),
-            Kind = AuditKinds.Decision,
-            Identity = call.Identity,
-            Server = call.Server,
-            Session = call.SessionId,
-            RequestId = request.Id.ToString(),
-            Method = request.Method,
-            Decision = AuditDecisions.Deny,
-            Rule = rule,
-            Reason = reason,
-        };
+        var record = call.DecisionRecord(request, time.GetUtcNow()) with { Decision = AuditDecisions.Deny, Rule = rule, Reason = reason };
         telemetry.Decided(record);
         audit.Post(record);
     }

@@ -42,6 +42,22 @@ public sealed class RelayCall(string server, string sessionId, ClaimsPrincipal? 
     public static string? IdentityOf(ClaimsPrincipal? user) =>
         user?.Identity is { IsAuthenticated: true } identity ? identity.Name : null;
 
+    /// <summary>The audit record of a decision on <paramref name="request"/> from this caller, before anything is decided.</summary>
+    public AuditEvent DecisionRecord(JsonRpcRequest request, DateTimeOffset time)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new AuditEvent
+        {
+            Time = time,
+            Kind = AuditKinds.Decision,
+            Identity = Identity,
+            Server = Server,
+            Session = SessionId,
+            RequestId = request.Id.ToString(),
+            Method = request.Method,
+        };
+    }
+
     /// <summary>What the upstream offers on this session.</summary>
     public UpstreamTools Tools { get; internal set; } = null!;
 
