@@ -7,4 +7,7 @@ public enum ToolCategory
     Write,
     Execute,
     Destructive,
+
+    /// <summary>Changes who may do what: users, roles, keys, settings of the server itself.</summary>
+    Admin,
 }

@@ -25,7 +25,7 @@ internal static class PolicyNames
         [("low", ToolRisk.Low), ("medium", ToolRisk.Medium), ("high", ToolRisk.High), ("critical", ToolRisk.Critical)];
 
     public static readonly IReadOnlyList<(string Name, ToolCategory Value)> Categories =
-        [("read", ToolCategory.Read), ("write", ToolCategory.Write), ("execute", ToolCategory.Execute), ("destructive", ToolCategory.Destructive)];
+        [("read", ToolCategory.Read), ("write", ToolCategory.Write), ("execute", ToolCategory.Execute), ("destructive", ToolCategory.Destructive), ("admin", ToolCategory.Admin)];
 
     public static readonly IReadOnlyList<(string Name, DecisionKind Value)> Kinds =
         [("allow", DecisionKind.Allow), ("deny", DecisionKind.Deny), ("require_approval", DecisionKind.RequireApproval), ("invalid_arguments", DecisionKind.InvalidArguments)];
