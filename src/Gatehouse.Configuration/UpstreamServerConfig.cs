@@ -1,4 +1,5 @@
 using System.Collections.ObjectModel;
+using Gatehouse.Policy;
 
 namespace Gatehouse.Configuration;
 
@@ -42,6 +43,12 @@ public sealed record UpstreamServerConfig
 
     public TimeSpan CallTimeout { get; init; } = DefaultCallTimeout;
 
+    /// <summary>The operator's own class for some of the server's tools, by tool name, in place of the catalog's.</summary>
+    public IReadOnlyDictionary<string, ToolClassOverride> ToolClasses { get; init; } = ReadOnlyDictionary<string, ToolClassOverride>.Empty;
+
     /// <summary>Kept rather than dropped so that tools can show the server and grants can still name it.</summary>
     public bool Disabled { get; init; }
 }
+
+/// <summary>An operator's class for one tool: what the catalog then says of it, with the operator's reason.</summary>
+public sealed record ToolClassOverride(ToolCategory Category, ToolRisk Risk, string? Reason);

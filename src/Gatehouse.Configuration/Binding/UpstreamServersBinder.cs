@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using Gatehouse.Configuration.Json;
+using Gatehouse.Policy;
 
 namespace Gatehouse.Configuration.Binding;
 
@@ -9,8 +10,10 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
     private static readonly string[] Fields =
     [
         "type", "command", "args", "env", "cwd", "url", "transport", "headers",
-        "allowUnknownMethods", "maxSessions", "idleTimeout", "callTimeout", "disabled",
+        "allowUnknownMethods", "maxSessions", "idleTimeout", "callTimeout", "disabled", "toolClasses",
     ];
+
+    private static readonly string[] ToolClassFields = ["category", "risk", "reason"];
 
     private static readonly string[] StdioOnlyFields = ["args", "env", "cwd"];
     private static readonly string[] HttpOnlyFields = ["transport", "headers"];
@@ -80,6 +83,7 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
             IdleTimeout = fields.PositiveDuration("idleTimeout") ?? UpstreamServerConfig.DefaultIdleTimeout,
             CallTimeout = fields.PositiveDuration("callTimeout") ?? UpstreamServerConfig.DefaultCallTimeout,
             Disabled = fields.Boolean("disabled") ?? false,
+            ToolClasses = ToolClasses(fields),
         };
         return kind is null ? null : server;
     }
@@ -215,6 +219,50 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
         }
 
         return uri;
+    }
+
+    private IReadOnlyDictionary<string, ToolClassOverride> ToolClasses(ObjectFields fields)
+    {
+        var classes = new Dictionary<string, ToolClassOverride>(StringComparer.Ordinal);
+        foreach (var entry in fields.Object("toolClasses")?.Properties ?? [])
+        {
+            var path = FieldPath.Member(fields.PathOf("toolClasses"), entry.Name);
+            if (ObjectFields.Open(entry.Value, path, ToolClassFields, errors) is not { } toolClass)
+            {
+                continue;
+            }
+
+            toolClass.Require("category");
+            toolClass.Require("risk");
+            var category = Choice<ToolCategory>(toolClass, "category");
+            var risk = Choice<ToolRisk>(toolClass, "risk");
+            var reason = toolClass.Text("reason");
+            if (category is { } c && risk is { } r)
+            {
+                classes[entry.Name] = new ToolClassOverride(c, r, reason);
+            }
+        }
+
+        return classes.AsReadOnly();
+    }
+
+    // The names are the enums' own, in lower case, as policies write them.
+    private static T? Choice<T>(ObjectFields fields, string name)
+        where T : struct, Enum
+    {
+        if (fields.String(name) is not { } node)
+        {
+            return null;
+        }
+
+        var names = Enum.GetValues<T>().ToDictionary(value => value.ToString().ToLowerInvariant(), StringComparer.Ordinal);
+        if (names.TryGetValue(node.Value, out var value))
+        {
+            return value;
+        }
+
+        fields.Report(name, $"expected one of: {string.Join(", ", names.Keys)}");
+        return null;
     }
 
     private IReadOnlyDictionary<string, string> Headers(ObjectFields fields)
