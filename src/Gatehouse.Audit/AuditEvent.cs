@@ -66,6 +66,12 @@ public static class AuditKinds
 
     /// <summary>A step of a call held for approval: requested, approved, denied, expired or cancelled (the <see cref="AuditEvent.Decision"/>).</summary>
     public const string Approval = "approval";
+
+    /// <summary>
+    /// A change to what the tool catalog lets through: a tool's first definition pinned, a changed or flagged one
+    /// withheld, a new one accepted by an operator (the <see cref="AuditEvent.Decision"/>).
+    /// </summary>
+    public const string Catalog = "catalog";
 }
 
 /// <summary>The decisions a record can carry.</summary>
@@ -83,6 +89,15 @@ public static class AuditDecisions
 
     /// <summary>Refused because something the decision depends on (counters, the audit store) could not be reached.</summary>
     public const string Unavailable = "unavailable";
+
+    /// <summary>Kept from lists and calls: the tool's definition changed since it was pinned, or the poisoning scan flagged it.</summary>
+    public const string Withheld = "withheld";
+
+    /// <summary>A tool's first definition seen, pinned.</summary>
+    public const string Pinned = "pinned";
+
+    /// <summary>A tool's definition, reviewed and accepted by an operator.</summary>
+    public const string Accepted = "accepted";
 
     /// <summary>Refused at authentication.</summary>
     public const string Unauthenticated = "unauthenticated";

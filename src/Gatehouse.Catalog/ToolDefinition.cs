@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -17,7 +15,7 @@ public sealed class ToolDefinition
     {
         Pinned = pinned;
         Name = name;
-        Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson.Write(pinned))));
+        Hash = CatalogEntries.Hash(pinned);
     }
 
     /// <summary>The tool's name.</summary>

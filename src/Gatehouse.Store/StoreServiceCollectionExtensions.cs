@@ -1,8 +1,10 @@
 using Gatehouse.Approvals;
 using Gatehouse.Audit;
+using Gatehouse.Catalog;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Store.Approvals;
 using Gatehouse.Store.Audit;
+using Gatehouse.Store.Catalog;
 using Gatehouse.Store.Database;
 using Gatehouse.Store.Migrations;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +17,7 @@ namespace Gatehouse.Store;
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the state store (<see cref="IApiKeyStore"/>, <see cref="IAuditStore"/>, <see cref="IApprovalStore"/>, <see cref="IStoreMigrator"/>) over SQLite, or over
+    /// Adds the state store (<see cref="IApiKeyStore"/>, <see cref="IAuditStore"/>, <see cref="IApprovalStore"/>, <see cref="ICatalogStore"/>, <see cref="IStoreMigrator"/>) over SQLite, or over
     /// PostgreSQL when <see cref="StoreOptions.PostgresConnectionString"/> is set. Options may also be bound
     /// elsewhere with <c>services.Configure&lt;StoreOptions&gt;(...)</c>; they are validated at host start-up, or
     /// when the store is first resolved without a host. The schema is migrated on first use, or by calling <see cref="IStoreMigrator.MigrateAsync"/>.
@@ -38,6 +40,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<IApiKeyStore, ApiKeyStore>();
         services.TryAddSingleton<IAuditStore, AuditStore>();
         services.TryAddSingleton<IApprovalStore, ApprovalStore>();
+        services.TryAddSingleton<ICatalogStore, CatalogStore>();
         return services;
     }
 }

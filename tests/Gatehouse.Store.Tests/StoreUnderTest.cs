@@ -1,5 +1,6 @@
 using Gatehouse.Approvals;
 using Gatehouse.Audit;
+using Gatehouse.Catalog;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Store.Database;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,8 @@ internal sealed class StoreUnderTest : IAsyncDisposable
     public IAuditStore Audit => _services.GetRequiredService<IAuditStore>();
 
     public IApprovalStore Approvals => _services.GetRequiredService<IApprovalStore>();
+
+    public ICatalogStore Catalog => _services.GetRequiredService<ICatalogStore>();
 
     public IStoreMigrator Migrator => _services.GetRequiredService<IStoreMigrator>();
 

@@ -291,20 +291,10 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
     };
 
     private Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        Answer(database.RunSerializedAsync(work, cancellationToken));
+        StoreFailures.Translated(database.RunSerializedAsync(work, cancellationToken), Unavailable);
 
     private Task<T> RunAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        Answer(database.RunAsync(work, cancellationToken));
+        StoreFailures.Translated(database.RunAsync(work, cancellationToken), Unavailable);
 
-    private static async Task<T> Answer<T>(Task<T> run)
-    {
-        try
-        {
-            return await run;
-        }
-        catch (StoreUnavailableException e)
-        {
-            throw new ApprovalsUnavailableException(e.Message, e);
-        }
-    }
+    private static ApprovalsUnavailableException Unavailable(string message, Exception inner) => new(message, inner);
 }

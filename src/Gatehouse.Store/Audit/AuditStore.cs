@@ -336,20 +336,10 @@ internal sealed class AuditStore(StoreDatabase database, TimeProvider time) : IA
 
     // Appends and prunes: serialised, so that every process sharing the store extends one chain.
     private Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        Answer(database.RunSerializedAsync(work, cancellationToken));
+        StoreFailures.Translated(database.RunSerializedAsync(work, cancellationToken), Unavailable);
 
     private Task<T> RunAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        Answer(database.RunAsync(work, cancellationToken));
+        StoreFailures.Translated(database.RunAsync(work, cancellationToken), Unavailable);
 
-    private static async Task<T> Answer<T>(Task<T> run)
-    {
-        try
-        {
-            return await run;
-        }
-        catch (StoreUnavailableException e)
-        {
-            throw new AuditUnavailableException(e.Message, e);
-        }
-    }
+    private static AuditUnavailableException Unavailable(string message, Exception inner) => new(message, inner);
 }

@@ -172,5 +172,65 @@ internal static class StoreMigrations
                     PRIMARY KEY (approval_id, approver)
                 );
                 """),
+
+        // The catalog: every definition ever listed (history), what each server lists now, and the definition of
+        // each tool that is let through. Separate tables, so that a listing rewrites only the small current set.
+        new(4, "catalog",
+            Sqlite: """
+                CREATE TABLE catalog_versions (
+                    server     TEXT    NOT NULL,
+                    kind       TEXT    NOT NULL,
+                    name       TEXT    NOT NULL,
+                    hash       TEXT    NOT NULL,
+                    definition TEXT    NOT NULL,
+                    first_seen INTEGER NOT NULL,
+                    last_seen  INTEGER NOT NULL,
+                    PRIMARY KEY (server, kind, name, hash)
+                );
+                CREATE TABLE catalog_current (
+                    server TEXT NOT NULL,
+                    kind   TEXT NOT NULL,
+                    name   TEXT NOT NULL,
+                    hash   TEXT NOT NULL,
+                    PRIMARY KEY (server, kind, name)
+                );
+                CREATE TABLE catalog_pins (
+                    server    TEXT    NOT NULL,
+                    tool      TEXT    NOT NULL,
+                    hash      TEXT    NOT NULL,
+                    pinned_at INTEGER NOT NULL,
+                    pinned_by TEXT    NOT NULL,
+                    reviewed  INTEGER NOT NULL,
+                    PRIMARY KEY (server, tool)
+                );
+                """,
+            Postgres: """
+                CREATE TABLE catalog_versions (
+                    server     TEXT    NOT NULL,
+                    kind       TEXT    NOT NULL,
+                    name       TEXT    NOT NULL,
+                    hash       TEXT    NOT NULL,
+                    definition TEXT    NOT NULL,
+                    first_seen BIGINT  NOT NULL,
+                    last_seen  BIGINT  NOT NULL,
+                    PRIMARY KEY (server, kind, name, hash)
+                );
+                CREATE TABLE catalog_current (
+                    server TEXT NOT NULL,
+                    kind   TEXT NOT NULL,
+                    name   TEXT NOT NULL,
+                    hash   TEXT NOT NULL,
+                    PRIMARY KEY (server, kind, name)
+                );
+                CREATE TABLE catalog_pins (
+                    server    TEXT    NOT NULL,
+                    tool      TEXT    NOT NULL,
+                    hash      TEXT    NOT NULL,
+                    pinned_at BIGINT  NOT NULL,
+                    pinned_by TEXT    NOT NULL,
+                    reviewed  INTEGER NOT NULL,
+                    PRIMARY KEY (server, tool)
+                );
+                """),
     ];
 }

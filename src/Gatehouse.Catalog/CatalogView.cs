@@ -1,0 +1,25 @@
+namespace Gatehouse.Catalog;
+
+/// <summary>The catalog's word on every tool of one listing, looked up by name on each call.</summary>
+public sealed class CatalogView
+{
+    private readonly Dictionary<string, ToolStanding> _byName;
+
+    internal CatalogView(IEnumerable<ToolStanding> standings, long generation)
+    {
+        _byName = standings.ToDictionary(standing => standing.Definition.Name, StringComparer.Ordinal);
+        Generation = generation;
+        AnyWithheld = _byName.Values.Any(standing => standing.Withheld);
+    }
+
+    /// <summary>Every tool of the listing.</summary>
+    public IEnumerable<ToolStanding> Standings => _byName.Values;
+
+    /// <summary>The state of the catalog this view was made from; a view from an older state is made again.</summary>
+    internal long Generation { get; }
+
+    internal bool AnyWithheld { get; }
+
+    /// <summary>The standing of the tool named <paramref name="name"/>; null when the listing has no such tool.</summary>
+    public ToolStanding? Find(string name) => _byName.GetValueOrDefault(name);
+}
