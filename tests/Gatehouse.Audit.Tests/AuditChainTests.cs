@@ -10,6 +10,15 @@ public sealed class AuditChainTests
     }
 
     [Fact]
+    public void Hashes_are_those_of_the_version_1_encoding_so_that_chains_already_written_still_verify()
+    {
+        var record = Records.Decision() with { Reason = "caf\u00e9 \ud83d\udce7", Outcome = "", LatencyMicroseconds = 1234 };
+
+        Assert.Equal("02a5224d78796a709bb3f521bd680531e7dea806c097a2e32c0d031a527c2504", AuditChain.Hash(7, record, new string('a', 64)));
+        Assert.Equal("0cd01bc60df36ad57d80b5fa71a6c7bdaaceb510448cb0865cd15c652ac74816", AuditChain.Hash(1, Records.Decision(), AuditChain.Genesis));
+    }
+
+    [Fact]
     public void Every_field_is_covered_by_the_hash()
     {
         var original = Records.Decision();
