@@ -5,8 +5,8 @@ namespace Gatehouse.Catalog.Classification;
 /// <summary>
 /// The MCP annotations, read as what they are: claims of a server that may be wrong or hostile. A claim that
 /// argues for more caution counts like any other evidence; one that argues for less can only decide when
-/// nothing else speaks. <c>destructiveHint: false</c> and <c>idempotentHint</c> are never used: they could only
-/// lower a class, and whether repeating a call is harmless says nothing about the first call.
+/// nothing else speaks. <c>destructiveHint: false</c> and <c>idempotentHint</c> never decide anything: they
+/// could only lower a class, and whether repeating a call is harmless says nothing about the first call.
 /// </summary>
 internal static class AnnotationReader
 {

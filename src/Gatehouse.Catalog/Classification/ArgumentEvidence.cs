@@ -7,7 +7,7 @@ internal static class ArgumentEvidence
 {
     public static Evidence For(SchemaArgument argument, ToolCategory? category, ToolRisk risk)
     {
-        var name = Quote.Of(argument.Path);
+        var name = Quote.Fits(argument.Path) || argument.Path == argument.Name ? Quote.Of(argument.Path) : "…." + Quote.Of(argument.Name);
         var (signal, meaning) = argument.Kind switch
         {
             ArgumentKind.FreeFormCode => ($"free-form '{name}' string argument", "it runs whatever code, query or command the agent writes"),

@@ -28,7 +28,6 @@ internal static class Caution
         _ => throw new ArgumentOutOfRangeException(nameof(category), category, null),
     };
 
-    /// <summary>One step above the category's base risk: what acting on many things at once adds.</summary>
-    public static ToolRisk OneStepAbove(ToolCategory category) =>
-        BaseRisk(category) == ToolRisk.Critical ? ToolRisk.Critical : BaseRisk(category) + 1;
+    /// <summary>One step above the category's base risk (no base is critical): what acting on many things at once adds.</summary>
+    public static ToolRisk OneStepAbove(ToolCategory category) => BaseRisk(category) + 1;
 }

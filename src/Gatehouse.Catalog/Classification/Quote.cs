@@ -10,14 +10,17 @@ namespace Gatehouse.Catalog.Classification;
 /// </summary>
 internal static class Quote
 {
-    private const int _maxChars = 48;
+    private const int MaxChars = 48;
+
+    /// <summary>Whether the text can be quoted whole.</summary>
+    public static bool Fits(string text) => text.Length <= MaxChars;
 
     public static string Of(string text)
     {
-        var quoted = new StringBuilder(Math.Min(text.Length, _maxChars) + 2);
+        var quoted = new StringBuilder(Math.Min(text.Length, MaxChars) + 2);
         for (var i = 0; i < text.Length; i++)
         {
-            if (quoted.Length >= _maxChars)
+            if (quoted.Length >= MaxChars)
             {
                 return quoted.Append('…').ToString();
             }

@@ -9,7 +9,7 @@ namespace Gatehouse.Catalog.Classification;
 internal static class RationaleWriter
 {
     /// <summary>Enough to say why; more would bury the reasons that decided.</summary>
-    private const int _maxReasons = 4;
+    private const int MaxReasons = 4;
 
     public static string Write(ToolCategory category, ToolRisk risk, IReadOnlyList<Evidence> evidence, ToolDefinition tool)
     {
@@ -28,7 +28,7 @@ internal static class RationaleWriter
         var reasons = new List<string> { lead };
         foreach (var reason in evidence.Where(e => e.Risk == risk))
         {
-            if (reasons.Count == _maxReasons)
+            if (reasons.Count == MaxReasons)
             {
                 break;
             }

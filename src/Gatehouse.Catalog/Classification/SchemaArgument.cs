@@ -23,4 +23,9 @@ internal enum ArgumentKind
 }
 
 /// <summary>An argument of a tool, by its path in the input schema (<c>options.sql</c>), and what it lets the agent do.</summary>
-internal sealed record SchemaArgument(string Path, ArgumentKind Kind);
+/// <param name="Name">The last step of the path: what a person needs to see when the whole path is too long to quote.</param>
+internal sealed record SchemaArgument(string Path, string Name, ArgumentKind Kind);
+
+/// <summary>The arguments found in an input schema, and whether it was read to its end.</summary>
+/// <param name="Complete">False when the schema was deeper or larger than the classifier reads: what it did not read may be anything.</param>
+internal sealed record SchemaReading(IReadOnlyList<SchemaArgument> Arguments, bool Complete);

@@ -5,16 +5,19 @@ namespace Gatehouse.Catalog.Classification;
 
 /// <summary>
 /// Finds the arguments that change what a call can do. Properties are visited in ordinal order of their names,
-/// so two servers that write the same schema with keys in another order get the same class and rationale;
-/// nesting and the number of properties visited are bounded, so a hostile schema costs little.
+/// so two servers that write the same schema with keys in another order get the same class and rationale.
+/// Nesting and the number of properties visited are bounded, so a hostile schema costs little; a schema that
+/// goes past the bounds is reported as not read in full rather than silently taken for harmless.
 /// </summary>
 internal static class SchemaReader
 {
-    private const int _maxDepth = 6;
-    private const int _maxProperties = 512;
+    /// <summary>Deeper than System.Text.Json parses by default (64 levels of JSON is 32 of schema), so only a hostile schema is cut.</summary>
+    private const int MaxDepth = 32;
 
-    /// <summary>How much of a property's description is read for a word about code: it is a phrase, not an essay.</summary>
-    private const int _descriptionRead = 1000;
+    private const int MaxProperties = 4096;
+
+    /// <summary>How much of a description is searched for a word about code: the words that matter come first.</summary>
+    private const int DescriptionRead = 1000;
 
     private static readonly string[] _combinators = ["allOf", "anyOf", "oneOf"];
 
@@ -49,25 +52,30 @@ internal static class SchemaReader
     private static readonly FrozenSet<string> _addressFormats = FrozenSet.Create(StringComparer.Ordinal,
         "uri", "url", "iri", "uri-reference", "iri-reference");
 
-    /// <param name="schema">The tool's input schema; anything but an object with <c>properties</c> has no arguments to read.</param>
-    /// <param name="toolRunsCode">Whether the tool's name or description speaks of running code or queries.</param>
-    public static IReadOnlyList<SchemaArgument> Read(JsonObject? schema, bool toolRunsCode)
+    /// <summary>The arguments of the tool's input schema; anything but an object with <c>properties</c> has none to read.</summary>
+    /// <param name="nameWords">The tool's name as words: a tool named for running SQL makes its "query" argument SQL.</param>
+    public static SchemaReading Read(ToolDefinition tool, IReadOnlyList<string> nameWords)
     {
-        var found = new List<SchemaArgument>();
-        if (schema is not null)
+        if (tool.InputSchema is not { } schema)
         {
-            new Walk(found, toolRunsCode).Visit(schema, "", 0);
+            return new SchemaReading([], Complete: true);
         }
 
-        return found;
+        var walk = new Walk(nameWords.Any(_runsCode.Contains) || SpeaksOfCode(tool.Description));
+        walk.Visit(schema, "", 0);
+        return new SchemaReading(walk.Found, !walk.Cut);
     }
 
-    /// <summary>Whether a text speaks of running code: its words, split as a name's are.</summary>
-    public static bool SpeaksOfCode(IEnumerable<string> words) => words.Any(_runsCode.Contains);
+    private static bool SpeaksOfCode(string? text) =>
+        text is not null && Words.OfName(text[..Math.Min(text.Length, DescriptionRead)]).Any(_runsCode.Contains);
 
-    private sealed class Walk(List<SchemaArgument> found, bool toolRunsCode)
+    private sealed class Walk(bool toolRunsCode)
     {
-        private int _budget = _maxProperties;
+        private int _budget = MaxProperties;
+
+        public List<SchemaArgument> Found { get; } = [];
+
+        public bool Cut { get; private set; }
 
         public void Visit(JsonObject schema, string prefix, int depth)
         {
@@ -82,6 +90,7 @@ internal static class SchemaReader
                 {
                     if (_budget-- <= 0)
                     {
+                        Cut = true;
                         return;
                     }
 
@@ -91,16 +100,25 @@ internal static class SchemaReader
                     }
 
                     var path = prefix + name;
-                    Classify(path, Words.OfName(name), property);
-                    if (depth < _maxDepth)
+                    Classify(path, name, property);
+                    Nested(property, path, depth);
+                    if (property["items"] is JsonObject items)
                     {
-                        Visit(property, path + ".", depth + 1);
-                        if (property["items"] is JsonObject items)
-                        {
-                            Visit(items, path + ".", depth + 1);
-                        }
+                        Nested(items, path, depth);
                     }
                 }
+            }
+        }
+
+        private void Nested(JsonObject schema, string path, int depth)
+        {
+            if (depth < MaxDepth)
+            {
+                Visit(schema, path + ".", depth + 1);
+            }
+            else if (Members(schema).Any(member => member["properties"] is JsonObject { Count: > 0 }))
+            {
+                Cut = true;
             }
         }
 
@@ -120,41 +138,42 @@ internal static class SchemaReader
             }
         }
 
-        private void Classify(string path, IReadOnlyList<string> words, JsonObject property)
+        private void Classify(string path, string name, JsonObject property)
         {
+            var words = Words.OfName(name);
             var freeText = MayBe(property, "string") && property["enum"] is null && property["const"] is null;
             var list = Is(property, "array");
             var freeTextItems = list && property["items"] is JsonObject items && MayBe(items, "string") && items["enum"] is null;
 
             if ((freeText || freeTextItems) && NamesCode(words, property))
             {
-                found.Add(new SchemaArgument(path, ArgumentKind.FreeFormCode));
+                Found.Add(new SchemaArgument(path, name, ArgumentKind.FreeFormCode));
             }
 
             if (list && words.Any(_recipientWords.Contains))
             {
-                found.Add(new SchemaArgument(path, ArgumentKind.Recipients));
+                Found.Add(new SchemaArgument(path, name, ArgumentKind.Recipients));
             }
 
             if (list && (words.Contains("ids") || words is ["id"]))
             {
-                found.Add(new SchemaArgument(path, ArgumentKind.IdList));
+                Found.Add(new SchemaArgument(path, name, ArgumentKind.IdList));
             }
 
             if (Is(property, "boolean") && words.Any(_everythingWords.Contains))
             {
-                found.Add(new SchemaArgument(path, ArgumentKind.EverythingFlag));
+                Found.Add(new SchemaArgument(path, name, ArgumentKind.EverythingFlag));
             }
 
             if ((MayBe(property, "number") || MayBe(property, "integer") || MayBe(property, "string")) && words.Any(_moneyWords.Contains))
             {
-                found.Add(new SchemaArgument(path, ArgumentKind.Money));
+                Found.Add(new SchemaArgument(path, name, ArgumentKind.Money));
             }
 
             var format = property["format"] is JsonValue formatValue && formatValue.TryGetValue(out string? text) ? text : null;
             if (freeText && ((format is not null && _addressFormats.Contains(format)) || words.Any(_addressWords.Contains)))
             {
-                found.Add(new SchemaArgument(path, ArgumentKind.Address));
+                Found.Add(new SchemaArgument(path, name, ArgumentKind.Address));
             }
         }
 
@@ -170,8 +189,7 @@ internal static class SchemaReader
                 return false;
             }
 
-            var description = property["description"] is JsonValue value && value.TryGetValue(out string? text) ? text : "";
-            return toolRunsCode || SpeaksOfCode(Words.OfName(description[..Math.Min(description.Length, _descriptionRead)]));
+            return toolRunsCode || SpeaksOfCode(property["description"] is JsonValue value && value.TryGetValue(out string? text) ? text : null);
         }
     }
 

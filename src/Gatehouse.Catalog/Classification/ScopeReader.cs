@@ -24,7 +24,7 @@ internal static class ScopeReader
     }
 
     public static IEnumerable<Evidence> Reach(
-        ToolCategory category, IReadOnlyList<string> nouns, IReadOnlyList<SchemaArgument> arguments, ToolDefinition tool)
+        ToolCategory category, IReadOnlyList<string> nouns, SchemaReading schema, ToolDefinition tool)
     {
         var changes = category != ToolCategory.Read;
         var manyAtOnce = Caution.OneStepAbove(category);
@@ -41,7 +41,7 @@ internal static class ScopeReader
                 yield return Noun(audience, Vocabulary.Audiences[audience], ToolRisk.High);
             }
 
-            foreach (var recipients in arguments.Where(a => a.Kind == ArgumentKind.Recipients))
+            foreach (var recipients in schema.Arguments.Where(a => a.Kind == ArgumentKind.Recipients))
             {
                 yield return ArgumentEvidence.For(recipients, null, ToolRisk.High);
             }
@@ -56,12 +56,13 @@ internal static class ScopeReader
             yield return Noun(store, "it removes a whole store and everything in it", ToolRisk.Critical);
         }
 
-        foreach (var argument in arguments)
+        foreach (var argument in schema.Arguments)
         {
             var risk = argument.Kind switch
             {
                 ArgumentKind.IdList or ArgumentKind.EverythingFlag when changes => manyAtOnce,
                 ArgumentKind.Money when changes => ToolRisk.High,
+                // The server fetches it from where it runs, inside the operator's network.
                 ArgumentKind.Address => ToolRisk.Medium,
                 _ => (ToolRisk?)null,
             };
@@ -71,7 +72,14 @@ internal static class ScopeReader
             }
         }
 
-        if (changes && AnnotationReader.OpenWorld(tool) is { } openWorld)
+        if (!schema.Complete)
+        {
+            yield return new Evidence(EvidenceSource.Schema, "an input schema too deep or too large to read in full",
+                "arguments nobody has read could do anything", null, ToolRisk.High);
+        }
+
+        // A read that reaches beyond the server carries what the agent put in it there: a search query can leak.
+        if (AnnotationReader.OpenWorld(tool) is { } openWorld)
         {
             yield return openWorld;
         }

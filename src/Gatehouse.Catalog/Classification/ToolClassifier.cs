@@ -11,9 +11,6 @@ namespace Gatehouse.Catalog;
 /// </summary>
 public static class ToolClassifier
 {
-    /// <summary>How much of a description is searched for words about code; the leading verb is read separately.</summary>
-    private const int _descriptionRead = 1000;
-
     private static readonly Evidence _nothingSaid = new(EvidenceSource.Default,
         "no known verb in the name or description, no readOnlyHint or destructiveHint",
         "nothing says what it does, so it is taken to change something", ToolCategory.Write, ToolRisk.Medium);
@@ -23,10 +20,7 @@ public static class ToolClassifier
         ArgumentNullException.ThrowIfNull(tool);
 
         var nameWords = Words.OfName(tool.Name);
-        var description = tool.Description ?? "";
-        var runsCode = SchemaReader.SpeaksOfCode(nameWords)
-            || SchemaReader.SpeaksOfCode(Words.OfName(description[..Math.Min(description.Length, _descriptionRead)]));
-        var arguments = SchemaReader.Read(tool.InputSchema, runsCode);
+        var schema = SchemaReader.Read(tool, nameWords);
 
         var evidence = new List<Evidence>();
         evidence.AddRange(NameReader.Verbs(nameWords));
@@ -35,7 +29,7 @@ public static class ToolClassifier
             evidence.Add(described);
         }
 
-        evidence.AddRange(arguments
+        evidence.AddRange(schema.Arguments
             .Where(argument => argument.Kind == ArgumentKind.FreeFormCode)
             .Select(argument => ArgumentEvidence.For(argument, ToolCategory.Execute, ToolRisk.Critical)));
         evidence.AddRange(AnnotationReader.Claims(tool));
@@ -51,7 +45,7 @@ public static class ToolClassifier
         }
 
         var category = MostCautious(evidence);
-        evidence.AddRange(ScopeReader.Reach(category, nouns, arguments, tool));
+        evidence.AddRange(ScopeReader.Reach(category, nouns, schema, tool));
         var risk = evidence.Max(e => e.Risk);
 
         return new ToolClassification(category, risk, RationaleWriter.Write(category, risk, evidence, tool));

@@ -4,7 +4,7 @@ namespace Gatehouse.Catalog.Classification;
 internal static class Words
 {
     /// <summary>Descriptions are free text; the leading verb is all that is read, so the rest is never split.</summary>
-    private const int _leadingWordsRead = 12;
+    private const int LeadingWordsRead = 12;
 
     /// <summary>
     /// Splits snake_case, kebab-case, dotted, spaced and camelCase names (<c>HTTPServer</c> is <c>http server</c>).
@@ -38,7 +38,7 @@ internal static class Words
     {
         var words = new List<string>();
         var start = -1;
-        for (var i = 0; i <= text.Length && words.Count < _leadingWordsRead; i++)
+        for (var i = 0; i <= text.Length && words.Count < LeadingWordsRead; i++)
         {
             var inWord = i < text.Length && char.IsLetter(text[i]);
             if (!inWord && start >= 0)
