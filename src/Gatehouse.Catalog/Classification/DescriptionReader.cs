@@ -1,3 +1,5 @@
+using Gatehouse.Policy;
+
 namespace Gatehouse.Catalog.Classification;
 
 /// <summary>
@@ -43,7 +45,7 @@ internal static class DescriptionReader
             if (ContainsWords(description, phrase))
             {
                 return new Evidence(EvidenceSource.Description, $"'{phrase}' in the description",
-                    "the server warns that a call cannot be undone", null, Policy.ToolRisk.High);
+                    "the server warns that a call cannot be undone", null, ToolRisk.High);
             }
         }
 
