@@ -20,6 +20,27 @@ public sealed class CleanServerTests
         Assert.True(findings.Count == 0, string.Join("\n", findings));
     }
 
+    [Fact]
+    public void A_listing_of_hundreds_of_tools_is_scanned_quickly()
+    {
+        var listmonk = TestData.Load("listmonk-tools.json")["tools"]!.AsArray();
+        var tools = Enumerable.Range(0, 30)
+            .SelectMany(copy => listmonk.Select(tool =>
+            {
+                var renamed = tool!.DeepClone().AsObject();
+                renamed["name"] = $"{renamed["name"]}_{copy}";
+                return TestData.Tool(renamed);
+            }))
+            .ToList();
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var findings = TestData.ScanAll(tools);
+
+        Assert.Empty(findings);
+        // About a millisecond a tool on a loaded machine; the bound only catches a cost that grows with the listing.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"{tools.Count} tools in {clock.Elapsed.TotalSeconds:F1} s");
+    }
+
     /// <remarks>
     /// The client offers roots, sampling and elicitation (form and URL) so that the server lists the tools it keeps
     /// for clients that have them too.

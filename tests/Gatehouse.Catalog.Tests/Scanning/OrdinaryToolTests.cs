@@ -38,6 +38,7 @@ public sealed class OrdinaryToolTests
     [InlineData("Translate text. Very important: keep placeholders like {name} untouched.")]
     [InlineData("Ping a host ✅\uFE0F and report latency ⏱\uFE0F; the family emoji 👨\u200D👩\u200D👧 and the flag 🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F render as one.")]
     [InlineData("ارسال پیام به کانال می\u200Cشود")]
+    [InlineData("हिन्दी में क्\u200Dष संदेश भेजें। 日本語のメッセージを送信します。　全角スペースも使えます。")]
     public void An_ordinary_description_is_not_flagged(string description)
     {
         var tool = TestData.Tool(new JsonObject { ["name"] = "tool", ["description"] = description });
