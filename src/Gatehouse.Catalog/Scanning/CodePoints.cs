@@ -19,18 +19,4 @@ internal static class CodePoints
         width = 1;
         return c;
     }
-
-    /// <summary>The code point that ends just before <paramref name="index"/>, or -1 at the start.</summary>
-    public static int Before(ReadOnlySpan<char> text, int index)
-    {
-        if (index <= 0)
-        {
-            return -1;
-        }
-
-        var c = text[index - 1];
-        return char.IsLowSurrogate(c) && index >= 2 && char.IsHighSurrogate(text[index - 2])
-            ? char.ConvertToUtf32(text[index - 2], c)
-            : c;
-    }
 }
