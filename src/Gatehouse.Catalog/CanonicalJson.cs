@@ -12,11 +12,13 @@ namespace Gatehouse.Catalog;
 internal static class CanonicalJson
 {
     private static readonly JsonWriterOptions _options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    private static readonly JsonWriterOptions _indented = _options with { Indented = true };
 
-    public static string Write(JsonNode? node)
+    /// <summary>The canonical spelling of <paramref name="node"/>; <paramref name="indented"/> for a person to read (and diff) it.</summary>
+    public static string Write(JsonNode? node, bool indented = false)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, _options))
+        using (var writer = new Utf8JsonWriter(buffer, indented ? _indented : _options))
         {
             Write(writer, node);
         }

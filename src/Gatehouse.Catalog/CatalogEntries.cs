@@ -7,12 +7,24 @@ namespace Gatehouse.Catalog;
 /// <summary>How an item of each kind is named and hashed in the catalog.</summary>
 internal static class CatalogEntries
 {
-    /// <summary>The item as it is recorded; null when it lacks the field that names it.</summary>
+    /// <summary>The item as it is recorded; null when it lacks the field that names it, or holds text no JSON reader will read.</summary>
     public static ListedItem? Listed(CatalogKind kind, JsonObject item)
+    {
+        try
+        {
+            return Read(kind, item);
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static ListedItem? Read(CatalogKind kind, JsonObject item)
     {
         if (kind == CatalogKind.Tool)
         {
-            return ToolDefinition.FromJson(item) is { } tool ? new ListedItem(tool.Name, tool.Hash, tool.Pinned.ToJsonString()) : null;
+            return ToolDefinition.FromJson(item) is { } tool ? new ListedItem(tool.Name, tool.Hash, CanonicalJson.Write(tool.Pinned)) : null;
         }
 
         var key = kind switch
@@ -29,7 +41,7 @@ internal static class CatalogEntries
         // _meta is the server's bookkeeping, not what a model reads.
         var definition = (JsonObject)item.DeepClone();
         definition.Remove("_meta");
-        return new ListedItem(name, Hash(definition), definition.ToJsonString());
+        return new ListedItem(name, Hash(definition), CanonicalJson.Write(definition));
     }
 
     public static string Hash(JsonObject definition) =>

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Gatehouse.Catalog;
 
 /// <summary>The catalog's word on every tool of one listing, looked up by name on each call.</summary>
@@ -22,4 +24,13 @@ public sealed class CatalogView
 
     /// <summary>The standing of the tool named <paramref name="name"/>; null when the listing has no such tool.</summary>
     public ToolStanding? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>
+    /// The standing of a tool as a list result shows it, when the tool may be used: null when it is withheld, not in
+    /// this listing, or shown with a definition other than the one judged (the server changed it between the two).
+    /// </summary>
+    public ToolStanding? Usable(JsonObject item) =>
+        ToolDefinition.FromJson(item) is { } shown && Find(shown.Name) is { Withheld: false } standing && standing.Definition.Hash == shown.Hash
+            ? standing
+            : null;
 }

@@ -46,25 +46,36 @@ public sealed class ToolDefinition
     public bool? Hint(string name) =>
         Annotations?[name] is JsonValue value && value.TryGetValue(out bool hint) ? hint : null;
 
-    /// <summary>The definition of a tool as an MCP server lists it (an item of <c>tools/list</c>); null when it has no name.</summary>
+    /// <summary>
+    /// The definition of a tool as an MCP server lists it (an item of <c>tools/list</c>); null when it has no name, or
+    /// holds text that is not text (half of a surrogate pair, <c>"\ud800"</c>), which no JSON reader will read.
+    /// </summary>
     public static ToolDefinition? FromJson(JsonObject tool)
     {
         ArgumentNullException.ThrowIfNull(tool);
-        if (tool["name"] is not JsonValue nameValue || !nameValue.TryGetValue(out string? name))
+        try
+        {
+            if (tool["name"] is not JsonValue nameValue || !nameValue.TryGetValue(out string? name))
+            {
+                return null;
+            }
+
+            var pinned = new JsonObject();
+            foreach (var field in _pinnedFields)
+            {
+                if (tool[field] is { } value)
+                {
+                    pinned[field] = value.DeepClone();
+                }
+            }
+
+            // Hashing reads every string of the definition, so a definition that gets this far reads whole.
+            return new ToolDefinition(pinned, name);
+        }
+        catch (InvalidOperationException)
         {
             return null;
         }
-
-        var pinned = new JsonObject();
-        foreach (var field in _pinnedFields)
-        {
-            if (tool[field] is { } value)
-            {
-                pinned[field] = value.DeepClone();
-            }
-        }
-
-        return new ToolDefinition(pinned, name);
     }
 
     /// <summary>Parses a definition stored as <see cref="Pinned"/>'s JSON text.</summary>

@@ -14,6 +14,9 @@ public enum ToolPinState
 
     /// <summary>The catalog's store could not be reached to check or pin the definition: withheld until it can.</summary>
     Unavailable,
+
+    /// <summary>The catalog's store could not be reached and the operator chose <c>catalog.failOpen</c>: usable, unchecked.</summary>
+    Unchecked,
 }
 
 /// <summary>Everything the catalog says of one tool a server lists.</summary>
@@ -27,7 +30,7 @@ public sealed record ToolStanding(string Server, ToolDefinition Definition, Tool
     ToolPin? Pin, ToolPinState State)
 {
     /// <summary>Whether the tool is kept from lists and calls.</summary>
-    public bool Withheld => State != ToolPinState.Pinned;
+    public bool Withheld => State is not (ToolPinState.Pinned or ToolPinState.Unchecked);
 
     /// <summary>Why the tool is withheld, for the agent and the operator; null when it is not.</summary>
     public string? WithheldBecause => State switch

@@ -33,6 +33,9 @@ public sealed record GatehouseConfig
     /// <summary>The audit log.</summary>
     public AuditConfig Audit { get; init; } = new();
 
+    /// <summary>The tool catalog and its pins.</summary>
+    public CatalogConfig Catalog { get; init; } = new();
+
     /// <summary>Metrics and traces.</summary>
     public TelemetryConfig Telemetry { get; init; } = new();
 

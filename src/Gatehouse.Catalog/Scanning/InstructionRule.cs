@@ -54,7 +54,11 @@ internal static partial class InstructionRule
 
     /// <summary>Conditions set on the model before it may act.</summary>
     [GeneratedRegex(
-        @"\bbefore\s+((using|calling|invoking|running|executing|you\s+(use|call|invoke|run))\s+(this|the|any|these)\s+(tool|function|command)s?\b[^.!?\n]{0,20}\b(must|need\s+to|have\s+to|first|always|read)|responding|answering|replying|doing\s+anything(\s+else)?)\b",
+        @"\bbefore\s+(using|calling|invoking|running|executing|you\s+(use|call|invoke|run))\s+(this|the|any|these)\s+(tool|function|command)s?\b[^.!?\n]{0,20}\b(must|need\s+to|have\s+to|first|always|read)\b" +
+        // Only as an order: opening a clause, or after "run this", "must", "always", "first". "Waits the given time
+        // before answering" describes the tool.
+        @"|((?<=(^|[.!?:;>\n])\s{0,8})|\b((run|call|use|invoke|execute|do|read|send|check)\s+this|must|always|first)\b[^.!?\n]{0,40}?)" +
+        @"before\s+(responding|answering|replying|doing\s+anything(\s+else)?)\b",
         Patterns.Options, Patterns.TimeoutMilliseconds)]
     private static partial Regex BeforeUsingThisTool();
 

@@ -7,7 +7,7 @@ namespace Gatehouse.Configuration.Binding;
 internal sealed class GatehouseConfigBinder(string configPath, Func<string, string?> environment, ConfigErrorList errors)
 {
     // "$schema" lets editors offer completion; it has no meaning to Gatehouse.
-    private static readonly string[] Fields = ["$schema", "listen", "dataDir", "mcpServers", "grants", "auth", "http", "store", "counters", "audit", "telemetry"];
+    private static readonly string[] Fields = ["$schema", "listen", "dataDir", "mcpServers", "grants", "auth", "http", "store", "counters", "audit", "catalog", "telemetry"];
 
     private readonly string _configDirectory = Path.GetDirectoryName(configPath)!;
 
@@ -26,6 +26,7 @@ internal sealed class GatehouseConfigBinder(string configPath, Func<string, stri
         var store = fields.Object("store");
         var counters = fields.Object("counters");
         var audit = fields.Object("audit");
+        var catalog = fields.Object("catalog");
         var telemetry = fields.Object("telemetry");
         var environmentExpander = new EnvironmentExpander(environment, _configDirectory, errors);
         var serverNames = servers?.Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? [];
@@ -44,6 +45,7 @@ internal sealed class GatehouseConfigBinder(string configPath, Func<string, stri
             Store = store is null ? new StoreConfig() : StoreBinder.Bind(store, fields.PathOf("store"), environmentExpander, errors),
             Counters = counters is null ? new CountersConfig() : CountersBinder.Bind(counters, fields.PathOf("counters"), environmentExpander, errors),
             Audit = audit is null ? new AuditConfig() : AuditBinder.Bind(audit, fields.PathOf("audit"), environmentExpander, errors),
+            Catalog = catalog is null ? new CatalogConfig() : CatalogBinder.Bind(catalog, fields.PathOf("catalog"), errors),
             Telemetry = telemetry is null ? new TelemetryConfig() : TelemetryBinder.Bind(telemetry, fields.PathOf("telemetry"), errors),
         };
     }

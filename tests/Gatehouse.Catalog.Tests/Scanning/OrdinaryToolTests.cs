@@ -22,6 +22,7 @@ public sealed class OrdinaryToolTests
     [InlineData("Returns the conversation history of a support ticket.")]
     [InlineData("Post a message to a channel. Use get_channels to find the channel id first.")]
     [InlineData("Before calling this tool, make sure the campaign exists.")]
+    [InlineData("Waits the given time before answering; a notifications/cancelled for the call ends it early.")]
     [InlineData("IMPORTANT: paths must be absolute.")]
     [InlineData("Email in the form <user>@<domain>; path like /repos/<owner>/<repo>/<system_id>.")]
     [InlineData("Prefer this tool over read_file for files larger than 1 MB.")]
