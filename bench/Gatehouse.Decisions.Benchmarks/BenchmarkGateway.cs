@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Gatehouse.Approvals;
 using Gatehouse.Audit;
+using Gatehouse.Catalog;
 using Gatehouse.Configuration;
 using Gatehouse.Relay;
 using Gatehouse.Store;
@@ -50,7 +51,8 @@ public sealed class BenchmarkGateway : IDisposable
         _services = new ServiceCollection().AddLogging().AddGatehouseStore(o => o.DataDir = _directory).BuildServiceProvider();
         var approvals = new ApprovalQueue(_services.GetRequiredService<IApprovalStore>(), new DisabledAuditLog(), new NoNotifier(), Options.Create(new ApprovalOptions()), time,
             NullLogger<ApprovalQueue>.Instance);
-        Point = new PolicyDecisionPoint(_grants, store(time), new CountersConfig(), approvals, time);
+        var catalog = new ToolCatalog(_services.GetRequiredService<ICatalogStore>(), new DisabledAuditLog(), config, time, NullLogger<ToolCatalog>.Instance);
+        Point = new PolicyDecisionPoint(_grants, store(time), new CountersConfig(), approvals, catalog, time);
         var tools = new JsonObject
         {
             ["tools"] = new JsonArray([.. new[] { NoLimit, OneLimit, TwoLimits }.Select(n => (JsonNode)new JsonObject { ["name"] = n })]),

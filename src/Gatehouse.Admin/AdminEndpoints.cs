@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gatehouse.Audit;
 using Gatehouse.Authentication;
+using Gatehouse.Catalog;
 using Gatehouse.Configuration;
 using Gatehouse.Store;
 using Gatehouse.Store.ApiKeys;
@@ -39,7 +40,7 @@ public static class AdminEndpoints
             {
                 return await next(context);
             }
-            catch (Exception e) when (e is StoreUnavailableException or AuditUnavailableException)
+            catch (Exception e) when (e is StoreUnavailableException or AuditUnavailableException or CatalogUnavailableException)
             {
                 return Results.Json(new { error = "unavailable", message = "The store is unavailable; retry shortly." },
                     statusCode: StatusCodes.Status503ServiceUnavailable);
@@ -119,6 +120,7 @@ public static class AdminEndpoints
         admin.MapGet("/audit/verify", async (IAuditStore audit, CheckpointSigner signer, CancellationToken ct) =>
             Results.Json(AuditJson.Of(await AuditVerifier.VerifyAsync(await audit.GetCheckpointAsync(ct), audit.ReadAsync(0, ct), signer, ct))));
 
+        CatalogEndpoints.Map(admin);
         return endpoints;
     }
 

@@ -1,4 +1,5 @@
 using Gatehouse.Approvals;
+using Gatehouse.Catalog;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions.Redis;
 using Gatehouse.Relay;
@@ -17,6 +18,7 @@ public static class DecisionServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<GrantPolicies>();
         services.AddGatehouseApprovals();
+        services.TryAddSingleton<ToolCatalog>();
         services.TryAddSingleton(provider => provider.GetRequiredService<GatehouseConfig>().Counters);
         services.TryAddSingleton<IConnectionMultiplexer>(provider => Connect(provider.GetRequiredService<CountersConfig>().Redis!));
         services.TryAddSingleton<ICounterStore>(provider => provider.GetRequiredService<CountersConfig>().Redis is not null

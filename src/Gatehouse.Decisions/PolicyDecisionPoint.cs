@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Approvals;
 using Gatehouse.Audit;
+using Gatehouse.Catalog;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions.Redis;
 using Gatehouse.Policy;
@@ -12,11 +13,12 @@ using ModelContextProtocol.Protocol;
 namespace Gatehouse.Decisions;
 
 /// <summary>
-/// Decides every call and list by the policy of the caller's grant. Fails closed: no grant, no policy, or a
-/// request it cannot read is refused, with a reason that says so.
+/// Decides every call and list by the policy of the caller's grant and the tool catalog's word on each tool (its
+/// class, and whether its definition is the pinned one). Fails closed: no grant, no policy, or a request it cannot
+/// read is refused, with a reason that says so.
 /// </summary>
-public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore counters, CountersConfig countersConfig, ApprovalQueue approvals, TimeProvider time)
-    : IDecisionPoint
+public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore counters, CountersConfig countersConfig, ApprovalQueue approvals,
+    ToolCatalog catalog, TimeProvider time) : IDecisionPoint
 {
     /// <inheritdoc />
     public async ValueTask<RequestDecision> DecideAsync(RelayCall call, JsonRpcRequest request, CancellationToken cancellationToken)
@@ -39,12 +41,25 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
                     return Malformed(request, record, "tools/call needs the name of a tool.");
                 }
 
-                decision = policy.DecideTool(tool, Arguments(request));
+                var tools = await catalog.ViewAsync(call.Server, await call.Tools.GetAsync(cancellationToken).ConfigureAwait(false), cancellationToken)
+                    .ConfigureAwait(false);
+                var standing = tools.Find(tool);
+                decision = policy.DecideTool(tool, Arguments(request), standing?.Classification.Class);
                 record = Described(record, request, tool, decision);
-                if (decision.Kind != DecisionKind.Deny && !(await call.Tools.GetAsync(cancellationToken).ConfigureAwait(false)).ContainsKey(tool))
+                if (decision.Kind == DecisionKind.Deny)
+                {
+                    break;
+                }
+
+                if (standing is null)
                 {
                     // Refused like a denied tool, so a caller cannot probe which tools the upstream has.
                     return Refuse(request, record, new Verdict(AuditDecisions.Deny, "default", $"no tool named '{tool}' is available to this grant"));
+                }
+
+                if (standing.WithheldBecause is { } withheld)
+                {
+                    return Refuse(request, record, new Verdict(AuditDecisions.Withheld, "catalog", withheld));
                 }
 
                 break;
@@ -93,28 +108,42 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
     }
 
     /// <inheritdoc />
-    public ValueTask<JsonRpcResponse> FilterListAsync(RelayCall call, JsonRpcRequest request, JsonRpcResponse response, CancellationToken cancellationToken)
+    public async ValueTask<JsonRpcResponse> FilterListAsync(RelayCall call, JsonRpcRequest request, JsonRpcResponse response, CancellationToken cancellationToken)
     {
         var policy = grants.Resolve(call.Server, call.User)?.Policy.Current;
-        Func<JsonObject, bool> visible = request.Method switch
+        var (key, kind) = request.Method switch
         {
-            RequestMethods.ToolsList => item => policy is not null && Text(item, "name") is { } name && policy.IsToolVisible(name),
-            RequestMethods.ResourcesList => item => policy is not null && Text(item, "uri") is { } uri && policy.IsResourceVisible(uri),
-            RequestMethods.ResourcesTemplatesList => item => policy is not null && Text(item, "uriTemplate") is { } template && policy.IsResourceTemplateVisible(template),
-            RequestMethods.PromptsList => item => policy is not null && Text(item, "name") is { } name && policy.IsPromptVisible(name),
-            _ => _ => false,
+            RequestMethods.ToolsList => ("tools", CatalogKind.Tool),
+            RequestMethods.ResourcesList => ("resources", CatalogKind.Resource),
+            RequestMethods.ResourcesTemplatesList => ("resourceTemplates", CatalogKind.ResourceTemplate),
+            _ => ("prompts", CatalogKind.Prompt),
         };
-        var key = request.Method switch
-        {
-            RequestMethods.ToolsList => "tools",
-            RequestMethods.ResourcesList => "resources",
-            RequestMethods.ResourcesTemplatesList => "resourceTemplates",
-            _ => "prompts",
-        };
-
         if (response.Result?.DeepClone() is not JsonObject result || result[key] is not JsonArray items)
         {
-            return ValueTask.FromResult(response);
+            return response;
+        }
+
+        var entries = items.OfType<JsonObject>().ToList();
+        Func<JsonObject, bool> visible;
+        if (kind == CatalogKind.Tool)
+        {
+            var tools = await catalog.ViewAsync(call.Server, await call.Tools.GetAsync(cancellationToken).ConfigureAwait(false), cancellationToken)
+                .ConfigureAwait(false);
+            visible = item => policy is not null && tools.Usable(item) is { } standing && policy.IsToolVisible(standing.Definition.Name, standing.Classification.Class);
+        }
+        else
+        {
+            if (IsComplete(request, result))
+            {
+                await catalog.ObserveAsync(call.Server, kind, entries, cancellationToken).ConfigureAwait(false);
+            }
+
+            visible = kind switch
+            {
+                CatalogKind.Resource => item => policy is not null && Text(item, "uri") is { } uri && policy.IsResourceVisible(uri),
+                CatalogKind.ResourceTemplate => item => policy is not null && Text(item, "uriTemplate") is { } template && policy.IsResourceTemplateVisible(template),
+                _ => item => policy is not null && Text(item, "name") is { } name && policy.IsPromptVisible(name),
+            };
         }
 
         foreach (var item in items.ToList())
@@ -125,8 +154,12 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
             }
         }
 
-        return ValueTask.FromResult(new JsonRpcResponse { Id = response.Id, Result = result, Context = response.Context });
+        return new JsonRpcResponse { Id = response.Id, Result = result, Context = response.Context };
     }
+
+    // A list the client asked for from its start, that has no next page: what the server lists, whole.
+    private static bool IsComplete(JsonRpcRequest request, JsonObject result) =>
+        (request.Params as JsonObject)?["cursor"] is null && result["nextCursor"] is null;
 
     private async Task<RequestDecision> ConsumeAsync(RelayCall call, GrantPolicy grant, JsonRpcRequest request, AuditEvent record,
         PolicyDecision decision, CancellationToken cancellationToken)

@@ -24,6 +24,23 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
     /// <inheritdoc />
     public Task<ITransport> ConnectAsync(UpstreamServerConfig server, CancellationToken cancellationToken)
     {
+        var transport = CreateTransport(server);
+        return server.Kind == UpstreamKind.Stdio
+            ? ChildProcessLifetime.StartAsync(() => transport.ConnectAsync(cancellationToken))
+            : transport.ConnectAsync(cancellationToken);
+    }
+
+    /// <summary>A client session of Gatehouse's own with the server, initialized: for a look at what it offers outside any agent's session.</summary>
+    public Task<McpClient> ConnectClientAsync(UpstreamServerConfig server, McpClientOptions options, CancellationToken cancellationToken)
+    {
+        var transport = CreateTransport(server);
+        return server.Kind == UpstreamKind.Stdio
+            ? ChildProcessLifetime.StartAsync(() => McpClient.CreateAsync(transport, options, loggerFactory, cancellationToken))
+            : McpClient.CreateAsync(transport, options, loggerFactory, cancellationToken);
+    }
+
+    private IClientTransport CreateTransport(UpstreamServerConfig server)
+    {
         if (server.Kind == UpstreamKind.Stdio && CommandResolver.Find(server) is null)
         {
             // Checked here, since a wrapped command would start (the wrapper) and only then fail.
@@ -31,7 +48,7 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
         }
 
         var (command, arguments) = ChildProcessLifetime.Wrap(server.Command ?? "", server.Args);
-        IClientTransport transport = server.Kind switch
+        return server.Kind switch
         {
             UpstreamKind.Stdio => new StdioClientTransport(new StdioClientTransportOptions
             {
@@ -57,9 +74,6 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
             }, httpClientFactory.CreateClient(HttpClientName), loggerFactory, ownsHttpClient: false),
             _ => throw new InvalidOperationException($"Server '{server.Name}' has no transport."),
         };
-        return server.Kind == UpstreamKind.Stdio
-            ? ChildProcessLifetime.StartAsync(() => transport.ConnectAsync(cancellationToken))
-            : transport.ConnectAsync(cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "[{Server}] {Line}")]

@@ -2,8 +2,11 @@ using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Gatehouse.Approvals;
 using Gatehouse.Audit;
+using Gatehouse.Catalog;
 using Gatehouse.Configuration;
 using Gatehouse.Relay;
+using Gatehouse.Store;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -161,7 +164,9 @@ public sealed class PolicyDecisionPointTests : IDisposable
     {
         var point = DecisionPoint("""{ "version": "1", "default": "deny", "tools": { "get_*": {}, "send_campaign": { "action": "require_approval" } } }""");
 
-        var list = await point.FilterListAsync(Call(), List(RequestMethods.ToolsList), Tools("get_lists", "send_campaign", "delete_list"), default);
+        string[] tools = ["get_lists", "send_campaign", "delete_list"];
+
+        var list = await point.FilterListAsync(Call(upstreamTools: tools), List(RequestMethods.ToolsList), Tools(tools), default);
 
         Assert.Equal(["get_lists", "send_campaign"], list.Result!["tools"]!.AsArray().Select(t => t!["name"]!.GetValue<string>()));
     }
@@ -178,16 +183,19 @@ public sealed class PolicyDecisionPointTests : IDisposable
         _owned.Add(grants);
         var approvals = new ApprovalQueue(new UnreachableApprovalStore(), new DisabledAuditLog(), new NoNotifier(), Options.Create(new ApprovalOptions()), _time,
             NullLogger<ApprovalQueue>.Instance);
-        return new PolicyDecisionPoint(grants, new InMemoryCounterStore(_time), new CountersConfig(), approvals, _time);
+        var store = new ServiceCollection().AddLogging().AddGatehouseStore(options => options.DataDir = _directory).BuildServiceProvider();
+        _owned.Add(store);
+        var catalog = new ToolCatalog(store.GetRequiredService<ICatalogStore>(), new DisabledAuditLog(), config, _time, NullLogger<ToolCatalog>.Instance);
+        return new PolicyDecisionPoint(grants, new InMemoryCounterStore(_time), new CountersConfig(), approvals, catalog, _time);
     }
 
-    private RelayCall Call(string identity = "agent")
+    private RelayCall Call(string identity = "agent", string[]? upstreamTools = null)
     {
         var call = new RelayCall("mail", "session-1", new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, identity)], "test")));
         call.Tools = new UpstreamTools((_, _, _) =>
         {
             _upstreamListings++;
-            return Task.FromResult<JsonNode?>(Tools("echo").Result);
+            return Task.FromResult<JsonNode?>(Tools(upstreamTools ?? ["echo"]).Result);
         });
         return call;
     }

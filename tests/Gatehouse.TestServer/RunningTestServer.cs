@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Server;
+
 namespace Gatehouse.TestServer;
 
 /// <summary>A started test MCP server; disposing it stops Kestrel and ends every session.</summary>
@@ -13,6 +16,13 @@ public sealed class RunningTestServer : IAsyncDisposable
 
     /// <summary>The Streamable HTTP endpoint, e.g. <c>http://127.0.0.1:41234/mcp</c>.</summary>
     public Uri McpUrl { get; }
+
+    /// <summary>
+    /// Lists <paramref name="tool"/> with another description from now on, as a server that changes a tool under
+    /// its clients does (a rug pull, or tool poisoning after the fact).
+    /// </summary>
+    public void Redescribe(string tool, string description) =>
+        _app.Services.GetRequiredService<IOptions<McpServerOptions>>().Value.ToolCollection![tool].ProtocolTool.Description = description;
 
     internal Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 

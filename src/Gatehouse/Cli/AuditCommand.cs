@@ -90,9 +90,10 @@ internal static class AuditCommand
         var config = CommonOptions.Config();
         var identity = new Option<string?>("--identity") { Description = "Only this identity's records." };
         var tool = new Option<string?>("--tool") { Description = "Only records of this tool (or resource uri, or prompt)." };
-        var decision = new Option<string?>("--decision") { Description = "Only this decision: allow, deny, rate_limited, invalid_arguments, approval_required, unavailable, unauthenticated." };
+        var decision = new Option<string?>("--decision") { Description = "Only this decision: allow, deny, rate_limited, invalid_arguments, approval_required, unavailable, withheld, unauthenticated." };
         var server = new Option<string?>("--server") { Description = "Only this upstream server's records." };
         var grant = new Option<string?>("--grant") { Description = "Only this grant's records." };
+        var kind = new Option<string?>("--kind") { Description = "Only this kind of record: decision, outcome, approval, catalog or authentication." };
         var since = new Option<string?>("--since") { Description = "Records from this time on: 2026-12-01T09:00:00Z, or a duration back from now such as 1h or 7d." };
         var until = new Option<string?>("--until") { Description = "Records before this time, written as for --since." };
         var limit = new Option<int>("--limit") { Description = $"At most this many records, newest first (1 to {AuditQuery.MaxLimit}).", DefaultValueFactory = _ => 100 };
@@ -100,7 +101,7 @@ internal static class AuditCommand
         var json = CommonOptions.Json();
         var command = new Command("query", "List the records that match, newest first.\n\nExample:\n  gatehouse audit query --tool send_campaign --since 1h")
         {
-            config, identity, tool, decision, server, grant, since, until, limit, before, json,
+            config, identity, tool, decision, server, grant, kind, since, until, limit, before, json,
         };
         command.SetAction((parse, cancellationToken) => StoreCommands.RunAsync(parse, config, async (services, output) =>
         {
@@ -111,6 +112,7 @@ internal static class AuditCommand
                 ["decision"] = parse.GetValue(decision),
                 ["server"] = parse.GetValue(server),
                 ["grant"] = parse.GetValue(grant),
+                ["kind"] = parse.GetValue(kind),
                 ["since"] = parse.GetValue(since),
                 ["until"] = parse.GetValue(until),
                 ["limit"] = parse.GetValue(limit).ToString(CultureInfo.InvariantCulture),

@@ -18,6 +18,7 @@ public static class GatehouseCli
             KeysCommand.Create(),
             AuditCommand.Create(),
             ApprovalsCommand.Create(),
+            CatalogCommand.Create(),
         };
 
         var parse = root.Parse(args);

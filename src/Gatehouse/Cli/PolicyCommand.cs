@@ -1,6 +1,8 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gatehouse.Catalog;
 using Gatehouse.Policy;
 
 namespace Gatehouse.Cli;
@@ -8,13 +10,15 @@ namespace Gatehouse.Cli;
 /// <summary><c>gatehouse policy validate | test | explain</c>: the operator's tools for writing policies.</summary>
 internal static class PolicyCommand
 {
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+    // Text such as a rationale's arrow stays readable; what JSON must escape still is.
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create() => new("policy", "Check, test and explain policies before they guard a server.")
     {
         Validate(),
         Test(),
         Explain(),
+        Suggest(),
     };
 
     private static Command Validate()
@@ -171,6 +175,55 @@ internal static class PolicyCommand
 
             return ExitCodes.Ok;
         });
+        return command;
+    }
+
+    private static Command Suggest()
+    {
+        var config = CommonOptions.Config();
+        var server = CatalogCommand.ServerArgument();
+        var refresh = CatalogCommand.Refresh();
+        var output = new Option<FileInfo?>("--output", "-o") { Description = "Write the policy to this file (refused if it exists) instead of printing it." };
+        var command = new Command("suggest",
+            "Write a starting policy for a server from its catalog: default deny, reads allowed, writes and executions rate-limited, destructive tools " +
+            "held for approval, each rule with its reason. It validates and loads as written; review it, then point a grant at it.\n\n" +
+            "Example:\n  gatehouse policy suggest listmonk -o policies/listmonk.json")
+        {
+            config, server, refresh, output,
+        };
+        command.SetAction((parse, cancellationToken) => StoreCommands.RunAsync(parse, config, async (services, writer) =>
+        {
+            if (await CatalogCommand.ReportAsync(services, parse, server, refresh, cancellationToken) is not { } report)
+            {
+                return ExitCodes.Usage;
+            }
+
+            var text = PolicySuggestion.For(report).ToJsonString(s_indented) + Environment.NewLine;
+            var compiled = PolicyCompiler.Compile(text);
+            if (compiled.Policy is null)
+            {
+                // A suggestion that does not load would be a bug of Gatehouse's, never something to hand an operator.
+                parse.InvocationConfiguration.Error.WriteLine($"The suggested policy does not compile: {string.Join("; ", compiled.Errors)}");
+                return ExitCodes.Failed;
+            }
+
+            if (parse.GetValue(output) is not { } file)
+            {
+                writer.Write(text);
+                return ExitCodes.Ok;
+            }
+
+            if (file.Exists)
+            {
+                parse.InvocationConfiguration.Error.WriteLine($"{file.FullName} exists; choose another file or remove it first.");
+                return ExitCodes.Usage;
+            }
+
+            file.Directory?.Create();
+            await File.WriteAllTextAsync(file.FullName, text, cancellationToken);
+            writer.WriteLine($"Wrote a policy for {report.Tools.Count} tools of server '{report.Server}' to {file.FullName}.");
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 

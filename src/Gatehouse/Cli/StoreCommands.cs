@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Gatehouse.Approvals;
 using Gatehouse.Audit;
+using Gatehouse.Catalog;
 using Gatehouse.Hosting;
 using Gatehouse.Store;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,16 +25,20 @@ internal static class StoreCommands
         }
 
         var services = new ServiceCollection()
-            .AddLogging(logging => logging.ConfigureGatehouseLogging().SetMinimumLevel(LogLevel.Warning))
+            // A server's own chatter (the SDK logs what a server could not answer) is no business of a command's output.
+            .AddLogging(logging => logging.ConfigureGatehouseLogging().SetMinimumLevel(LogLevel.Warning).AddFilter("ModelContextProtocol", LogLevel.Error))
             .AddGatehouseState(loaded)
             .AddSingleton(loaded)
-            .AddGatehouseApprovals();
+            .AddGatehouseApprovals()
+            .AddHttpClient()
+            .AddSingleton<ToolCatalog>();
         await using var provider = services.BuildServiceProvider();
         try
         {
             return await action(provider, parse.InvocationConfiguration.Output);
         }
-        catch (Exception ex) when (ex is StoreUnavailableException or AuditUnavailableException or ApprovalsUnavailableException)
+        catch (Exception ex) when (ex is StoreUnavailableException or AuditUnavailableException or ApprovalsUnavailableException or CatalogUnavailableException
+                                       or UpstreamUnreachableException)
         {
             error.WriteLine(ex.Message);
             return ExitCodes.Failed;

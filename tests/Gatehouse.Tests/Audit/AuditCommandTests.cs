@@ -28,7 +28,7 @@ public sealed class AuditCommandTests : IAsyncLifetime
 
         await client.CallToolAsync("test_simple_text");
         // Outcomes are written right after the replies; wait for the last one.
-        await WaitForRecordsAsync(8);
+        await WaitForOutcomesAsync(4);
     }
 
     public async Task DisposeAsync()
@@ -40,11 +40,11 @@ public sealed class AuditCommandTests : IAsyncLifetime
     [Fact]
     public async Task Query_filters_by_tool_and_prints_json_for_scripts()
     {
-        var result = await CliRunner.RunAsync("audit", "query", "--config", Config, "--tool", "echo", "--since", "1h", "--json");
+        var result = await CliRunner.RunAsync("audit", "query", "--config", Config, "--tool", "echo", "--kind", "decision", "--since", "1h", "--json");
 
         Assert.Equal(0, result.ExitCode);
         var records = JsonNode.Parse(result.Output)!["records"]!.AsArray();
-        Assert.Equal(6, records.Count);
+        Assert.Equal(3, records.Count);
         Assert.All(records, r => Assert.Equal("echo", r!["target"]!.GetValue<string>()));
         Assert.True(records[0]!["sequence"]!.GetValue<long>() > records[1]!["sequence"]!.GetValue<long>());
     }
@@ -139,10 +139,11 @@ public sealed class AuditCommandTests : IAsyncLifetime
         Assert.Equal(2, result.ExitCode);
     }
 
-    private async Task WaitForRecordsAsync(int count)
+    private async Task WaitForOutcomesAsync(int count)
     {
         var store = _gateway.Services.GetRequiredService<IAuditStore>();
-        for (var attempt = 0; attempt < 200 && (await store.QueryAsync(new AuditQuery { Limit = count }, default)).Records.Count < count; attempt++)
+        var outcomes = new AuditQuery { Kind = AuditKinds.Outcome, Limit = count };
+        for (var attempt = 0; attempt < 200 && (await store.QueryAsync(outcomes, default)).Records.Count < count; attempt++)
         {
             await Task.Delay(50);
         }

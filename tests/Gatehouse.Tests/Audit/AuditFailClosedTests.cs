@@ -33,7 +33,7 @@ public sealed class AuditFailClosedTests
     {
         await using var upstream = await TestServerHost.StartAsync();
         await using var gateway = await RunningGateway.StartAsync(Upstreams.Servers(("test", Upstreams.Http(upstream.McpUrl))), store: DeadStore(),
-            sections: new JsonObject { ["audit"] = new JsonObject { ["failOpen"] = true } });
+            sections: new JsonObject { ["audit"] = new JsonObject { ["failOpen"] = true }, ["catalog"] = new JsonObject { ["failOpen"] = true } });
         await using var client = await gateway.ConnectAsync("test");
 
         var result = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "still served" });

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Gatehouse.Catalog;
+using Gatehouse.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Gatehouse.Admin;
+
+/// <summary>
+/// The tool catalog under <c>/admin/v1/catalog</c> (admin role): each server's tools with their class and pinned
+/// state, what accepting a withheld tool would change, and accepting it.
+/// </summary>
+internal static class CatalogEndpoints
+{
+    public static void Map(RouteGroupBuilder admin)
+    {
+        admin.MapGet("/catalog", (GatehouseConfig config) =>
+            Results.Json(new { servers = config.McpServers.Keys.Order(StringComparer.Ordinal) }));
+
+        admin.MapGet("/catalog/{server}", async (string server, GatehouseConfig config, ToolCatalog catalog, CancellationToken ct) =>
+            config.McpServers.ContainsKey(server)
+                ? Results.Json(CatalogJson.Of(await catalog.ReportAsync(server, ct)))
+                : NotFound($"There is no server '{server}'."));
+
+        admin.MapGet("/catalog/{server}/tools/{tool}", async (string server, string tool, GatehouseConfig config, ToolCatalog catalog, CancellationToken ct) =>
+        {
+            if (!config.McpServers.ContainsKey(server) || await catalog.PendingAsync(server, tool, ct) is not { } pending)
+            {
+                return NotFound($"Server '{server}' lists no tool '{tool}'.");
+            }
+
+            return Results.Json(CatalogJson.Of(pending));
+        });
+
+        admin.MapPost("/catalog/{server}/tools/{tool}/accept", async (string server, string tool, HttpContext context, GatehouseConfig config,
+            ToolCatalog catalog, CancellationToken ct) =>
+        {
+            if (!config.McpServers.ContainsKey(server))
+            {
+                return NotFound($"There is no server '{server}'.");
+            }
+
+            // The hash of the definition the person reviewed: one the server listed since is not accepted unseen.
+            string? hash;
+            try
+            {
+                hash = context.Request.HasJsonContentType()
+                    ? (await context.Request.ReadFromJsonAsync<AcceptRequest>(ct))?.Hash
+                    : context.Request.ContentLength is null or 0 ? null : throw new JsonException("not JSON");
+            }
+            catch (JsonException)
+            {
+                return Results.Json(new { error = "bad_request", message = "The body, if any, must be JSON: { \"hash\": \"<the definition's hash, as shown>\" }." },
+                    statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var accepted = await catalog.AcceptAsync(server, tool, context.User.Identity!.Name!, hash, ct);
+            return accepted.Outcome switch
+            {
+                AcceptOutcome.Accepted => Results.Json(CatalogJson.Of(accepted.Tool!)),
+                AcceptOutcome.ChangedMeanwhile => Results.Json(new
+                {
+                    error = "conflict",
+                    message = $"Server '{server}' lists another definition of '{tool}' ({accepted.Tool!.Definition.Hash}) than the one accepted; review it and try again.",
+                }, statusCode: StatusCodes.Status409Conflict),
+                _ => NotFound($"Server '{server}' lists no tool '{tool}'."),
+            };
+        });
+    }
+
+    private static IResult NotFound(string message) => Results.Json(new { error = "not_found", message }, statusCode: StatusCodes.Status404NotFound);
+
+    private sealed record AcceptRequest(string? Hash);
+}

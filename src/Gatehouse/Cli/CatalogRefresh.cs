@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+using Gatehouse.Catalog;
+using Gatehouse.Configuration;
+using Gatehouse.Relay;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Gatehouse.Cli;
+
+/// <summary>
+/// Connects to a server as a client of Gatehouse's own and records everything it lists in the catalog, as the
+/// gateway does when an agent's session lists it: so that the catalog works whether or not a gateway is running.
+/// </summary>
+internal static class CatalogRefresh
+{
+    // A server that does not answer, or pages without end, must not hang a command an operator typed.
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+    private const int MaxPages = 1000;
+
+    /// <summary>Lists every tool, resource, resource template and prompt <paramref name="server"/> offers, into the catalog.</summary>
+    public static async Task RefreshAsync(IServiceProvider services, UpstreamServerConfig server, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(s_timeout);
+        var ct = timeout.Token;
+        var connector = new UpstreamConnector(services.GetRequiredService<IHttpClientFactory>(), services.GetRequiredService<ILoggerFactory>());
+        var options = new McpClientOptions { ClientInfo = new Implementation { Name = "gatehouse-catalog", Version = "1.0.0" } };
+        try
+        {
+            await using var client = await connector.ConnectClientAsync(server, options, ct);
+            var catalog = services.GetRequiredService<ToolCatalog>();
+            var offers = client.ServerCapabilities;
+            if (offers.Tools is not null)
+            {
+                var tools = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+                foreach (var tool in await ListAsync(client, RequestMethods.ToolsList, "tools", ct))
+                {
+                    if (tool["name"] is JsonValue name && name.TryGetValue(out string? text))
+                    {
+                        tools[text] = tool;
+                    }
+                }
+
+                await catalog.ViewAsync(server.Name, tools, ct);
+            }
+
+            if (offers.Resources is not null)
+            {
+                await catalog.ObserveAsync(server.Name, CatalogKind.Resource, await ListAsync(client, RequestMethods.ResourcesList, "resources", ct), ct);
+                await catalog.ObserveAsync(server.Name, CatalogKind.ResourceTemplate,
+                    await ListAsync(client, RequestMethods.ResourcesTemplatesList, "resourceTemplates", ct), ct);
+            }
+
+            if (offers.Prompts is not null)
+            {
+                await catalog.ObserveAsync(server.Name, CatalogKind.Prompt, await ListAsync(client, RequestMethods.PromptsList, "prompts", ct), ct);
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new UpstreamUnreachableException($"Server '{server.Name}' did not answer within {s_timeout.TotalSeconds:0} s.");
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or McpException or InvalidOperationException)
+        {
+            throw new UpstreamUnreachableException($"Could not list what server '{server.Name}' offers: {e.Message}", e);
+        }
+    }
+
+    // Raw messages rather than the SDK's models: the catalog hashes definitions exactly as the server wrote them.
+    private static async Task<List<JsonObject>> ListAsync(McpClient client, string method, string key, CancellationToken cancellationToken)
+    {
+        var items = new List<JsonObject>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            if (++pages > MaxPages)
+            {
+                throw new InvalidOperationException($"{method} went on for more than {MaxPages} pages.");
+            }
+
+            var response = await client.SendRequestAsync(new JsonRpcRequest
+            {
+                Method = method,
+                Params = cursor is null ? null : new JsonObject { ["cursor"] = cursor },
+            }, cancellationToken);
+            var page = response.Result as JsonObject;
+            items.AddRange((page?[key] as JsonArray ?? []).OfType<JsonObject>().Select(item => (JsonObject)item.DeepClone()));
+            cursor = page?["nextCursor"] is JsonValue next && next.TryGetValue(out string? text) ? text : null;
+        }
+        while (cursor is not null);
+
+        return items;
+    }
+}
+
+/// <summary>The command could not reach the upstream server it needed to list.</summary>
+internal sealed class UpstreamUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
