@@ -64,6 +64,29 @@ public sealed class CatalogPolicyTests : IDisposable
     }
 
     [Fact]
+    public async Task The_catalog_command_lists_a_server_no_gateway_has_seen_and_says_what_it_cannot_reach()
+    {
+        var configPath = GatewayConfigFile.Write(_directory, Upstreams.Servers(
+            ("listmonk", Upstreams.Demo(Database)),
+            ("gone", new JsonObject { ["command"] = "/nonexistent/listmonk-mcp" })));
+
+        var table = await CliRunner.RunAsync("catalog", "listmonk", "--config", configPath);
+        var json = await CliRunner.RunAsync("catalog", "listmonk", "--json", "--config", configPath);
+        var unreachable = await CliRunner.RunAsync("catalog", "gone", "--config", configPath);
+        var unknown = await CliRunner.RunAsync("catalog", "nowhere", "--config", configPath);
+
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.StartsWith("listmonk: 19 tools (19 usable, 0 withheld)", table.Output, StringComparison.Ordinal);
+        Assert.Matches(@"send_campaign\s+execute\s+high\s+pinned\s+Sends something out", table.Output);
+        var tools = JsonNode.Parse(json.Output)!["tools"]!.AsArray();
+        Assert.Equal(19, tools.Count);
+        Assert.All(tools, tool => Assert.EndsWith($"→ {tool!["category"]}, {tool["risk"]}", tool!["rationale"]!.GetValue<string>(), StringComparison.Ordinal));
+        Assert.Equal(1, unreachable.ExitCode);
+        Assert.Contains("'/nonexistent/listmonk-mcp' of server 'gone' was not found", unreachable.Error, StringComparison.Ordinal);
+        Assert.Equal(2, unknown.ExitCode);
+    }
+
+    [Fact]
     public async Task Class_rules_decide_by_the_catalogs_class_and_the_operators_own_class_overrides_it()
     {
         const string Policy = """
