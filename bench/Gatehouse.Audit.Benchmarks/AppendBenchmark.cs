@@ -21,6 +21,7 @@ internal static class AppendBenchmark
         string Store,
         Settings Settings,
         TimeSpan Elapsed,
+        TimeSpan CpuTime,
         Percentiles LatencyMicroseconds,
         Percentiles CommitRecords,
         Percentiles CommitMicroseconds,
@@ -29,6 +30,9 @@ internal static class AppendBenchmark
         string? Problem)
     {
         public double RecordsPerSecond => Settings.Records / Elapsed.TotalSeconds;
+
+        /// <summary>The whole process's processor time over the measured records (writers, group commit and store alike).</summary>
+        public double CpuMicrosecondsPerRecord => CpuTime.TotalMicroseconds / Settings.Records;
     }
 
     // A decision as the gateway records it before a call runs, with arguments of a typical size.
@@ -58,7 +62,7 @@ internal static class AppendBenchmark
         var store = new CommitRecordingStore(services.GetRequiredService<IAuditStore>());
         await services.GetRequiredService<IStoreMigrator>().MigrateAsync(cancellationToken);
 
-        TimeSpan elapsed;
+        TimeSpan elapsed, cpu;
         long[] latencies;
         await using (var log = new GroupCommitAuditLog(store, services.GetRequiredService<ILogger<GroupCommitAuditLog>>()))
         {
@@ -67,15 +71,17 @@ internal static class AppendBenchmark
             store.Clear();
 
             latencies = new long[settings.Records];
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             await WriteAsync(log, settings, settings.Records, cancellationToken, latencies);
             elapsed = clock.Elapsed;
+            cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             progress($"{name}: {settings.Records} records in {elapsed.TotalSeconds:0.00} s");
         }
 
         var (verified, problem) = await VerifyAsync(store, settings.WarmupRecords + settings.Records, cancellationToken);
         progress($"{name}: {(verified ? "verified" : "NOT verified: " + problem)}");
-        return new Result(name, settings, elapsed,
+        return new Result(name, settings, elapsed, cpu,
             Percentiles.Of(latencies.Select(TicksToMicroseconds)),
             Percentiles.Of(store.Commits.Select(c => (double)c.Records)),
             Percentiles.Of(store.Commits.Select(c => TicksToMicroseconds(c.Ticks))),

@@ -79,12 +79,12 @@ static async Task RunAsync(AppendBenchmark.Settings settings, string parent, str
     Console.WriteLine($"- Load average before / after: {loadBefore} / {LoadAverage()}");
     Console.WriteLine($"- Settings: {settings.Writers} writers naming {settings.Identities} identities; {settings.WarmupRecords} warm-up records, then {settings.Records} measured");
     Console.WriteLine();
-    Console.WriteLine("| Store | Where | Records/s | RecordAsync p50 / p99 / max (ms) | Commits | Records per commit mean / p50 / p99 / max | Commit p50 / p99 (ms) | Chain |");
-    Console.WriteLine("|---|---|---:|---|---:|---|---|---|");
+    Console.WriteLine("| Store | Where | Records/s | CPU µs per record | RecordAsync p50 / p99 / max (ms) | Commits | Records per commit mean / p50 / p99 / max | Commit p50 / p99 (ms) | Chain |");
+    Console.WriteLine("|---|---|---:|---:|---|---:|---|---|---|");
     foreach (var (r, where) in results)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {r.Store} | {where} | {r.RecordsPerSecond:N0} | {r.LatencyMicroseconds.P50 / 1000:0.00} / {r.LatencyMicroseconds.P99 / 1000:0.00} / {r.LatencyMicroseconds.Max / 1000:0.0} " +
+            $"| {r.Store} | {where} | {r.RecordsPerSecond:N0} | {r.CpuMicrosecondsPerRecord:0.0} | {r.LatencyMicroseconds.P50 / 1000:0.00} / {r.LatencyMicroseconds.P99 / 1000:0.00} / {r.LatencyMicroseconds.Max / 1000:0.0} " +
             $"| {r.Commits:N0} | {r.CommitRecords.Mean:0.0} / {r.CommitRecords.P50:0} / {r.CommitRecords.P99:0} / {r.CommitRecords.Max:0} " +
             $"| {r.CommitMicroseconds.P50 / 1000:0.00} / {r.CommitMicroseconds.P99 / 1000:0.00} | {(r.Verified ? "verified" : "BROKEN: " + r.Problem)} |"));
     }

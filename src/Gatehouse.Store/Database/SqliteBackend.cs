@@ -13,6 +13,8 @@ internal sealed class SqliteBackend(string path) : IStoreBackend
         Pooling = true,
     }.ToString();
 
+    private volatile bool _directoryMade;
+
     public StoreBackendKind Kind => StoreBackendKind.Sqlite;
 
     public string Description => $"SQLite at {path}";
@@ -33,9 +35,11 @@ internal sealed class SqliteBackend(string path) : IStoreBackend
 
     public async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
-        if (Path.GetDirectoryName(path) is { Length: > 0 } directory)
+        // Once the file exists its directory does: every key check and audit commit need not ask the file system again.
+        if (!_directoryMade && Path.GetDirectoryName(path) is { Length: > 0 } directory)
         {
             Directory.CreateDirectory(directory);
+            _directoryMade = true;
         }
 
         var connection = new SqliteConnection(_connectionString);
