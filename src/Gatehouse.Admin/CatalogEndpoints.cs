@@ -42,16 +42,18 @@ internal static class CatalogEndpoints
             }
 
             // The hash of the definition the person reviewed: one the server listed since is not accepted unseen.
-            string? hash;
+            AcceptRequest? body = null;
             try
             {
-                hash = context.Request.HasJsonContentType()
-                    ? (await context.Request.ReadFromJsonAsync<AcceptRequest>(ct))?.Hash
-                    : context.Request.ContentLength is null or 0 ? null : throw new JsonException("not JSON");
+                body = context.Request.HasJsonContentType() ? await context.Request.ReadFromJsonAsync<AcceptRequest>(ct) : null;
             }
             catch (JsonException)
             {
-                return Results.Json(new { error = "bad_request", message = "The body, if any, must be JSON: { \"hash\": \"<the definition's hash, as shown>\" }." },
+            }
+
+            if (body?.Hash is not { Length: > 0 } hash)
+            {
+                return Results.Json(new { error = "bad_request", message = "The body must be JSON: { \"hash\": \"<the hash of the definition reviewed, as GET .../tools/{tool} shows it>\" }." },
                     statusCode: StatusCodes.Status400BadRequest);
             }
 

@@ -14,7 +14,7 @@ internal static class CatalogEntries
         {
             return Read(kind, item);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             return null;
         }

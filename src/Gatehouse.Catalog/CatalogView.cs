@@ -17,6 +17,9 @@ public sealed class CatalogView
     /// <summary>Every tool of the listing.</summary>
     public IEnumerable<ToolStanding> Standings => _byName.Values;
 
+    /// <summary>The <see cref="Generation"/> of a view made while the store could not settle it: made again on every call.</summary>
+    internal const long Unsettled = -1;
+
     /// <summary>The state of the catalog this view was made from; a view from an older state is made again.</summary>
     internal long Generation { get; }
 
@@ -24,6 +27,13 @@ public sealed class CatalogView
 
     /// <summary>The standing of the tool named <paramref name="name"/>; null when the listing has no such tool.</summary>
     public ToolStanding? Find(string name) => _byName.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Whether <paramref name="item"/> shows a usable tool of this view with another definition than the one judged:
+    /// the server changed the tool since the listing this view was made from.
+    /// </summary>
+    public bool ShowsChanged(JsonObject item) =>
+        ToolDefinition.FromJson(item) is { } shown && Find(shown.Name) is { Withheld: false } standing && standing.Definition.Hash != shown.Hash;
 
     /// <summary>
     /// The standing of a tool as a list result shows it, when the tool may be used: null when it is withheld, not in

@@ -14,38 +14,54 @@ namespace Gatehouse.Catalog;
 /// </summary>
 public sealed partial class ToolCatalog(ICatalogStore store, IAuditLog audit, GatehouseConfig config, TimeProvider time, ILogger<ToolCatalog> logger)
 {
-    // How stale the pins a withheld tool is judged by may be: an operator's accept, given in another process, takes
-    // effect within this long. Usable tools never wait on the store.
-    private static readonly TimeSpan s_pinRefresh = TimeSpan.FromSeconds(2);
+    // How long a withheld tool may be judged by the pins read before: an accept given in another process (another
+    // replica, the command line) takes effect within it.
+    private static readonly TimeSpan s_withheldRefresh = TimeSpan.FromSeconds(2);
 
-    private readonly ConcurrentDictionary<string, ServerState> _servers = new(StringComparer.Ordinal);
+    // How long any tool may: a pin changed elsewhere reaches every replica within it.
+    private static readonly TimeSpan s_pinRefresh = TimeSpan.FromSeconds(30);
 
-    // Keyed by the listing and the tool objects a session holds, so that a call looks its tool up without hashing or
-    // scanning it again; they are forgotten with the session.
+    private readonly ConcurrentDictionary<string, ServerCatalogState> _servers = new(StringComparer.Ordinal);
+    private readonly ToolAssessor _assessor = new(config);
+
+    // Keyed by the listing a session holds, so that a call looks its tool up without judging the listing again;
+    // forgotten with the session.
     private readonly ConditionalWeakTable<object, CatalogView> _views = new();
-    private readonly ConditionalWeakTable<JsonObject, Assessment> _assessments = new();
 
     /// <summary>The standing of every tool of <paramref name="tools"/>, a complete listing of <paramref name="server"/>'s tools by name.</summary>
     public async ValueTask<CatalogView> ViewAsync(string server, IReadOnlyDictionary<string, JsonObject> tools, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(tools);
-        var state = _servers.GetOrAdd(server, name => new ServerState(name));
-        if (_views.TryGetValue(tools, out var known) && known.Generation == state.Generation && !(known.AnyWithheld && state.PinsStale(time)))
+        var state = State(server);
+        var refresh = false;
+        if (_views.TryGetValue(tools, out var known) && known.Generation == state.Generation)
         {
-            return known;
+            // Usable tools never wait on the store: one caller reads the pins again, the others keep this view meanwhile.
+            if (!state.TryClaimRefresh(time.GetUtcNow(), known.AnyWithheld ? s_withheldRefresh : s_pinRefresh))
+            {
+                return known;
+            }
+
+            refresh = true;
         }
 
+        CatalogView view;
         await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var view = await ViewLockedAsync(state, tools, cancellationToken).ConfigureAwait(false);
-            _views.AddOrUpdate(tools, view);
-            return view;
+            view = await ViewLockedAsync(state, tools, refresh, cancellationToken).ConfigureAwait(false);
+            if (view.Generation != CatalogView.Unsettled)
+            {
+                _views.AddOrUpdate(tools, view);
+            }
         }
         finally
         {
             state.Gate.Release();
         }
+
+        await AuditWithholdingsAsync(state, view, cancellationToken).ConfigureAwait(false);
+        return view;
     }
 
     /// <summary>Records a complete listing of resources, resource templates or prompts; a failure is logged, since nothing is decided by it.</summary>
@@ -53,21 +69,7 @@ public sealed partial class ToolCatalog(ICatalogStore store, IAuditLog audit, Ga
     {
         ArgumentNullException.ThrowIfNull(items);
         var listed = items.Select(item => CatalogEntries.Listed(kind, item)).OfType<ListedItem>().ToList();
-        var state = _servers.GetOrAdd(server, name => new ServerState(name));
-        if (state.Recorded.TryGetValue(kind, out var recorded) && CatalogEntries.Same(recorded, listed))
-        {
-            return;
-        }
-
-        try
-        {
-            await store.RecordListingAsync(server, kind, listed, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            state.Recorded[kind] = listed;
-        }
-        catch (CatalogUnavailableException e)
-        {
-            LogNotRecorded(logger, CatalogKinds.Name(kind), server, e.Message);
-        }
+        await RecordAsync(State(server), kind, listed, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What the store says of <paramref name="server"/> now: each tool it lists with its standing, and its other items.</summary>
@@ -78,7 +80,7 @@ public sealed partial class ToolCatalog(ICatalogStore store, IAuditLog audit, Ga
             .Select(item => (Item: item, Definition: ToolDefinition.Parse(item.Definition))).ToList();
         var names = tools.Select(tool => tool.Definition.Name).ToList();
         var standings = tools
-            .Select(tool => Stand(server, Assess(server, tool.Definition, names), stored.Pins.GetValueOrDefault(tool.Definition.Name)))
+            .Select(tool => Stand(server, _assessor.Assess(server, tool.Definition, names), stored.Pins.GetValueOrDefault(tool.Definition.Name)))
             .OrderBy(standing => standing.Definition.Name, StringComparer.Ordinal)
             .ToList();
         return new CatalogReport(server, standings, [.. stored.Current.Where(item => item.Kind != CatalogKind.Tool)]);
@@ -104,9 +106,9 @@ public sealed partial class ToolCatalog(ICatalogStore store, IAuditLog audit, Ga
     }
 
     /// <summary>
-    /// Pins <paramref name="tool"/>'s current definition, reviewed by <paramref name="by"/>, and records that in the
-    /// audit log. With <paramref name="expectedHash"/>, only that definition: one the server listed after the person
-    /// looked is not accepted unseen.
+    /// Pins <paramref name="tool"/>'s current definition, reviewed by <paramref name="by"/>, recorded in the audit log
+    /// first: an accept the log cannot record does not take effect. With <paramref name="expectedHash"/>, only that
+    /// definition: one the server listed after the person looked is not accepted unseen.
     /// </summary>
     public async Task<AcceptResult> AcceptAsync(string server, string tool, string by, string? expectedHash, CancellationToken cancellationToken)
     {
@@ -123,102 +125,116 @@ public sealed partial class ToolCatalog(ICatalogStore store, IAuditLog audit, Ga
         }
 
         var pin = new ToolPin(server, tool, standing.Definition.Hash, time.GetUtcNow(), by, Reviewed: true);
-        await store.AcceptAsync(pin, cancellationToken).ConfigureAwait(false);
-        await audit.RecordAsync(Event(server, tool, AuditDecisions.Accepted,
-            $"{by} accepted definition {Short(pin.Hash)} of tool '{tool}'" + (standing.Pin is { } old && old.Hash != pin.Hash ? $" in place of {Short(old.Hash)}" : "")) with
-        { Identity = by },
-            cancellationToken).ConfigureAwait(false);
-        if (_servers.TryGetValue(server, out var state))
+        var replaced = standing.Pin is { } old && old.Hash != pin.Hash ? $" in place of {Short(old.Hash)}" : "";
+        await audit.RecordAsync(Event(server, tool, AuditDecisions.Accepted, $"{by} accepted definition {Short(pin.Hash)} of tool '{tool}'{replaced}") with
         {
-            await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
+            Identity = by,
+        }, cancellationToken).ConfigureAwait(false);
+        await store.AcceptAsync(pin, cancellationToken).ConfigureAwait(false);
+        var state = State(server);
+        await state.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (state.Loaded)
             {
-                state.SetPins(new Dictionary<string, ToolPin>(state.Pins, StringComparer.Ordinal) { [tool] = pin }, time.GetUtcNow());
+                state.SetPins(new Dictionary<string, ToolPin>(state.Pins, StringComparer.Ordinal) { [tool] = pin });
             }
-            finally
-            {
-                state.Gate.Release();
-            }
+        }
+        finally
+        {
+            state.Gate.Release();
         }
 
         return new AcceptResult(AcceptOutcome.Accepted, standing with { Pin = pin, State = ToolPinState.Pinned });
     }
 
-    private async Task<CatalogView> ViewLockedAsync(ServerState state, IReadOnlyDictionary<string, JsonObject> tools, CancellationToken cancellationToken)
+    private ServerCatalogState State(string server) => _servers.GetOrAdd(server, name => new ServerCatalogState(name));
+
+    private async Task<CatalogView> ViewLockedAsync(ServerCatalogState state, IReadOnlyDictionary<string, JsonObject> tools, bool refresh,
+        CancellationToken cancellationToken)
     {
-        var assessments = new List<Assessment>();
-        foreach (var (name, tool) in tools)
+        var unreadable = new List<string>();
+        var assessments = _assessor.AssessListing(state.Server, tools, unreadable);
+        foreach (var name in unreadable)
         {
-            if (AssessListed(state.Server, tool, tools.Keys) is { } assessment)
-            {
-                assessments.Add(assessment);
-            }
-            else
-            {
-                // Left out of the view: the gateway then hides it and refuses calls to it, as to a tool that does not exist.
-                LogUnreadable(logger, name, state.Server);
-            }
+            // Left out of the view: the gateway then hides it and refuses calls to it, as to a tool that does not exist.
+            LogUnreadable(logger, name, state.Server);
         }
 
+        // Pins read afresh before a tool is withheld for a difference from them: another process may have changed them.
         var withheldSoon = assessments.Any(a => StateOf(a, state.Pins.GetValueOrDefault(a.Definition.Name)) != ToolPinState.Pinned);
-        if (!state.Loaded || (withheldSoon && state.PinsStale(time)))
+        if (refresh || ((!state.Loaded || withheldSoon) && state.TryClaimRefresh(time.GetUtcNow(), s_withheldRefresh)))
         {
             try
             {
                 var stored = await store.LoadAsync(state.Server, cancellationToken).ConfigureAwait(false);
-                state.SetPins(stored.Pins, time.GetUtcNow());
+                state.SetPins(stored.Pins);
                 state.Recorded[CatalogKind.Tool] = [.. stored.Current.Where(item => item.Kind == CatalogKind.Tool).Select(item => new ListedItem(item.Name, item.Hash, item.Definition))];
-            }
-            catch (CatalogUnavailableException e) when (!state.Loaded)
-            {
-                // Fail closed: without the pins, no definition can be told from a rug pull.
-                LogUnavailable(logger, state.Server, e.Message);
-                return new CatalogView(assessments.Select(a => Stand(state.Server, a, pin: null, Unchecked(a))), generation: -1);
             }
             catch (CatalogUnavailableException e)
             {
+                state.StoreFailed(time.GetUtcNow());
                 LogUnavailable(logger, state.Server, e.Message);
             }
         }
 
-        var newVersions = await RecordToolsAsync(state, assessments, cancellationToken).ConfigureAwait(false);
+        if (!state.Loaded)
+        {
+            // Fail closed: without the pins, no definition can be told from a rug pull.
+            return new CatalogView(assessments.Select(a => Stand(state.Server, a, pin: null, Unchecked(a))), CatalogView.Unsettled);
+        }
+
+        var listed = assessments.Select(a => new ListedItem(a.Definition.Name, a.Definition.Hash, CanonicalJson.Write(a.Definition.Pinned))).ToList();
+        await RecordAsync(state, CatalogKind.Tool, listed, cancellationToken).ConfigureAwait(false);
         var unpinnable = await PinFirstSeenAsync(state, assessments, cancellationToken).ConfigureAwait(false);
         var standings = assessments.Select(a => unpinnable.Contains(a.Definition.Name)
             ? Stand(state.Server, a, pin: null, Unchecked(a))
             : Stand(state.Server, a, state.Pins.GetValueOrDefault(a.Definition.Name))).ToList();
-        foreach (var withheld in standings.Where(s => s.State is ToolPinState.Changed or ToolPinState.Flagged && newVersions.Contains(s.Definition.Hash)))
-        {
-            audit.Post(Event(state.Server, withheld.Definition.Name, AuditDecisions.Withheld, withheld.WithheldBecause!));
-        }
-
-        return new CatalogView(standings, unpinnable.Count > 0 ? -1 : state.Generation);
+        return new CatalogView(standings, unpinnable.Count > 0 ? CatalogView.Unsettled : state.Generation);
     }
 
-    // Recorded only when the listing differs from what this process last recorded; the store tells which definitions
-    // are new to the history, once across every process, so that each new definition is audited once.
-    private async Task<HashSet<string>> RecordToolsAsync(ServerState state, List<Assessment> assessments, CancellationToken cancellationToken)
+    // Durably, and outside the server's gate: the tool is withheld whether or not the record can be written, and a
+    // record that could not be is tried again at the next view.
+    private async Task AuditWithholdingsAsync(ServerCatalogState state, CatalogView view, CancellationToken cancellationToken)
     {
-        var listed = assessments.Select(a => new ListedItem(a.Definition.Name, a.Definition.Hash, CanonicalJson.Write(a.Definition.Pinned))).ToList();
-        if (state.Recorded.TryGetValue(CatalogKind.Tool, out var recorded) && CatalogEntries.Same(recorded, listed))
+        foreach (var withheld in view.Standings.Where(s => s.State is ToolPinState.Changed or ToolPinState.Flagged && state.TryClaimAudit(s)))
         {
-            return [];
+            try
+            {
+                await audit.RecordAsync(Event(state.Server, withheld.Definition.Name, AuditDecisions.Withheld, withheld.WithheldBecause!), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AuditUnavailableException or OperationCanceledException)
+            {
+                state.AuditFailed(withheld);
+                LogWithholdingNotAudited(logger, withheld.Definition.Name, state.Server, e.Message);
+            }
+        }
+    }
+
+    // Recorded only when the listing differs from what this process last recorded, and not while the store is
+    // known to be down.
+    private async Task RecordAsync(ServerCatalogState state, CatalogKind kind, List<ListedItem> listed, CancellationToken cancellationToken)
+    {
+        if ((state.Recorded.TryGetValue(kind, out var recorded) && CatalogEntries.Same(recorded, listed)) || state.RecentlyFailed(time.GetUtcNow()))
+        {
+            return;
         }
 
         try
         {
-            var added = await store.RecordListingAsync(state.Server, CatalogKind.Tool, listed, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            state.Recorded[CatalogKind.Tool] = listed;
-            return [.. added.Select(item => item.Hash)];
+            await store.RecordListingAsync(state.Server, kind, listed, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            state.Recorded[kind] = listed;
         }
         catch (CatalogUnavailableException e)
         {
-            LogNotRecorded(logger, "tool", state.Server, e.Message);
-            return [];
+            state.StoreFailed(time.GetUtcNow());
+            LogNotRecorded(logger, CatalogKinds.Name(kind), state.Server, e.Message);
         }
     }
 
     // Clean tools never seen before are pinned as they are; returns the tools that could not be pinned.
-    private async Task<HashSet<string>> PinFirstSeenAsync(ServerState state, List<Assessment> assessments, CancellationToken cancellationToken)
+    private async Task<HashSet<string>> PinFirstSeenAsync(ServerCatalogState state, List<Assessment> assessments, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var first = assessments
@@ -228,6 +244,11 @@ public sealed partial class ToolCatalog(ICatalogStore store, IAuditLog audit, Ga
         if (first.Count == 0)
         {
             return [];
+        }
+
+        if (state.RecentlyFailed(now))
+        {
+            return [.. first.Select(pin => pin.Tool)];
         }
 
         try
@@ -246,46 +267,15 @@ public sealed partial class ToolCatalog(ICatalogStore store, IAuditLog audit, Ga
                 pins = new Dictionary<string, ToolPin>((await store.LoadAsync(state.Server, cancellationToken).ConfigureAwait(false)).Pins, StringComparer.Ordinal);
             }
 
-            state.SetPins(pins, now);
+            state.SetPins(pins);
             return [];
         }
         catch (CatalogUnavailableException e)
         {
+            state.StoreFailed(now);
             LogUnavailable(logger, state.Server, e.Message);
             return [.. first.Select(pin => pin.Tool)];
         }
-    }
-
-    private Assessment? AssessListed(string server, JsonObject tool, IEnumerable<string> names)
-    {
-        if (_assessments.TryGetValue(tool, out var known))
-        {
-            return known;
-        }
-
-        if (ToolDefinition.FromJson(tool) is not { } definition)
-        {
-            return null;
-        }
-
-        var assessment = Assess(server, definition, names);
-        _assessments.AddOrUpdate(tool, assessment);
-        return assessment;
-    }
-
-    private Assessment Assess(string server, ToolDefinition definition, IEnumerable<string> names)
-    {
-        var others = names.Where(name => name != definition.Name).ToList();
-        var classification = config.McpServers.GetValueOrDefault(server)?.ToolClasses.GetValueOrDefault(definition.Name) is { } set
-            ? Overridden(set)
-            : ToolClassifier.Classify(definition);
-        return new Assessment(definition, classification, PoisoningScanner.Scan(definition, others));
-    }
-
-    private static ToolClassification Overridden(ToolClassOverride set)
-    {
-        var label = $"{set.Category.ToString().ToLowerInvariant()}, {set.Risk.ToString().ToLowerInvariant()}";
-        return new ToolClassification(set.Category, set.Risk, $"{set.Reason ?? "Set by the operator in the configuration."} (the operator's class) → {label}");
     }
 
     private static ToolStanding Stand(string server, Assessment assessment, ToolPin? pin, ToolPinState? state = null) =>
@@ -322,44 +312,14 @@ public sealed partial class ToolCatalog(ICatalogStore store, IAuditLog audit, Ga
     [LoggerMessage(Level = LogLevel.Error, Message = "The tool catalog of server '{Server}' cannot be reached; its tools are checked against the pins last read, or else withheld (used unchecked with catalog.failOpen): {Error}")]
     private static partial void LogUnavailable(ILogger logger, string server, string error);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Tool '{Tool}' of server '{Server}' has a definition that cannot be read (no name, or text that is not valid UTF-16); it is withheld")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Tool '{Tool}' of server '{Server}' has a definition that cannot be read (no name, text that is not valid UTF-16, a key written twice or in another case); it is withheld")]
     private static partial void LogUnreadable(ILogger logger, string tool, string server);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A {Kind} listing of server '{Server}' could not be recorded in the catalog; it is tried again at the next listing: {Error}")]
     private static partial void LogNotRecorded(ILogger logger, string kind, string server, string error);
 
-    private sealed record Assessment(ToolDefinition Definition, ToolClassification Classification, IReadOnlyList<PoisoningFinding> Findings);
-
-    private sealed class ServerState(string server)
-    {
-        private long _generation;
-
-        public string Server { get; } = server;
-
-        public SemaphoreSlim Gate { get; } = new(1, 1);
-
-        public bool Loaded { get; private set; }
-
-        public IReadOnlyDictionary<string, ToolPin> Pins { get; private set; } = new Dictionary<string, ToolPin>();
-
-        public DateTimeOffset PinsReadAt { get; private set; }
-
-        /// <summary>Bumped whenever the pins change, so that every view made from older pins is made again.</summary>
-        public long Generation => Interlocked.Read(ref _generation);
-
-        /// <summary>What this process last recorded of each kind, so that an unchanged listing writes nothing.</summary>
-        public ConcurrentDictionary<CatalogKind, IReadOnlyList<ListedItem>> Recorded { get; } = new();
-
-        public bool PinsStale(TimeProvider time) => time.GetUtcNow() - PinsReadAt >= s_pinRefresh;
-
-        public void SetPins(IReadOnlyDictionary<string, ToolPin> pins, DateTimeOffset readAt)
-        {
-            Pins = pins;
-            PinsReadAt = readAt;
-            Loaded = true;
-            Interlocked.Increment(ref _generation);
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Error, Message = "Tool '{Tool}' of server '{Server}' is withheld, but the audit log could not record it; it is tried again at the next listing: {Error}")]
+    private static partial void LogWithholdingNotAudited(ILogger logger, string tool, string server, string error);
 }
 
 /// <summary>What the catalog holds of one server.</summary>

@@ -47,15 +47,16 @@ public sealed class ToolDefinition
         Annotations?[name] is JsonValue value && value.TryGetValue(out bool hint) ? hint : null;
 
     /// <summary>
-    /// The definition of a tool as an MCP server lists it (an item of <c>tools/list</c>); null when it has no name, or
-    /// holds text that is not text (half of a surrogate pair, <c>"\ud800"</c>), which no JSON reader will read.
+    /// The definition of a tool as an MCP server lists it (an item of <c>tools/list</c>); null when it has no name,
+    /// holds text that is not text (half of a surrogate pair, <c>"\ud800"</c>) or a key written twice, which no JSON
+    /// reader will read, or spells a field of the definition in another case (<c>"Description"</c>).
     /// </summary>
     public static ToolDefinition? FromJson(JsonObject tool)
     {
         ArgumentNullException.ThrowIfNull(tool);
         try
         {
-            if (tool["name"] is not JsonValue nameValue || !nameValue.TryGetValue(out string? name))
+            if (tool["name"] is not JsonValue nameValue || !nameValue.TryGetValue(out string? name) || HasCaseVariants(tool))
             {
                 return null;
             }
@@ -72,7 +73,7 @@ public sealed class ToolDefinition
             // Hashing reads every string of the definition, so a definition that gets this far reads whole.
             return new ToolDefinition(pinned, name);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             return null;
         }
@@ -82,6 +83,22 @@ public sealed class ToolDefinition
     public static ToolDefinition Parse(string json) =>
         FromJson(JsonNode.Parse(json) as JsonObject ?? throw new JsonException("A tool definition is a JSON object."))
         ?? throw new JsonException("A tool definition has a name.");
+
+    // Clients such as the MCP SDKs read a tool's fields whatever their case, the last one written winning: a
+    // "Description" beside the "description" that is pinned and scanned would reach the model unseen.
+    private static bool HasCaseVariants(JsonObject tool)
+    {
+        var keys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, _) in tool)
+        {
+            if (!keys.Add(key) || _pinnedFields.Any(field => field != key && string.Equals(field, key, StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private string? Text(string field) =>
         Pinned[field] is JsonValue value && value.TryGetValue(out string? text) ? text : null;

@@ -29,19 +29,22 @@ public enum ToolPinState
 public sealed record ToolStanding(string Server, ToolDefinition Definition, ToolClassification Classification, IReadOnlyList<PoisoningFinding> Findings,
     ToolPin? Pin, ToolPinState State)
 {
+    /// <summary>The tool's name as it is safe to print: a character that could hide text or drive a terminal is spelled U+XXXX.</summary>
+    public string DisplayName => Excerpt.Whole(Definition.Name);
+
     /// <summary>Whether the tool is kept from lists and calls.</summary>
     public bool Withheld => State is not (ToolPinState.Pinned or ToolPinState.Unchecked);
 
     /// <summary>Why the tool is withheld, for the agent and the operator; null when it is not.</summary>
     public string? WithheldBecause => State switch
     {
-        ToolPinState.Changed => $"the definition of tool '{Definition.Name}' changed since it was pinned" +
+        ToolPinState.Changed => $"the definition of tool '{DisplayName}' changed since it was pinned" +
             (Findings.Count > 0 ? $", and the poisoning scan flagged it ({Findings[0]})" : "") + AcceptHint,
-        ToolPinState.Flagged => $"the poisoning scan flagged the definition of tool '{Definition.Name}' ({Findings[0]})" + AcceptHint,
+        ToolPinState.Flagged => $"the poisoning scan flagged the definition of tool '{DisplayName}' ({Findings[0]})" + AcceptHint,
         ToolPinState.Unavailable => "the tool catalog cannot be reached, so the tool cannot be checked against its pinned definition",
         _ => null,
     };
 
     private string AcceptHint =>
-        $"; it is withheld until an operator reviews and accepts it (gatehouse catalog accept {Server} {Definition.Name})";
+        $"; it is withheld until an operator reviews and accepts it (gatehouse catalog accept {Server} {DisplayName})";
 }

@@ -41,10 +41,30 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
                     return Malformed(request, record, "tools/call needs the name of a tool.");
                 }
 
-                var tools = await catalog.ViewAsync(call.Server, await call.Tools.GetAsync(cancellationToken).ConfigureAwait(false), cancellationToken)
-                    .ConfigureAwait(false);
-                var standing = tools.Find(tool);
-                decision = policy.DecideTool(tool, Arguments(request), standing?.Classification.Class);
+                decision = policy.DecideTool(tool, Arguments(request));
+                ToolStanding? standing = null;
+                if (decision.Kind != DecisionKind.Deny || policy.ToolDependsOnClass(tool))
+                {
+                    // A call that may run needs the catalog's word on its definition; a denial only where a class
+                    // rule could lift it. A name the policy denies is refused without asking the upstream anything.
+                    CatalogView tools;
+                    try
+                    {
+                        tools = await ViewAsync(call, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        return Refuse(request, Described(record, request, tool, decision), new Verdict(AuditDecisions.Unavailable, "catalog",
+                            $"the tools of server '{call.Server}' could not be listed to check this call, so it is refused until they can be"));
+                    }
+
+                    standing = tools.Find(tool);
+                    if (standing is not null && policy.ToolDependsOnClass(tool))
+                    {
+                        decision = policy.DecideTool(tool, Arguments(request), standing.Classification.Class);
+                    }
+                }
+
                 record = Described(record, request, tool, decision);
                 if (decision.Kind == DecisionKind.Deny)
                 {
@@ -59,7 +79,8 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
 
                 if (standing.WithheldBecause is { } withheld)
                 {
-                    return Refuse(request, record, new Verdict(AuditDecisions.Withheld, "catalog", withheld));
+                    return Refuse(request, record,
+                        new Verdict(standing.State == ToolPinState.Unavailable ? AuditDecisions.Unavailable : AuditDecisions.Withheld, "catalog", withheld));
                 }
 
                 break;
@@ -123,19 +144,36 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
             return response;
         }
 
-        var entries = items.OfType<JsonObject>().ToList();
+        // A client may read keys whatever their case, the last one winning: a "Tools" beside "tools" would be a
+        // second, unfiltered list.
+        foreach (var (name, _) in result.ToList())
+        {
+            if (name != key && string.Equals(name, key, StringComparison.OrdinalIgnoreCase))
+            {
+                result.Remove(name);
+            }
+        }
+
         Func<JsonObject, bool> visible;
         if (kind == CatalogKind.Tool)
         {
-            var tools = await catalog.ViewAsync(call.Server, await call.Tools.GetAsync(cancellationToken).ConfigureAwait(false), cancellationToken)
-                .ConfigureAwait(false);
+            var tools = await ViewAsync(call, cancellationToken).ConfigureAwait(false);
+            if (items.OfType<JsonObject>().Any(tools.ShowsChanged))
+            {
+                // The server shows a definition other than the one this session's calls are judged by (a page of a
+                // changed listing, with no list_changed): judge the session by what the server lists now, so that
+                // calls see the change (withheld, audited) as this list does.
+                call.Tools.Invalidate();
+                tools = await ViewAsync(call, cancellationToken).ConfigureAwait(false);
+            }
+
             visible = item => policy is not null && tools.Usable(item) is { } standing && policy.IsToolVisible(standing.Definition.Name, standing.Classification.Class);
         }
         else
         {
-            if (IsComplete(request, result))
+            if (UpstreamTools.IsComplete(request, result))
             {
-                await catalog.ObserveAsync(call.Server, kind, entries, cancellationToken).ConfigureAwait(false);
+                await catalog.ObserveAsync(call.Server, kind, [.. items.OfType<JsonObject>()], cancellationToken).ConfigureAwait(false);
             }
 
             visible = kind switch
@@ -157,9 +195,8 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
         return new JsonRpcResponse { Id = response.Id, Result = result, Context = response.Context };
     }
 
-    // A list the client asked for from its start, that has no next page: what the server lists, whole.
-    private static bool IsComplete(JsonRpcRequest request, JsonObject result) =>
-        (request.Params as JsonObject)?["cursor"] is null && result["nextCursor"] is null;
+    private async Task<CatalogView> ViewAsync(RelayCall call, CancellationToken cancellationToken) =>
+        await catalog.ViewAsync(call.Server, await call.Tools.GetAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     private async Task<RequestDecision> ConsumeAsync(RelayCall call, GrantPolicy grant, JsonRpcRequest request, AuditEvent record,
         PolicyDecision decision, CancellationToken cancellationToken)

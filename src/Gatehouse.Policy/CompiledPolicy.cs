@@ -29,6 +29,16 @@ public sealed class CompiledPolicy
         return Tools.Select(name, toolClass).Decide(arguments);
     }
 
+    /// <summary>
+    /// Whether the catalog's class of tool <paramref name="name"/> can change its decision: true when no exact or glob
+    /// rule selects it and the policy has class rules. Otherwise <see cref="DecideTool"/> needs no class.
+    /// </summary>
+    public bool ToolDependsOnClass(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Tools.DependsOnClass(name);
+    }
+
     /// <summary>Decides a <c>resources/read</c> of <paramref name="uri"/>.</summary>
     public PolicyDecision DecideResource(string uri)
     {

@@ -481,13 +481,14 @@ public sealed partial class RelaySession : IAsyncDisposable
             return reply;
         }
 
-        if (pending.Request.Method == RequestMethods.ToolsList)
-        {
-            Call.Tools.Observe(pending.Request, response);
-        }
-
         try
         {
+            // Inside the try: a listing no reader can read must cost the client this list, not the session.
+            if (pending.Request.Method == RequestMethods.ToolsList)
+            {
+                Call.Tools.Observe(pending.Request, response);
+            }
+
             return await _decisions.FilterListAsync(Call, pending.Request, response, _lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

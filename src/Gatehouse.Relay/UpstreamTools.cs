@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
 namespace Gatehouse.Relay;
@@ -9,11 +10,15 @@ namespace Gatehouse.Relay;
 /// </summary>
 public sealed class UpstreamTools
 {
+    /// <summary>The most pages one listing may take: a server that pages without end must not hold a decision forever.</summary>
+    public const int MaxPages = 1000;
+
     private readonly Func<string, JsonNode?, CancellationToken, Task<JsonNode?>> _requestUpstream;
     private readonly Lock _gate = new();
     private Task<IReadOnlyDictionary<string, JsonObject>>? _listing;
 
-    internal UpstreamTools(Func<string, JsonNode?, CancellationToken, Task<JsonNode?>> requestUpstream) =>
+    /// <param name="requestUpstream">Sends a request of Gatehouse's own to the upstream and returns its result.</param>
+    public UpstreamTools(Func<string, JsonNode?, CancellationToken, Task<JsonNode?>> requestUpstream) =>
         _requestUpstream = requestUpstream;
 
     /// <summary>The upstream's tools by name; asks the upstream when this session has not seen a complete list yet.</summary>
@@ -31,11 +36,84 @@ public sealed class UpstreamTools
         }
     }
 
+    /// <summary>Forgets the list, so that the next decision asks the upstream: it said it changed, or showed something else.</summary>
+    public void Invalidate()
+    {
+        lock (_gate)
+        {
+            _listing = null;
+        }
+    }
+
+    /// <summary>Whether <paramref name="result"/> of <paramref name="request"/> is a whole list: asked from its start, with no next page.</summary>
+    public static bool IsComplete(JsonRpcRequest request, JsonObject result)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(result);
+        return (request.Params as JsonObject)?["cursor"] is null && result["nextCursor"] is null;
+    }
+
+    /// <summary>
+    /// Every item of a list method (<paramref name="key"/> of each page's result), following <c>nextCursor</c> for at
+    /// most <see cref="MaxPages"/> pages.
+    /// </summary>
+    public static async Task<JsonArray> ListAllAsync(Func<string, JsonNode?, CancellationToken, Task<JsonNode?>> requestUpstream, string method, string key,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requestUpstream);
+        var all = new JsonArray();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            if (++pages > MaxPages)
+            {
+                throw new McpException($"The upstream's {method} went on for more than {MaxPages} pages.");
+            }
+
+            var parameters = cursor is null ? null : new JsonObject { ["cursor"] = cursor };
+            var page = await requestUpstream(method, parameters, cancellationToken).ConfigureAwait(false) as JsonObject;
+            foreach (var item in page?[key] as JsonArray ?? [])
+            {
+                all.Add(item?.DeepClone());
+            }
+
+            cursor = page?["nextCursor"] is JsonValue next && next.TryGetValue(out string? text) ? text : null;
+        }
+        while (cursor is not null);
+
+        return all;
+    }
+
+    /// <summary>
+    /// The tools of a listing by name. An item no JSON reader can read (a name that is half of a surrogate pair, a
+    /// key written twice) is left out: the gateway then treats it as a tool the server does not have.
+    /// </summary>
+    public static Dictionary<string, JsonObject> ByName(JsonArray tools)
+    {
+        ArgumentNullException.ThrowIfNull(tools);
+        var byName = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
+        foreach (var tool in tools)
+        {
+            try
+            {
+                if (tool is JsonObject definition && definition["name"] is JsonValue name && name.TryGetValue(out string? text))
+                {
+                    byName[text] = definition;
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+            {
+            }
+        }
+
+        return byName;
+    }
+
     /// <summary>Takes a complete, unpaginated list the client asked for, so no request of Gatehouse's own is needed.</summary>
     internal void Observe(JsonRpcRequest request, JsonRpcResponse response)
     {
-        if ((request.Params as JsonObject)?["cursor"] is null && response.Result is JsonObject result &&
-            result["nextCursor"] is null && result["tools"] is JsonArray tools)
+        if (response.Result is JsonObject result && IsComplete(request, result) && result["tools"] is JsonArray tools)
         {
             lock (_gate)
             {
@@ -44,47 +122,6 @@ public sealed class UpstreamTools
         }
     }
 
-    /// <summary>Forgets the list: the upstream said it changed.</summary>
-    internal void Invalidate()
-    {
-        lock (_gate)
-        {
-            _listing = null;
-        }
-    }
-
-    private async Task<IReadOnlyDictionary<string, JsonObject>> ListAsync(CancellationToken cancellationToken)
-    {
-        var all = new JsonArray();
-        string? cursor = null;
-        do
-        {
-            var parameters = cursor is null ? null : new JsonObject { ["cursor"] = cursor };
-            var result = await _requestUpstream(RequestMethods.ToolsList, parameters, cancellationToken).ConfigureAwait(false);
-            var page = result as JsonObject;
-            foreach (var tool in page?["tools"] as JsonArray ?? [])
-            {
-                all.Add(tool?.DeepClone());
-            }
-
-            cursor = page?["nextCursor"] is JsonValue next && next.TryGetValue(out string? text) ? text : null;
-        }
-        while (cursor is not null);
-
-        return ByName(all);
-    }
-
-    private static Dictionary<string, JsonObject> ByName(JsonArray tools)
-    {
-        var byName = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var tool in tools)
-        {
-            if (tool is JsonObject definition && definition["name"] is JsonValue name && name.TryGetValue(out string? text))
-            {
-                byName[text] = definition;
-            }
-        }
-
-        return byName;
-    }
+    private async Task<IReadOnlyDictionary<string, JsonObject>> ListAsync(CancellationToken cancellationToken) =>
+        ByName(await ListAllAsync(_requestUpstream, RequestMethods.ToolsList, "tools", cancellationToken).ConfigureAwait(false));
 }

@@ -14,11 +14,15 @@ internal sealed class RuleSection(IReadOnlyList<PolicyRule> rules, PolicyRule fa
 
     private readonly GlobIndex _globs = new(rules.Where(rule => rule.Level == RuleLevel.Glob));
     private readonly ClassTable _classes = new([.. rules.Where(rule => rule.Level == RuleLevel.Class)]);
+    private readonly bool _hasClassRules = rules.Any(rule => rule.Level == RuleLevel.Class);
 
     /// <summary>Every rule, in document order (class rules after name rules); the default is separate.</summary>
     public IReadOnlyList<PolicyRule> Rules { get; } = rules;
 
     public PolicyRule Default { get; } = fallback;
+
+    /// <summary>Whether the class of <paramref name="name"/> can change which rule decides it: no name rule selects it, and class rules exist.</summary>
+    public bool DependsOnClass(string name) => _hasClassRules && !_exact.ContainsKey(name) && _globs.FindBest(name) is null;
 
     public PolicyRule Select(string name, ToolClass? toolClass)
     {

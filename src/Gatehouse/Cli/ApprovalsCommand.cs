@@ -9,7 +9,6 @@ namespace Gatehouse.Cli;
 /// <summary><c>gatehouse approvals list | show | approve | deny</c>: the queue of calls held for a person, in the configuration's store.</summary>
 internal static class ApprovalsCommand
 {
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
     public static Command Create() => new("approvals", "List, approve and deny the calls held for a person's approval.")
     {
@@ -43,7 +42,7 @@ internal static class ApprovalsCommand
             var calls = await services.GetRequiredService<ApprovalQueue>().ListAsync(text == "all" ? null : ApprovalJson.ParseState(text), parse.GetValue(limit), cancellationToken);
             if (parse.GetValue(json))
             {
-                output.WriteLine(new JsonArray([.. calls.Select(c => (JsonNode)ApprovalJson.Of(c))]).ToJsonString(s_indented));
+                output.WriteLine(new JsonArray([.. calls.Select(c => (JsonNode)ApprovalJson.Of(c))]).ToJsonString(CommonOptions.JsonOutput));
                 return ExitCodes.Ok;
             }
 
@@ -79,7 +78,7 @@ internal static class ApprovalsCommand
             var node = ApprovalJson.Of(call);
             if (parse.GetValue(json))
             {
-                output.WriteLine(node.ToJsonString(s_indented));
+                output.WriteLine(node.ToJsonString(CommonOptions.JsonOutput));
                 return ExitCodes.Ok;
             }
 

@@ -12,7 +12,6 @@ namespace Gatehouse.Cli;
 /// <summary><c>gatehouse audit tail | query | verify | export | prune</c>: the audit log, read from the configuration's store.</summary>
 internal static class AuditCommand
 {
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
     private static readonly TimeSpan s_followInterval = TimeSpan.FromSeconds(1);
 
     public static Command Create() => new("audit", "Read, verify, export and prune the audit log of every decision.")
@@ -133,7 +132,7 @@ internal static class AuditCommand
                     ["records"] = new JsonArray([.. page.Records.Select(r => (JsonNode)AuditJson.Of(r))]),
                     ["next"] = page.NextBefore,
                 };
-                output.WriteLine(result.ToJsonString(s_indented));
+                output.WriteLine(result.ToJsonString(CommonOptions.JsonOutput));
                 return ExitCodes.Ok;
             }
 
@@ -170,7 +169,7 @@ internal static class AuditCommand
                 services.GetRequiredService<CheckpointSigner>(), cancellationToken);
             if (parse.GetValue(json))
             {
-                output.WriteLine(AuditJson.Of(verification).ToJsonString(s_indented));
+                output.WriteLine(AuditJson.Of(verification).ToJsonString(CommonOptions.JsonOutput));
             }
             else if (verification.Intact)
             {

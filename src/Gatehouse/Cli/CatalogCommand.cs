@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Catalog;
@@ -11,8 +10,6 @@ namespace Gatehouse.Cli;
 /// <summary><c>gatehouse catalog SERVER | accept SERVER TOOL</c>: the tools behind a server, their class and pinned state.</summary>
 internal static class CatalogCommand
 {
-    // Text such as a rationale's arrow stays readable; what JSON must escape still is.
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {
@@ -36,7 +33,7 @@ internal static class CatalogCommand
 
             if (parse.GetValue(json))
             {
-                output.WriteLine(CatalogJson.Of(report).ToJsonString(s_indented));
+                output.WriteLine(CatalogJson.Of(report).ToJsonString(CommonOptions.JsonOutput));
                 return ExitCodes.Ok;
             }
 
@@ -45,11 +42,11 @@ internal static class CatalogCommand
                 $"{report.OtherItems.Count(i => i.Kind == CatalogKind.Resource)} resources, " +
                 $"{report.OtherItems.Count(i => i.Kind == CatalogKind.ResourceTemplate)} resource templates, " +
                 $"{report.OtherItems.Count(i => i.Kind == CatalogKind.Prompt)} prompts");
-            var width = Math.Clamp(report.Tools.Select(tool => tool.Definition.Name.Length).DefaultIfEmpty(4).Max(), 4, 40);
+            var width = Math.Clamp(report.Tools.Select(tool => tool.DisplayName.Length).DefaultIfEmpty(4).Max(), 4, 40);
             output.WriteLine($"{"TOOL".PadRight(width)}  {"CATEGORY",-11}  {"RISK",-8}  {"STATE",-11}  WHY");
             foreach (var tool in report.Tools)
             {
-                output.WriteLine($"{tool.Definition.Name.PadRight(width)}  {CatalogJson.Lower(tool.Classification.Category),-11}  " +
+                output.WriteLine($"{tool.DisplayName.PadRight(width)}  {CatalogJson.Lower(tool.Classification.Category),-11}  " +
                     $"{CatalogJson.Lower(tool.Classification.Risk),-8}  {CatalogJson.Lower(tool.State),-11}  {tool.Classification.Rationale}");
                 if (tool.WithheldBecause is { } because)
                 {

@@ -16,9 +16,8 @@ namespace Gatehouse.Cli;
 /// </summary>
 internal static class CatalogRefresh
 {
-    // A server that does not answer, or pages without end, must not hang a command an operator typed.
+    // A server that does not answer must not hang a command an operator typed.
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
-    private const int MaxPages = 1000;
 
     /// <summary>Lists every tool, resource, resource template and prompt <paramref name="server"/> offers, into the catalog.</summary>
     public static async Task RefreshAsync(IServiceProvider services, UpstreamServerConfig server, CancellationToken cancellationToken)
@@ -35,66 +34,38 @@ internal static class CatalogRefresh
             var offers = client.ServerCapabilities;
             if (offers.Tools is not null)
             {
-                var tools = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
-                foreach (var tool in await ListAsync(client, RequestMethods.ToolsList, "tools", ct))
-                {
-                    if (tool["name"] is JsonValue name && name.TryGetValue(out string? text))
-                    {
-                        tools[text] = tool;
-                    }
-                }
-
-                await catalog.ViewAsync(server.Name, tools, ct);
+                await catalog.ViewAsync(server.Name, UpstreamTools.ByName(await ListAsync(client, RequestMethods.ToolsList, "tools", ct)), ct);
             }
 
             if (offers.Resources is not null)
             {
-                await catalog.ObserveAsync(server.Name, CatalogKind.Resource, await ListAsync(client, RequestMethods.ResourcesList, "resources", ct), ct);
+                await catalog.ObserveAsync(server.Name, CatalogKind.Resource, await ItemsAsync(client, RequestMethods.ResourcesList, "resources", ct), ct);
                 await catalog.ObserveAsync(server.Name, CatalogKind.ResourceTemplate,
-                    await ListAsync(client, RequestMethods.ResourcesTemplatesList, "resourceTemplates", ct), ct);
+                    await ItemsAsync(client, RequestMethods.ResourcesTemplatesList, "resourceTemplates", ct), ct);
             }
 
             if (offers.Prompts is not null)
             {
-                await catalog.ObserveAsync(server.Name, CatalogKind.Prompt, await ListAsync(client, RequestMethods.PromptsList, "prompts", ct), ct);
+                await catalog.ObserveAsync(server.Name, CatalogKind.Prompt, await ItemsAsync(client, RequestMethods.PromptsList, "prompts", ct), ct);
             }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new UpstreamUnreachableException($"Server '{server.Name}' did not answer within {s_timeout.TotalSeconds:0} s.");
         }
-        catch (Exception e) when (e is IOException or HttpRequestException or McpException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or HttpRequestException or McpException or InvalidOperationException or ArgumentException)
         {
             throw new UpstreamUnreachableException($"Could not list what server '{server.Name}' offers: {e.Message}", e);
         }
     }
 
     // Raw messages rather than the SDK's models: the catalog hashes definitions exactly as the server wrote them.
-    private static async Task<List<JsonObject>> ListAsync(McpClient client, string method, string key, CancellationToken cancellationToken)
-    {
-        var items = new List<JsonObject>();
-        string? cursor = null;
-        var pages = 0;
-        do
-        {
-            if (++pages > MaxPages)
-            {
-                throw new InvalidOperationException($"{method} went on for more than {MaxPages} pages.");
-            }
+    private static Task<JsonArray> ListAsync(McpClient client, string method, string key, CancellationToken cancellationToken) =>
+        UpstreamTools.ListAllAsync(async (name, parameters, ct) =>
+            (await client.SendRequestAsync(new JsonRpcRequest { Method = name, Params = parameters }, ct)).Result, method, key, cancellationToken);
 
-            var response = await client.SendRequestAsync(new JsonRpcRequest
-            {
-                Method = method,
-                Params = cursor is null ? null : new JsonObject { ["cursor"] = cursor },
-            }, cancellationToken);
-            var page = response.Result as JsonObject;
-            items.AddRange((page?[key] as JsonArray ?? []).OfType<JsonObject>().Select(item => (JsonObject)item.DeepClone()));
-            cursor = page?["nextCursor"] is JsonValue next && next.TryGetValue(out string? text) ? text : null;
-        }
-        while (cursor is not null);
-
-        return items;
-    }
+    private static async Task<List<JsonObject>> ItemsAsync(McpClient client, string method, string key, CancellationToken cancellationToken) =>
+        [.. (await ListAsync(client, method, key, cancellationToken)).OfType<JsonObject>()];
 }
 
 /// <summary>The command could not reach the upstream server it needed to list.</summary>

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions;
 using Gatehouse.Hosting;
@@ -16,6 +18,9 @@ internal static class CommonOptions
     };
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON, for scripts." };
+
+    /// <summary>How commands print JSON: indented, and with text such as a rationale's arrow left readable (what JSON must escape still is).</summary>
+    public static JsonSerializerOptions JsonOutput { get; } = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Option<string?> Listen() => new("--listen")
     {

@@ -13,7 +13,6 @@ namespace Gatehouse.Cli;
 /// <summary><c>gatehouse keys create | list | revoke</c>: API keys, kept in the configuration's store.</summary>
 internal static class KeysCommand
 {
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
 
     public static Command Create() => new("keys", "Create, list and revoke the API keys agents authenticate with.")
     {
@@ -52,7 +51,7 @@ internal static class KeysCommand
             {
                 var node = Describe(record, time);
                 node["key"] = secret;
-                output.WriteLine(node.ToJsonString(s_indented));
+                output.WriteLine(node.ToJsonString(CommonOptions.JsonOutput));
             }
             else
             {
@@ -80,7 +79,7 @@ internal static class KeysCommand
             var all = await keys.ListAsync(cancellationToken);
             if (parse.GetValue(json))
             {
-                output.WriteLine(new JsonArray([.. all.Select(k => (JsonNode)Describe(k, time))]).ToJsonString(s_indented));
+                output.WriteLine(new JsonArray([.. all.Select(k => (JsonNode)Describe(k, time))]).ToJsonString(CommonOptions.JsonOutput));
                 return ExitCodes.Ok;
             }
 

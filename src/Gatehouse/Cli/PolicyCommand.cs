@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Catalog;
@@ -10,8 +9,6 @@ namespace Gatehouse.Cli;
 /// <summary><c>gatehouse policy validate | test | explain</c>: the operator's tools for writing policies.</summary>
 internal static class PolicyCommand
 {
-    // Text such as a rationale's arrow stays readable; what JSON must escape still is.
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create() => new("policy", "Check, test and explain policies before they guard a server.")
     {
@@ -83,7 +80,7 @@ internal static class PolicyCommand
                     ["expected"] = r.Expected,
                     ["actual"] = r.Actual,
                     ["rule"] = r.Decision.Rule,
-                })]).ToJsonString(s_indented));
+                })]).ToJsonString(CommonOptions.JsonOutput));
             }
             else
             {
@@ -161,7 +158,7 @@ internal static class PolicyCommand
                         ["matched"] = s.Matched,
                         ["outcome"] = s.Outcome,
                     })]),
-                }.ToJsonString(s_indented));
+                }.ToJsonString(CommonOptions.JsonOutput));
             }
             else
             {
@@ -198,7 +195,7 @@ internal static class PolicyCommand
                 return ExitCodes.Usage;
             }
 
-            var text = PolicySuggestion.For(report).ToJsonString(s_indented) + Environment.NewLine;
+            var text = PolicySuggestion.For(report).ToJsonString(CommonOptions.JsonOutput) + Environment.NewLine;
             var compiled = PolicyCompiler.Compile(text);
             if (compiled.Policy is null)
             {

@@ -142,8 +142,10 @@ public sealed class PinningTests : TestServerGatewayTests
 
         using var stale = await SendAsync(http, HttpMethod.Post, "/admin/v1/catalog/test/tools/echo/accept", admin, $$"""{ "hash": "{{new string('0', 64)}}" }""");
         using var malformed = await SendAsync(http, HttpMethod.Post, "/admin/v1/catalog/test/tools/echo/accept", admin, "{ not json");
-        using var missing = await SendAsync(http, HttpMethod.Post, "/admin/v1/catalog/test/tools/nothing/accept", admin);
-        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.BadRequest, HttpStatusCode.NotFound), (stale.StatusCode, malformed.StatusCode, missing.StatusCode));
+        using var unreviewed = await SendAsync(http, HttpMethod.Post, "/admin/v1/catalog/test/tools/echo/accept", admin);
+        using var missing = await SendAsync(http, HttpMethod.Post, "/admin/v1/catalog/test/tools/nothing/accept", admin, $$"""{ "hash": "{{new string('0', 64)}}" }""");
+        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.NotFound),
+            (stale.StatusCode, malformed.StatusCode, unreviewed.StatusCode, missing.StatusCode));
         Assert.Equal("changed", (await CatalogToolAsync(http, admin))["state"]!.GetValue<string>());
 
         using var accepted = await SendAsync(http, HttpMethod.Post, "/admin/v1/catalog/test/tools/echo/accept", admin,
