@@ -55,15 +55,17 @@ internal sealed class LoadTargets : IAsyncDisposable
     private readonly RunningGateway _relayGateway;
     private readonly RunningGateway _bareGateway;
     private readonly RunningGateway _unauditedGateway;
+    private readonly RunningGateway _normalSyncGateway;
 
     private LoadTargets(RunningTestServer upstream, RunningGateway policyGateway, RunningGateway relayGateway, RunningGateway bareGateway,
-        RunningGateway unauditedGateway)
+        RunningGateway unauditedGateway, RunningGateway normalSyncGateway)
     {
         _upstream = upstream;
         _policyGateway = policyGateway;
         _relayGateway = relayGateway;
         _bareGateway = bareGateway;
         _unauditedGateway = unauditedGateway;
+        _normalSyncGateway = normalSyncGateway;
         Direct = new LoadTarget("direct", "the test server itself, no gateway", upstream.McpUrl);
         Bare = new LoadTarget("gateway: relay only, no resume store", "relay only, and resumable streams off (`RelayHttpOptions.ResumeWindow` = 0)", bareGateway.McpUrl("bare"));
         Relay = new LoadTarget("gateway: relay only", "gateway with its decision point replaced by allow-all (no policy engine)", relayGateway.McpUrl("relay"));
@@ -71,6 +73,9 @@ internal sealed class LoadTargets : IAsyncDisposable
         Enforced = new LoadTarget("gateway: enforced policy", "same gateway, grant under the rate-limit + argument-condition policy below", policyGateway.McpUrl("enforced"));
         Unaudited = new LoadTarget("gateway: enforced policy, audit off", "a gateway like the one above with `\"audit\": { \"enabled\": false }`",
             unauditedGateway.McpUrl("enforced"));
+        NormalSync = new LoadTarget("gateway: enforced policy, sqliteSync normal",
+            "a gateway like the enforced one with `\"store\": { \"sqliteSync\": \"normal\" }`: the audit on, commits not flushed to the disk one by one",
+            normalSyncGateway.McpUrl("enforced"));
     }
 
     public LoadTarget Direct { get; }
@@ -86,8 +91,11 @@ internal sealed class LoadTargets : IAsyncDisposable
     /// <summary>The enforced policy with nothing recorded: what the audit log costs is the difference.</summary>
     public LoadTarget Unaudited { get; }
 
+    /// <summary>The enforced policy, audited, with SQLite commits that survive a crash of Gatehouse but not a power cut.</summary>
+    public LoadTarget NormalSync { get; }
+
     /// <summary>Direct first: every ratio in the report is against it.</summary>
-    public IReadOnlyList<LoadTarget> All => [Direct, Bare, Relay, AllowAll, Enforced, Unaudited];
+    public IReadOnlyList<LoadTarget> All => [Direct, Bare, Relay, AllowAll, Enforced, Unaudited, NormalSync];
 
     public static async Task<LoadTargets> StartAsync(int clients)
     {
@@ -127,7 +135,13 @@ internal sealed class LoadTargets : IAsyncDisposable
             new Dictionary<string, string> { ["enforced"] = EnforcedPolicy },
             sections: new JsonObject { ["audit"] = new JsonObject { ["enabled"] = false } });
 
-        return new LoadTargets(upstream, policyGateway, relayGateway, bareGateway, unauditedGateway);
+        var normalSyncGateway = await RunningGateway.StartAsync(
+            Upstreams.Servers(("enforced", server())),
+            QuietSessionLogs,
+            new Dictionary<string, string> { ["enforced"] = EnforcedPolicy },
+            store: new JsonObject { ["sqliteSync"] = "normal" });
+
+        return new LoadTargets(upstream, policyGateway, relayGateway, bareGateway, unauditedGateway, normalSyncGateway);
     }
 
     /// <summary>
@@ -139,6 +153,7 @@ internal sealed class LoadTargets : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _normalSyncGateway.DisposeAsync();
         await _unauditedGateway.DisposeAsync();
         await _bareGateway.DisposeAsync();
         await _relayGateway.DisposeAsync();

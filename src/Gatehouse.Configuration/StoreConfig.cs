@@ -5,4 +5,11 @@ public sealed record StoreConfig
 {
     /// <summary>A PostgreSQL connection string; null keeps state in SQLite under <c>dataDir</c>.</summary>
     public string? Postgres { get; init; }
+
+    /// <summary>
+    /// On SQLite, whether every commit is flushed to the disk (fsync) before Gatehouse goes on: true (<c>"full"</c>, the
+    /// default) survives a power cut; false (<c>"normal"</c>) survives a crash of Gatehouse but not of the machine,
+    /// and costs calls less. PostgreSQL follows its server's own settings.
+    /// </summary>
+    public bool SqliteSyncEveryCommit { get; init; } = true;
 }

@@ -22,6 +22,12 @@ public sealed class StoreOptions
     /// </summary>
     public string? PostgresConnectionString { get; set; }
 
+    /// <summary>
+    /// On SQLite, whether every commit is flushed to the disk before it counts as done (<c>PRAGMA synchronous = FULL</c>):
+    /// true survives a power cut; false (<c>NORMAL</c>, flushed at checkpoints) survives a crash of the process only.
+    /// </summary>
+    public bool SqliteSyncEveryCommit { get; set; } = true;
+
     /// <summary>Which backend these options select.</summary>
     public StoreBackendKind Backend =>
         string.IsNullOrWhiteSpace(PostgresConnectionString) ? StoreBackendKind.Sqlite : StoreBackendKind.Postgres;

@@ -27,3 +27,30 @@ public sealed class CatalogSectionTests
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class SqliteSyncTests
+{
+    [Fact]
+    public void By_default_every_commit_is_flushed_to_the_disk()
+    {
+        Assert.True(TestConfig.Parse("{}").Store.SqliteSyncEveryCommit);
+        Assert.True(TestConfig.Parse("""{ "store": { "sqliteSync": "full" } }""").Store.SqliteSyncEveryCommit);
+    }
+
+    [Fact]
+    public void Normal_trades_a_power_cut_for_cheaper_commits()
+    {
+        Assert.False(TestConfig.Parse("""{ "store": { "sqliteSync": "normal" } }""").Store.SqliteSyncEveryCommit);
+    }
+
+    [Theory]
+    [InlineData("""{ "store": { "sqliteSync": "off" } }""", "must be \"full\" or \"normal\", not 'off'")]
+    [InlineData("""{ "store": { "sqliteSync": "FULL" } }""", "must be \"full\" or \"normal\"")]
+    [InlineData("""{ "store": { "sqliteSync": false } }""", "a string")]
+    public void Anything_else_is_an_error_naming_the_field(string json, string message)
+    {
+        var error = Assert.Single(TestConfig.Errors(json), e => e.Field == "store.sqliteSync");
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+}

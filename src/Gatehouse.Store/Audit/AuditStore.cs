@@ -8,7 +8,7 @@ using Gatehouse.Store.Database;
 namespace Gatehouse.Store.Audit;
 
 /// <summary>The audit log in the shared store, one row per record; SQL common to both backends.</summary>
-internal sealed class AuditStore(StoreDatabase database, TimeProvider time) : IAuditStore
+internal sealed partial class AuditStore(StoreDatabase database, TimeProvider time) : IAuditStore, IDisposable
 {
     /// <summary>How many records <see cref="ReadAsync"/> fetches per query.</summary>
     internal const int ReadPageSize = 1000;
@@ -18,6 +18,8 @@ internal sealed class AuditStore(StoreDatabase database, TimeProvider time) : IA
         "decision, rule, reason, outcome, latency_us, previous_hash, hash";
 
     private const string CheckpointColumns = "sequence, previous_hash, created_at, pruned, signature";
+
+    private const string HeadSql = "SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1;";
 
     // In the order of Columns.
     private static readonly (string Name, DbType Type, Func<AuditRecord, object?> Value)[] s_parameters =
@@ -54,11 +56,17 @@ internal sealed class AuditStore(StoreDatabase database, TimeProvider time) : IA
         }
 
         var storable = events.Select(Storable).ToList();
+        if (database.Kind == StoreBackendKind.Sqlite)
+        {
+            return await AppendOnKeptConnectionAsync(storable, cancellationToken);
+        }
+
         return await WriteAsync(async (connection, transaction, ct) =>
         {
-            var (lastSequence, lastHash) = await ReadHeadAsync(connection, transaction, ct);
+            await using var newest = connection.CreateCommand(HeadSql, transaction);
+            var (lastSequence, lastHash) = await ReadHeadAsync(newest, connection, transaction, ct);
             var records = AuditChain.Extend(lastSequence, lastHash, storable);
-            await InsertAsync(connection, transaction, records, ct);
+            await InsertBatchAsync(connection, transaction, records, ct);
             return records;
         }, cancellationToken);
     }
@@ -197,9 +205,9 @@ internal sealed class AuditStore(StoreDatabase database, TimeProvider time) : IA
 
     // The chain continues after the newest record; once every record was pruned, after the one the newest
     // checkpoint names; in a new log, from the genesis hash.
-    private static async Task<(long Sequence, string Hash)> ReadHeadAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    private static async Task<(long Sequence, string Hash)> ReadHeadAsync(DbCommand newest, DbConnection connection, DbTransaction transaction,
+        CancellationToken ct)
     {
-        await using (var newest = connection.CreateCommand("SELECT sequence, hash FROM audit_records ORDER BY sequence DESC LIMIT 1;", transaction))
         await using (var reader = await newest.ExecuteReaderAsync(ct))
         {
             if (await reader.ReadAsync(ct))
@@ -224,38 +232,24 @@ internal sealed class AuditStore(StoreDatabase database, TimeProvider time) : IA
             : null;
     }
 
-    private static async Task InsertAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditRecord> records,
+    // A server (PostgreSQL) gets the whole group commit in one round trip rather than one per record, and prepared,
+    // so that it parses the statement once per connection rather than once per record.
+    private static async Task InsertBatchAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditRecord> records,
         CancellationToken ct)
     {
-        if (connection.CanCreateBatch)
-        {
-            // A server (PostgreSQL) gets the whole group commit in one round trip rather than one per record, and
-            // prepared, so that it parses the statement once per connection rather than once per record.
-            await using var batch = connection.CreateBatch();
-            batch.Transaction = transaction;
-            foreach (var record in records)
-            {
-                var command = batch.CreateBatchCommand();
-                command.CommandText = s_insertSql;
-                AddParameters(command.Parameters, command.CreateParameter);
-                Bind(command.Parameters, record);
-                batch.BatchCommands.Add(command);
-            }
-
-            await batch.PrepareAsync(ct);
-            await batch.ExecuteNonQueryAsync(ct);
-            return;
-        }
-
-        // In process (SQLite) there is no round trip to save: one statement, prepared once, rebound per record.
-        await using var insert = connection.CreateCommand(s_insertSql, transaction);
-        AddParameters(insert.Parameters, insert.CreateParameter);
-        await insert.PrepareAsync(ct);
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
         foreach (var record in records)
         {
-            Bind(insert.Parameters, record);
-            await insert.ExecuteNonQueryAsync(ct);
+            var command = batch.CreateBatchCommand();
+            command.CommandText = s_insertSql;
+            AddParameters(command.Parameters, command.CreateParameter);
+            Bind(command.Parameters, record);
+            batch.BatchCommands.Add(command);
         }
+
+        await batch.PrepareAsync(ct);
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     // Typed, so that PostgreSQL knows the type of a null.

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Gatehouse.Store.Database;
 
 /// <summary>An embedded SQLite file, shared safely by the processes of one machine.</summary>
-internal sealed class SqliteBackend(string path) : IStoreBackend
+internal sealed class SqliteBackend(string path, bool syncEveryCommit = true) : IStoreBackend
 {
     private readonly string _connectionString = new SqliteConnectionStringBuilder
     {
@@ -26,7 +26,7 @@ internal sealed class SqliteBackend(string path) : IStoreBackend
     // In WAL mode, NORMAL syncs only at checkpoints: a commit survives the process, not a power cut. FULL syncs
     // the WAL on every commit. The setting belongs to the connection (and stays with it in the pool); FULL is
     // e_sqlite3's default today, but a promise of durability must not hang on how a native library was built.
-    public string? DurableWritesSql => "PRAGMA synchronous = FULL;";
+    public string? DurableWritesSql => syncEveryCommit ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
 
     // BEGIN IMMEDIATE takes SQLite's single write lock up front. A deferred transaction would start as a reader
     // and could fail with SQLITE_BUSY_SNAPSHOT when it later writes after another process did, which is not retried.

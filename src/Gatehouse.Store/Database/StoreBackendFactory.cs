@@ -7,6 +7,6 @@ internal static class StoreBackendFactory
     {
         StoreBackendKind.Postgres => new PostgresBackend(options.PostgresConnectionString!),
         _ => new SqliteBackend(options.ResolveSqlitePath()
-            ?? throw new InvalidOperationException("The SQLite store needs DataDir or SqlitePath.")),
+            ?? throw new InvalidOperationException("The SQLite store needs DataDir or SqlitePath."), options.SqliteSyncEveryCommit),
     };
 }

@@ -11,12 +11,19 @@ internal sealed partial class StoreConnector(IStoreBackend backend, ILogger<Stor
 {
     public StoreBackendKind Kind => backend.Kind;
 
-    public async Task<T> RunAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        try
+    public Task<T> RunAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        TranslateAsync(async () =>
         {
             await using var connection = await backend.OpenConnectionAsync(cancellationToken);
             return await work(connection, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> on the database (a connection of the caller's own), its failures told as <see cref="StoreUnavailableException"/>.</summary>
+    public async Task<T> TranslateAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await work();
         }
         catch (Exception e) when (IsDatabaseFailure(e) && !cancellationToken.IsCancellationRequested)
         {

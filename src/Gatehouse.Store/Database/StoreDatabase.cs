@@ -38,6 +38,45 @@ internal sealed class StoreDatabase(StoreConnector connector, StoreMigrator migr
             return result;
         }, cancellationToken);
 
+    public StoreBackendKind Kind => backend.Kind;
+
+    /// <summary>
+    /// A connection of the caller's own, to keep open (for a writer that writes often), once the schema is current
+    /// and with writes made durable as <see cref="RunSerializedAsync{T}"/> makes them.
+    /// </summary>
+    public async Task<DbConnection> OpenKeptConnectionAsync(CancellationToken cancellationToken)
+    {
+        await EnsureMigratedAsync(cancellationToken);
+        return await connector.TranslateAsync(async () =>
+        {
+            var connection = await backend.OpenConnectionAsync(cancellationToken);
+            try
+            {
+                if (backend.DurableWritesSql is { } durable)
+                {
+                    await connection.ExecuteAsync(durable, cancellationToken);
+                }
+
+                return connection;
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs work on a connection the caller keeps, in one serialised transaction, its failures told as <see cref="StoreUnavailableException"/>.</summary>
+    public Task<T> RunSerializedOnAsync<T>(DbConnection connection, Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        connector.TranslateAsync(async () =>
+        {
+            await using var transaction = await backend.BeginSerializedTransactionAsync(connection, cancellationToken);
+            var result = await work(transaction, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }, cancellationToken);
+
     // Callers arriving while a migration runs share it, and share its failure: during an outage each request
     // fails after one connection attempt instead of queueing behind everyone else's. A failed migration is
     // retried by the next caller; the shared attempt ignores any one caller's cancellation.

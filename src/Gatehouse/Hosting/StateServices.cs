@@ -16,6 +16,7 @@ public static class StateServices
             {
                 options.DataDir = config.DataDir;
                 options.PostgresConnectionString = config.Store.Postgres;
+                options.SqliteSyncEveryCommit = config.Store.SqliteSyncEveryCommit;
             })
             .AddGatehouseAudit(config);
     }
