@@ -17,6 +17,7 @@ public sealed class GatehouseProcess : IAsyncDisposable
     public static readonly TimeSpan DefaultStartTimeout = TimeSpan.FromSeconds(60);
 
     private const string ListenPrefix = "Gatehouse listens on ";
+    private const string DemoUrlPrefix = "Gateway URL:";
 
     private static readonly TimeSpan s_exitTimeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan s_drainTimeout = TimeSpan.FromSeconds(2);
@@ -46,7 +47,15 @@ public sealed class GatehouseProcess : IAsyncDisposable
     /// </summary>
     /// <param name="environment">Variables to set (or, when null, remove) in the gateway's environment, which its upstreams inherit.</param>
     /// <exception cref="InvalidOperationException">It exited, or did not listen within <paramref name="startTimeout"/>; the message has its last output.</exception>
-    public static async Task<GatehouseProcess> StartAsync(string configPath, IReadOnlyDictionary<string, string?>? environment = null,
+    public static Task<GatehouseProcess> StartAsync(string configPath, IReadOnlyDictionary<string, string?>? environment = null,
+        TimeSpan? startTimeout = null) =>
+        StartAsync(["serve", "--config", configPath, "--listen", "http://127.0.0.1:0"], environment, startTimeout);
+
+    /// <summary>
+    /// Starts <c>dotnet gatehouse.dll</c> with <paramref name="arguments"/> (a command that runs a gateway, such as
+    /// <c>serve</c> or <c>demo</c>, listening on port 0) and returns once it reports the address it listens on.
+    /// </summary>
+    public static async Task<GatehouseProcess> StartAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null,
         TimeSpan? startTimeout = null)
     {
         var startInfo = new ProcessStartInfo("dotnet")
@@ -55,7 +64,7 @@ public sealed class GatehouseProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Upstreams.GatehouseAssembly, "serve", "--config", configPath, "--listen", "http://127.0.0.1:0" })
+        foreach (var arg in new[] { Upstreams.GatehouseAssembly }.Concat(arguments))
         {
             startInfo.ArgumentList.Add(arg);
         }
@@ -103,7 +112,7 @@ public sealed class GatehouseProcess : IAsyncDisposable
 
         // Disposing waits for the end of its output, so the message has its last words.
         await gatehouse.DisposeAsync().ConfigureAwait(false);
-        throw new InvalidOperationException($"gatehouse serve {failure}. Its last output:\n{gatehouse.RecentOutput}");
+        throw new InvalidOperationException($"gatehouse {arguments[0]} {failure}. Its last output:\n{gatehouse.RecentOutput}");
     }
 
     /// <summary>Connects a real MCP client (the SDK's, over Streamable HTTP) to <paramref name="server"/> through this gateway.</summary>
@@ -164,10 +173,15 @@ public sealed class GatehouseProcess : IAsyncDisposable
 
         _recent.Add(stderr ? line : $"[stdout] {line}");
 
-        // One line per address ("...; servers: ..."): the first is the one to use.
+        // One line per address ("...; servers: ..."): the first is the one to use. The demo prints its server's
+        // URL instead.
         if (stderr && line.StartsWith(ListenPrefix, StringComparison.Ordinal))
         {
             _listening.TrySetResult(new Uri(line[ListenPrefix.Length..].Split(';')[0]));
+        }
+        else if (!stderr && line.TrimStart().StartsWith(DemoUrlPrefix, StringComparison.Ordinal))
+        {
+            _listening.TrySetResult(new Uri(new Uri(line.TrimStart()[DemoUrlPrefix.Length..].Trim()), "/"));
         }
     }
 }

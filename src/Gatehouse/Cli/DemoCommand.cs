@@ -141,6 +141,12 @@ internal static class DemoCommand
               Claude Desktop (claude_desktop_config.json), over stdio:
                 { "mcpServers": { "{{ServerName}}": { "command": {{JsonSerializer.Serialize(command)}}, "args": {{stdioArgs}} } } }
 
+            In another terminal, with --config {{config.ConfigPath}}:
+
+              {{$"gatehouse catalog {ServerName}",-36}}the server's tools: category, risk, why, pinned
+              {{$"gatehouse policy suggest {ServerName}",-36}}a starting policy from the catalog
+              {{"gatehouse audit tail -f",-36}}every decision, as it is made
+
             Press Ctrl+C to stop.
             """;
     }
