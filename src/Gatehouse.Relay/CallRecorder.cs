@@ -57,9 +57,16 @@ public sealed partial class CallRecorder(IAuditLog audit, GatehouseConfig config
     }
 
     /// <summary>Records a request the relay refused itself, before any policy saw it (an unknown method, a malformed message).</summary>
-    public void RecordRefusal(RelayCall call, JsonRpcRequest request, string rule, string reason)
+    public void RecordRefusal(RelayCall call, JsonRpcRequest request, string rule, string reason) =>
+        Refused(call.DecisionRecord(request, time.GetUtcNow()), rule, reason);
+
+    /// <summary>Records a notification the relay dropped (a method it does not know).</summary>
+    public void RecordRefusal(RelayCall call, JsonRpcNotification notification, string rule, string reason) =>
+        Refused(call.DecisionRecord(notification, time.GetUtcNow()), rule, reason);
+
+    private void Refused(AuditEvent record, string rule, string reason)
     {
-        var record = call.DecisionRecord(request, time.GetUtcNow()) with { Decision = AuditDecisions.Deny, Rule = rule, Reason = reason };
+        record = record with { Decision = AuditDecisions.Deny, Rule = rule, Reason = reason };
         telemetry.Decided(record);
         audit.Post(record);
     }

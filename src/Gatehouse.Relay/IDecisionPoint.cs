@@ -46,17 +46,26 @@ public sealed class RelayCall(string server, string sessionId, ClaimsPrincipal? 
     public AuditEvent DecisionRecord(JsonRpcRequest request, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new AuditEvent
-        {
-            Time = time,
-            Kind = AuditKinds.Decision,
-            Identity = Identity,
-            Server = Server,
-            Session = SessionId,
-            RequestId = request.Id.ToString(),
-            Method = request.Method,
-        };
+        return DecisionRecord(request.Method, request.Id.ToString(), time);
     }
+
+    /// <summary>The audit record of a decision on <paramref name="notification"/> from this caller.</summary>
+    public AuditEvent DecisionRecord(JsonRpcNotification notification, DateTimeOffset time)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        return DecisionRecord(notification.Method, requestId: null, time);
+    }
+
+    private AuditEvent DecisionRecord(string method, string? requestId, DateTimeOffset time) => new()
+    {
+        Time = time,
+        Kind = AuditKinds.Decision,
+        Identity = Identity,
+        Server = Server,
+        Session = SessionId,
+        RequestId = requestId,
+        Method = method,
+    };
 
     /// <summary>What the upstream offers on this session.</summary>
     public UpstreamTools Tools { get; internal set; } = null!;

@@ -43,6 +43,17 @@ public static class RelayMethods
         "tasks/cancel",
     };
 
+    /// <summary>The notifications a client sends a server: relayed unchanged. Any other is dropped, as an unknown request is refused.</summary>
+    public static readonly IReadOnlySet<string> ClientNotifications = new HashSet<string>(StringComparer.Ordinal)
+    {
+        NotificationMethods.InitializedNotification,
+        NotificationMethods.CancelledNotification,
+        NotificationMethods.ProgressNotification,
+        // Roots are deprecated by the 2026-07-28 revision, yet live in the revisions Gatehouse relays.
+        "notifications/roots/list_changed",
+        "notifications/tasks/status",
+    };
+
     /// <summary>Whether the relay knows <paramref name="method"/> as a client request.</summary>
     public static bool IsKnown(string method) =>
         Decided.Contains(method) || Lists.Contains(method) || PassThrough.Contains(method);

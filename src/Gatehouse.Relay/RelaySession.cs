@@ -147,6 +147,15 @@ public sealed partial class RelaySession : IAsyncDisposable
                 break;
 
             case JsonRpcNotification notification:
+                if (!RelayMethods.ClientNotifications.Contains(notification.Method) && !_server.AllowUnknownMethods)
+                {
+                    // A notification has no reply to refuse it with; dropped, since a method added to the protocol
+                    // later could act past the policy as well as a request could.
+                    _recorder.RecordRefusal(Call, notification, "method", "a notification Gatehouse does not know");
+                    LogUnknownNotificationDropped(_server.Name, notification.Method);
+                    break;
+                }
+
                 if (notification.Method == NotificationMethods.CancelledNotification && ReadRequestId(notification.Params) is { } cancelled)
                 {
                     TakePending(cancelled, AuditOutcomes.Cancelled);
@@ -865,6 +874,9 @@ public sealed partial class RelaySession : IAsyncDisposable
     {
         public void Fire() => _ = session.OnTimeoutAsync(pending);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a notification of server '{Server}' that Gatehouse does not know: {Method}")]
+    private partial void LogUnknownNotificationDropped(string server, string method);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relay {Direction} pump of server '{Server}' session {SessionId} failed.")]
     private partial void LogPumpFailed(Exception ex, string server, string sessionId, string direction);

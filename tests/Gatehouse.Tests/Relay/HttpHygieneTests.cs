@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Gatehouse.Audit;
 using Gatehouse.Relay;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
@@ -185,6 +186,28 @@ public sealed class HttpHygieneTests : IAsyncLifetime
         var relayed = await CallAsync("open", await OpenSessionAsync("open"), """{"jsonrpc":"2.0","id":2,"method":"acme/launch","params":{}}""");
         Assert.Contains("-32601", relayed);
         Assert.DoesNotContain("allowUnknownMethods", relayed);
+    }
+
+    [Fact]
+    public async Task A_notification_of_a_method_it_does_not_know_is_dropped_and_recorded_and_the_session_goes_on()
+    {
+        var session = await OpenSessionAsync("test");
+        using var notification = Post("test", """{"jsonrpc":"2.0","method":"notifications/acme/launch","params":{}}""");
+        notification.Headers.Add("Mcp-Session-Id", session);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await _http.SendAsync(notification)).StatusCode);
+
+        var store = _gateway.Services.GetRequiredService<IAuditStore>();
+        AuditRecord? dropped = null;
+        for (var attempt = 0; attempt < 100 && dropped is null; attempt++)
+        {
+            dropped = (await store.QueryAsync(new AuditQuery { Decision = AuditDecisions.Deny }, default)).Records
+                .FirstOrDefault(r => r.Event.Method == "notifications/acme/launch");
+            await Task.Delay(dropped is null ? 50 : 0);
+        }
+
+        Assert.Equal(("method", null), (dropped?.Event.Rule, dropped?.Event.RequestId));
+        Assert.Contains("echo", await CallAsync("test", session, """{"jsonrpc":"2.0","id":3,"method":"tools/list"}"""));
     }
 
     [Fact]
