@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Gatehouse.Audit;
@@ -49,8 +50,20 @@ public sealed class GatehouseTelemetry : IDisposable
         return activity;
     }
 
+    /// <summary>The most distinct values a dimension the caller chooses (a tool's or a method's name) takes; the rest count as <see cref="Other"/>.</summary>
+    public const int MaxDistinctValues = 256;
+
+    /// <summary>The value of a dimension past <see cref="MaxDistinctValues"/>.</summary>
+    public const string Other = "(other)";
+
+    private readonly BoundedValues _methods = new();
+    private readonly BoundedValues _tools = new();
+
+    // An agent names the tool and the method it asks for: bounded, so that calls to made-up names cannot grow the
+    // metrics (and every scrape) without end.
     public void Decided(AuditEvent decision) =>
-        _decisions.Add(1, new("decision", decision.Decision), new("server", decision.Server), new("method", decision.Method), new("tool", ToolOf(decision)));
+        _decisions.Add(1, new("decision", decision.Decision), new("server", decision.Server), new("method", _methods.Of(decision.Method)),
+            new("tool", _tools.Of(ToolOf(decision))));
 
     public void Answered(AuditEvent outcome, TimeSpan latency) =>
         _upstreamDuration.Record(latency.TotalSeconds, new("server", outcome.Server), new("method", outcome.Method), new("outcome", outcome.Outcome));
@@ -60,4 +73,27 @@ public sealed class GatehouseTelemetry : IDisposable
     // Tool and prompt names are few; resource uris are unbounded, so they are not a metric dimension.
     private static string? ToolOf(AuditEvent record) =>
         record.Method is RequestMethods.ToolsCall or RequestMethods.PromptsGet ? record.Target : null;
+
+    /// <summary>The first <see cref="MaxDistinctValues"/> values seen, each itself; any later one, <see cref="Other"/>.</summary>
+    private sealed class BoundedValues
+    {
+        private readonly ConcurrentDictionary<string, bool> _seen = new(StringComparer.Ordinal);
+
+        public string? Of(string? value)
+        {
+            if (value is null || _seen.ContainsKey(value))
+            {
+                return value;
+            }
+
+            if (_seen.Count >= MaxDistinctValues)
+            {
+                return Other;
+            }
+
+            // Callers racing for the last places may pass the bound by a few: a bound, not an exact count.
+            _seen.TryAdd(value, true);
+            return value;
+        }
+    }
 }
