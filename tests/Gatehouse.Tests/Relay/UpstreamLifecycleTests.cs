@@ -65,7 +65,13 @@ public sealed class UpstreamLifecycleTests : IAsyncLifetime
         Assert.Contains("'crash'", error.Message);
 
         // The gateway restarts the server and replays the client's initialize, so the same session serves again.
-        var echo = await EventuallyAsync(() => client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "back again" }).AsTask());
+        // Until it is back, a call is refused one way or another: an error, or (when the catalog cannot list the
+        // restarting server's tools to check it) a refusal as the call's result.
+        var echo = await EventuallyAsync(async () =>
+        {
+            var result = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "back again" });
+            return result.IsError == true ? throw new InvalidOperationException(Text(result)) : result;
+        });
         Assert.Contains("back again", Text(echo));
         Assert.NotEqual(killed, Assert.Single(_crashMarker.FindProcessIds()));
     }
