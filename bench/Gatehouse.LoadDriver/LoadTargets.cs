@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gatehouse.Audit;
 using Gatehouse.Relay;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
@@ -56,9 +57,10 @@ internal sealed class LoadTargets : IAsyncDisposable
     private readonly RunningGateway _bareGateway;
     private readonly RunningGateway _unauditedGateway;
     private readonly RunningGateway _normalSyncGateway;
+    private readonly RunningGateway _discardingGateway;
 
     private LoadTargets(RunningTestServer upstream, RunningGateway policyGateway, RunningGateway relayGateway, RunningGateway bareGateway,
-        RunningGateway unauditedGateway, RunningGateway normalSyncGateway)
+        RunningGateway unauditedGateway, RunningGateway normalSyncGateway, RunningGateway discardingGateway)
     {
         _upstream = upstream;
         _policyGateway = policyGateway;
@@ -66,6 +68,7 @@ internal sealed class LoadTargets : IAsyncDisposable
         _bareGateway = bareGateway;
         _unauditedGateway = unauditedGateway;
         _normalSyncGateway = normalSyncGateway;
+        _discardingGateway = discardingGateway;
         Direct = new LoadTarget("direct", "the test server itself, no gateway", upstream.McpUrl);
         Bare = new LoadTarget("gateway: relay only, no resume store", "relay only, and resumable streams off (`RelayHttpOptions.ResumeWindow` = 0)", bareGateway.McpUrl("bare"));
         Relay = new LoadTarget("gateway: relay only", "gateway with its decision point replaced by allow-all (no policy engine)", relayGateway.McpUrl("relay"));
@@ -76,6 +79,9 @@ internal sealed class LoadTargets : IAsyncDisposable
         NormalSync = new LoadTarget("gateway: enforced policy, sqliteSync normal",
             "a gateway like the enforced one with `\"store\": { \"sqliteSync\": \"normal\" }`: the audit on, commits not flushed to the disk one by one",
             normalSyncGateway.McpUrl("enforced"));
+        Discarding = new LoadTarget("gateway: enforced policy, audit store keeps nothing",
+            "a gateway like the enforced one whose audit store drops every commit at once: the audit log's own work (records, redaction, hashing, group commit, waiting) without SQLite and the disk",
+            discardingGateway.McpUrl("enforced"));
     }
 
     public LoadTarget Direct { get; }
@@ -94,8 +100,14 @@ internal sealed class LoadTargets : IAsyncDisposable
     /// <summary>The enforced policy, audited, with SQLite commits that survive a crash of Gatehouse but not a power cut.</summary>
     public LoadTarget NormalSync { get; }
 
+    /// <summary>The enforced policy, audited into a store that keeps nothing: what the audit costs short of the store.</summary>
+    public LoadTarget Discarding { get; }
+
     /// <summary>Direct first: every ratio in the report is against it.</summary>
     public IReadOnlyList<LoadTarget> All => [Direct, Bare, Relay, AllowAll, Enforced, Unaudited, NormalSync];
+
+    /// <summary>Only what the audit log's cost needs, so that more rounds of them fit in the same time.</summary>
+    public IReadOnlyList<LoadTarget> Audit => [Direct, Enforced, Unaudited, NormalSync, Discarding];
 
     public static async Task<LoadTargets> StartAsync(int clients)
     {
@@ -141,7 +153,16 @@ internal sealed class LoadTargets : IAsyncDisposable
             new Dictionary<string, string> { ["enforced"] = EnforcedPolicy },
             store: new JsonObject { ["sqliteSync"] = "normal" });
 
-        return new LoadTargets(upstream, policyGateway, relayGateway, bareGateway, unauditedGateway, normalSyncGateway);
+        var discardingGateway = await RunningGateway.StartAsync(
+            Upstreams.Servers(("enforced", server())),
+            services =>
+            {
+                QuietSessionLogs(services);
+                services.Replace(ServiceDescriptor.Singleton<IAuditStore, DiscardingAuditStore>());
+            },
+            new Dictionary<string, string> { ["enforced"] = EnforcedPolicy });
+
+        return new LoadTargets(upstream, policyGateway, relayGateway, bareGateway, unauditedGateway, normalSyncGateway, discardingGateway);
     }
 
     /// <summary>
@@ -153,6 +174,7 @@ internal sealed class LoadTargets : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _discardingGateway.DisposeAsync();
         await _normalSyncGateway.DisposeAsync();
         await _unauditedGateway.DisposeAsync();
         await _bareGateway.DisposeAsync();

@@ -13,6 +13,7 @@ internal static class MarkdownReport
         string Command,
         LoadSettings Settings,
         LoadTargets Targets,
+        IReadOnlyList<LoadTarget> Measured,
         IReadOnlyList<SanityChecks.Check> Checks,
         IReadOnlyList<LatencyScenario.Result> Latency,
         IReadOnlyList<ThroughputScenario.Result> Throughput,
@@ -64,7 +65,7 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine("| Target | What it is |");
         md.AppendLine("|---|---|");
-        foreach (var target in run.Targets.All)
+        foreach (var target in run.Measured)
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"| {target.Name} | {target.Description} |");
         }
@@ -128,36 +129,42 @@ internal static class MarkdownReport
         md.AppendLine("direct row is what the gateway itself spends on a call. Retained is the growth of the managed heap after a full");
         md.AppendLine("GC, per call, over one extra untimed slice per target: memory a call leaves behind that is still reachable.");
 
+        var withDecisionCost = run.Measured.Contains(run.Targets.AllowAll);
+        if (withDecisionCost)
+        {
+            md.AppendLine();
+            md.AppendLine("## 3. The cost of a real decision");
+            md.AppendLine();
+            md.AppendLine("Enforced and allow-all are one gateway and one upstream; only the grant's policy differs. Allow-all against the");
+            md.AppendLine("relay-only gateway is what the policy decision point costs when its policy decides nothing:");
+            md.AppendLine();
+            ComparisonHeader(md);
+            Compare(md, "enforced / allow-all", run, run.Targets.Enforced, run.Targets.AllowAll);
+            Compare(md, "allow-all / relay only", run, run.Targets.AllowAll, run.Targets.Relay);
+            Compare(md, "enforced / relay only", run, run.Targets.Enforced, run.Targets.Relay);
+            md.AppendLine();
+            md.AppendLine("And what the relay's resumable-stream store (every response event kept in memory for the resume window,");
+            md.AppendLine("5 minutes by default) costs, against the same relay with it turned off:");
+            md.AppendLine();
+            ComparisonHeader(md);
+            Compare(md, "relay only / relay only, no resume store", run, run.Targets.Relay, run.Targets.Bare);
+        }
+
         md.AppendLine();
-        md.AppendLine("## 3. The cost of a real decision");
-        md.AppendLine();
-        md.AppendLine("Enforced and allow-all are one gateway and one upstream; only the grant's policy differs. Allow-all against the");
-        md.AppendLine("relay-only gateway is what the policy decision point costs when its policy decides nothing:");
-        md.AppendLine();
-        md.AppendLine("| Comparison | p50 ratio | p99 ratio | p50 difference | Throughput ratio | CPU difference per call |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|");
-        Compare(md, "enforced / allow-all", run, run.Targets.Enforced, run.Targets.AllowAll);
-        Compare(md, "allow-all / relay only", run, run.Targets.AllowAll, run.Targets.Relay);
-        Compare(md, "enforced / relay only", run, run.Targets.Enforced, run.Targets.Relay);
-        md.AppendLine();
-        md.AppendLine("And what the relay's resumable-stream store (every response event kept in memory for the resume window,");
-        md.AppendLine("5 minutes by default) costs, against the same relay with it turned off:");
-        md.AppendLine();
-        md.AppendLine("| Comparison | p50 ratio | p99 ratio | p50 difference | Throughput ratio | CPU difference per call |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|");
-        Compare(md, "relay only / relay only, no resume store", run, run.Targets.Relay, run.Targets.Bare);
-        md.AppendLine();
-        md.AppendLine("## 4. The cost of the audit log");
+        md.AppendLine(CultureInfo.InvariantCulture, $"## {(withDecisionCost ? 4 : 3)}. The cost of the audit log");
         md.AppendLine();
         md.AppendLine("Every decision is written durably (SQLite, group commit, fsync per commit) before the call goes on, and every");
         md.AppendLine("answer is recorded after it. The same policy with the audit log turned off, in the same run, and with");
         md.AppendLine("`store.sqliteSync` `normal` (each commit written to the operating system before the call goes on, flushed to");
         md.AppendLine("the disk at checkpoints: it survives a crash of Gatehouse, not a power cut):");
         md.AppendLine();
-        md.AppendLine("| Comparison | p50 ratio | p99 ratio | p50 difference | Throughput ratio | CPU difference per call |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|");
+        ComparisonHeader(md);
         Compare(md, "enforced / enforced, audit off", run, run.Targets.Enforced, run.Targets.Unaudited);
         Compare(md, "enforced, sqliteSync normal / enforced, audit off", run, run.Targets.NormalSync, run.Targets.Unaudited);
+        if (run.Measured.Contains(run.Targets.Discarding))
+        {
+            Compare(md, "enforced, audit store keeps nothing / enforced, audit off", run, run.Targets.Discarding, run.Targets.Unaudited);
+        }
 
         md.AppendLine();
         md.AppendLine("## Checks before timing");
@@ -183,6 +190,12 @@ internal static class MarkdownReport
         var tb = run.Throughput.Single(r => r.Target == baseline);
         md.AppendLine(CultureInfo.InvariantCulture,
             $"| {label} | {Ratio(a.P50, b.P50)} | {Ratio(a.P99, b.P99)} | {a.P50 - b.P50:+0;-0;0} µs | {Ratio(ta.CallsPerSecond, tb.CallsPerSecond)} | {ta.CpuMicrosPerCall - tb.CpuMicrosPerCall:+0;-0;0} µs |");
+    }
+
+    private static void ComparisonHeader(StringBuilder md)
+    {
+        md.AppendLine("| Comparison | p50 ratio | p99 ratio | p50 difference | Throughput ratio | CPU difference per call |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|");
     }
 
     private static void Row(StringBuilder md, string name, string value) =>

@@ -21,27 +21,32 @@ var calls = new Option<int>("--calls")
     Description = "Measured sequential calls per target (ignored with --quick).",
     DefaultValueFactory = _ => 3000,
 };
-var output = new Option<FileInfo?>("--output") { Description = "Where to write the report; default bench/results/gateway-load.md in the repository." };
+var auditOnly = new Option<bool>("--audit")
+{
+    Description = "Only the targets that show what the audit log costs (direct, enforced, audit off, sqliteSync normal); the report goes to bench/results/gateway-audit.md.",
+};
+var output = new Option<FileInfo?>("--output") { Description = "Where to write the report; default bench/results/gateway-load.md (gateway-audit.md with --audit) in the repository." };
 clients.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 256) { r.AddError("--clients must be between 1 and 256."); } });
 duration.Validators.Add(r => { if (r.GetValueOrDefault<double>() is <= 0 or > 300) { r.AddError("--duration must be more than 0 and at most 300 seconds."); } });
 calls.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1_000_000) { r.AddError("--calls must be between 1 and 1000000."); } });
 
 var root = new RootCommand("Measures what the Gatehouse gateway costs an MCP agent: the same calls directly and through the gateway, in one run.")
 {
-    quick, clients, duration, calls, output,
+    quick, clients, duration, calls, auditOnly, output,
 };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var settings = parse.GetValue(quick)
         ? LoadSettings.QuickRun(parse.GetValue(clients))
         : LoadSettings.Full(parse.GetValue(clients), TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(calls));
-    var path = parse.GetValue(output)?.FullName ?? Path.Combine(RepositoryRoot(), "bench", "results", "gateway-load.md");
+    var audit = parse.GetValue(auditOnly);
+    var path = parse.GetValue(output)?.FullName ?? Path.Combine(RepositoryRoot(), "bench", "results", audit ? "gateway-audit.md" : "gateway-load.md");
     var command = MarkdownReport.ReproduceCommand + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
-    return await RunAsync(settings, path, command, cancellationToken);
+    return await RunAsync(settings, audit, path, command, cancellationToken);
 });
 return await root.Parse(args).InvokeAsync();
 
-static async Task<int> RunAsync(LoadSettings settings, string path, string command, CancellationToken cancellationToken)
+static async Task<int> RunAsync(LoadSettings settings, bool auditOnly, string path, string command, CancellationToken cancellationToken)
 {
     // A hard ceiling on top of every loop's own bound: a wedged connection must end the run, not hang it.
     using var ceiling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -67,10 +72,11 @@ static async Task<int> RunAsync(LoadSettings settings, string path, string comma
         return 1;
     }
 
-    var latency = await LatencyScenario.RunAsync(targets.All, settings, Progress, token);
-    var throughput = await ThroughputScenario.RunAsync(targets.All, settings, Progress, token);
+    var measured = auditOnly ? targets.Audit : targets.All;
+    var latency = await LatencyScenario.RunAsync(measured, settings, Progress, token);
+    var throughput = await ThroughputScenario.RunAsync(measured, settings, Progress, token);
     var report = MarkdownReport.Render(new MarkdownReport.Inputs(
-        environment, command, settings, targets, checks, latency, throughput, clock.Elapsed, RunEnvironment.LoadAverage()));
+        environment, command, settings, targets, measured, checks, latency, throughput, clock.Elapsed, RunEnvironment.LoadAverage()));
 
     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
     await File.WriteAllTextAsync(path, report, token);
