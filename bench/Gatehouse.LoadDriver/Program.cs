@@ -23,7 +23,7 @@ var calls = new Option<int>("--calls")
 };
 var auditOnly = new Option<bool>("--audit")
 {
-    Description = "Only the targets that show what the audit log costs (direct, enforced, audit off, sqliteSync normal); the report goes to bench/results/gateway-audit.md.",
+    Description = "Only the targets that show what the audit log costs (direct, enforced, audit off, sqliteSync normal, an audit store that keeps nothing); the report goes to bench/results/gateway-audit.md.",
 };
 var output = new Option<FileInfo?>("--output") { Description = "Where to write the report; default bench/results/gateway-load.md (gateway-audit.md with --audit) in the repository." };
 clients.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 256) { r.AddError("--clients must be between 1 and 256."); } });
