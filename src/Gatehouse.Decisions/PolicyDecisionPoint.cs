@@ -55,7 +55,9 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
                     catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
                         return Refuse(request, Described(record, request, tool, decision), new Verdict(AuditDecisions.Unavailable, "catalog",
-                            $"the tools of server '{call.Server}' could not be listed to check this call, so it is refused until they can be"));
+                            e is UpstreamRestartingException
+                                ? $"server '{call.Server}' is restarting, so its tools cannot be listed to check this call; retry the request shortly"
+                                : $"the tools of server '{call.Server}' could not be listed to check this call, so it is refused until they can be"));
                     }
 
                     standing = tools.Find(tool);

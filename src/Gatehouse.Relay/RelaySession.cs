@@ -515,7 +515,7 @@ public sealed partial class RelaySession : IAsyncDisposable
     {
         if (_upstream is not { } upstream)
         {
-            throw new McpException($"Upstream server '{_server.Name}' is restarting.");
+            throw new UpstreamRestartingException(_server.Name);
         }
 
         var request = new JsonRpcRequest { Id = new RequestId($"gatehouse-{Guid.NewGuid():N}"), Method = method, Params = parameters };

@@ -241,12 +241,26 @@ public sealed class PolicyDecisionPointTests : IDisposable
     public async Task A_call_that_needs_the_upstreams_listing_when_it_cannot_be_had_is_refused_as_unavailable_and_recorded()
     {
         var point = DecisionPoint("""{ "version": "1", "default": "deny", "classes": [ { "category": "read", "action": "allow" } ] }""");
-        var call = Call(() => throw new McpException("Upstream server 'mail' is restarting."));
+        var call = Call(() => throw new McpException("Upstream server 'mail' refused tools/list: internal error"));
 
         var decision = await point.DecideAsync(call, ToolCall("get_lists"), default);
 
         Assert.Equal((AuditDecisions.Unavailable, "catalog"), (decision.Record!.Decision, decision.Record.Rule));
         Assert.Contains("could not be listed", ResultText(decision));
+        Assert.DoesNotContain("internal error", ResultText(decision));
+    }
+
+    [Fact]
+    public async Task A_call_while_its_upstream_restarts_is_refused_as_unavailable_saying_to_retry()
+    {
+        var point = DecisionPoint("""{ "version": "1", "default": "allow" }""");
+        var call = Call(() => throw new UpstreamRestartingException("mail"));
+
+        var decision = await point.DecideAsync(call, ToolCall("echo"), default);
+
+        Assert.Equal((AuditDecisions.Unavailable, "catalog"), (decision.Record!.Decision, decision.Record.Rule));
+        Assert.Contains("server 'mail' is restarting", ResultText(decision));
+        Assert.Contains("retry the request shortly", ResultText(decision));
     }
 
     [Fact]
