@@ -52,7 +52,7 @@ public sealed class BenchmarkGateway : IDisposable
         var approvals = new ApprovalQueue(_services.GetRequiredService<IApprovalStore>(), new DisabledAuditLog(), new NoNotifier(), Options.Create(new ApprovalOptions()), time,
             NullLogger<ApprovalQueue>.Instance);
         var catalog = new ToolCatalog(_services.GetRequiredService<ICatalogStore>(), new DisabledAuditLog(), config, time, NullLogger<ToolCatalog>.Instance);
-        Point = new PolicyDecisionPoint(_grants, store(time), new CountersConfig(), approvals, catalog, time);
+        Point = new PolicyDecisionPoint(_grants, store(time), new CountersConfig(), approvals, catalog, time, NullLogger<PolicyDecisionPoint>.Instance);
         var tools = new JsonObject
         {
             ["tools"] = new JsonArray([.. new[] { NoLimit, OneLimit, TwoLimits }.Select(n => (JsonNode)new JsonObject { ["name"] = n })]),

@@ -7,6 +7,7 @@ using Gatehouse.Configuration;
 using Gatehouse.Decisions.Redis;
 using Gatehouse.Policy;
 using Gatehouse.Relay;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
@@ -17,8 +18,8 @@ namespace Gatehouse.Decisions;
 /// class, and whether its definition is the pinned one). Fails closed: no grant, no policy, or a request it cannot
 /// read is refused, with a reason that says so.
 /// </summary>
-public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore counters, CountersConfig countersConfig, ApprovalQueue approvals,
-    ToolCatalog catalog, TimeProvider time) : IDecisionPoint
+public sealed partial class PolicyDecisionPoint(GrantPolicies grants, ICounterStore counters, CountersConfig countersConfig, ApprovalQueue approvals,
+    ToolCatalog catalog, TimeProvider time, ILogger<PolicyDecisionPoint> logger) : IDecisionPoint
 {
     /// <inheritdoc />
     public async ValueTask<RequestDecision> DecideAsync(RelayCall call, JsonRpcRequest request, CancellationToken cancellationToken)
@@ -54,6 +55,8 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
+                        // The agent is told only that the list could not be had; the operator needs the server's words.
+                        LogToolsUnlisted(logger, call.Server, e.Message);
                         return Refuse(request, Described(record, request, tool, decision), new Verdict(AuditDecisions.Unavailable, "catalog",
                             e is UpstreamRestartingException
                                 ? $"server '{call.Server}' is restarting, so its tools cannot be listed to check this call; retry the request shortly"
@@ -362,4 +365,7 @@ public sealed class PolicyDecisionPoint(GrantPolicies grants, ICounterStore coun
         86400 => "day",
         var seconds => $"{seconds:0.###} s",
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The tools of server '{Server}' could not be listed to check a call, so it was refused: {Error}")]
+    private static partial void LogToolsUnlisted(ILogger logger, string server, string error);
 }

@@ -8,7 +8,9 @@ using Gatehouse.Configuration;
 using Gatehouse.Relay;
 using Gatehouse.Store;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using ModelContextProtocol;
@@ -240,14 +242,18 @@ public sealed class PolicyDecisionPointTests : IDisposable
     [Fact]
     public async Task A_call_that_needs_the_upstreams_listing_when_it_cannot_be_had_is_refused_as_unavailable_and_recorded()
     {
-        var point = DecisionPoint("""{ "version": "1", "default": "deny", "classes": [ { "category": "read", "action": "allow" } ] }""");
+        var logger = new FakeLogger<PolicyDecisionPoint>();
+        var point = DecisionPoint("""{ "version": "1", "default": "deny", "classes": [ { "category": "read", "action": "allow" } ] }""", logger);
         var call = Call(() => throw new McpException("Upstream server 'mail' refused tools/list: internal error"));
 
         var decision = await point.DecideAsync(call, ToolCall("get_lists"), default);
 
         Assert.Equal((AuditDecisions.Unavailable, "catalog"), (decision.Record!.Decision, decision.Record.Rule));
         Assert.Contains("could not be listed", ResultText(decision));
+        // The agent is not told the server's words; the operator's log is.
         Assert.DoesNotContain("internal error", ResultText(decision));
+        Assert.Contains("internal error", logger.LatestRecord.Message);
+        Assert.Equal(LogLevel.Warning, logger.LatestRecord.Level);
     }
 
     [Fact]
@@ -279,7 +285,7 @@ public sealed class PolicyDecisionPointTests : IDisposable
         Assert.Null(decision.Reply);
     }
 
-    private PolicyDecisionPoint DecisionPoint(string policy)
+    private PolicyDecisionPoint DecisionPoint(string policy, ILogger<PolicyDecisionPoint>? logger = null)
     {
         var path = Path.Combine(_directory, "policy.json");
         File.WriteAllText(path, policy);
@@ -294,7 +300,7 @@ public sealed class PolicyDecisionPointTests : IDisposable
         var store = new ServiceCollection().AddLogging().AddGatehouseStore(options => options.DataDir = _directory).BuildServiceProvider();
         _owned.Add(store);
         var catalog = new ToolCatalog(store.GetRequiredService<ICatalogStore>(), new DisabledAuditLog(), config, _time, NullLogger<ToolCatalog>.Instance);
-        return new PolicyDecisionPoint(grants, new InMemoryCounterStore(_time), new CountersConfig(), approvals, catalog, _time);
+        return new PolicyDecisionPoint(grants, new InMemoryCounterStore(_time), new CountersConfig(), approvals, catalog, _time, logger ?? NullLogger<PolicyDecisionPoint>.Instance);
     }
 
     private RelayCall Call(string identity = "agent", string[]? upstreamTools = null)
