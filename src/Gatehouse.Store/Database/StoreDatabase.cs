@@ -27,15 +27,8 @@ internal sealed class StoreDatabase(StoreConnector connector, StoreMigrator migr
         CancellationToken cancellationToken) =>
         RunAsync(async (connection, ct) =>
         {
-            if (backend.DurableWritesSql is { } durable)
-            {
-                await connection.ExecuteAsync(durable, ct);
-            }
-
-            await using var transaction = await backend.BeginSerializedTransactionAsync(connection, ct);
-            var result = await work(connection, transaction, ct);
-            await transaction.CommitAsync(ct);
-            return result;
+            await MakeWritesDurableAsync(connection, ct);
+            return await InSerializedTransactionAsync(connection, (transaction, t) => work(connection, transaction, t), ct);
         }, cancellationToken);
 
     public StoreBackendKind Kind => backend.Kind;
@@ -52,11 +45,7 @@ internal sealed class StoreDatabase(StoreConnector connector, StoreMigrator migr
             var connection = await backend.OpenConnectionAsync(cancellationToken);
             try
             {
-                if (backend.DurableWritesSql is { } durable)
-                {
-                    await connection.ExecuteAsync(durable, cancellationToken);
-                }
-
+                await MakeWritesDurableAsync(connection, cancellationToken);
                 return connection;
             }
             catch
@@ -69,13 +58,24 @@ internal sealed class StoreDatabase(StoreConnector connector, StoreMigrator migr
 
     /// <summary>Runs work on a connection the caller keeps, in one serialised transaction, its failures told as <see cref="StoreUnavailableException"/>.</summary>
     public Task<T> RunSerializedOnAsync<T>(DbConnection connection, Func<DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        connector.TranslateAsync(async () =>
+        connector.TranslateAsync(() => InSerializedTransactionAsync(connection, work, cancellationToken), cancellationToken);
+
+    private async Task MakeWritesDurableAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (backend.DurableWritesSql is { } durable)
         {
-            await using var transaction = await backend.BeginSerializedTransactionAsync(connection, cancellationToken);
-            var result = await work(transaction, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return result;
-        }, cancellationToken);
+            await connection.ExecuteAsync(durable, cancellationToken);
+        }
+    }
+
+    private async Task<T> InSerializedTransactionAsync<T>(DbConnection connection, Func<DbTransaction, CancellationToken, Task<T>> work,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await backend.BeginSerializedTransactionAsync(connection, cancellationToken);
+        var result = await work(transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
 
     // Callers arriving while a migration runs share it, and share its failure: during an outage each request
     // fails after one connection attempt instead of queueing behind everyone else's. A failed migration is
