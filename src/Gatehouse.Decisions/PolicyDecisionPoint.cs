@@ -43,8 +43,9 @@ public sealed partial class PolicyDecisionPoint(GrantPolicies grants, ICounterSt
                 }
 
                 decision = policy.DecideTool(tool, Arguments(request));
+                var byClass = policy.ToolDependsOnClass(tool);
                 ToolStanding? standing = null;
-                if (decision.Kind != DecisionKind.Deny || policy.ToolDependsOnClass(tool))
+                if (decision.Kind != DecisionKind.Deny || byClass)
                 {
                     // A call that may run needs the catalog's word on its definition; a denial only where a class
                     // rule could lift it. A name the policy denies is refused without asking the upstream anything.
@@ -64,7 +65,7 @@ public sealed partial class PolicyDecisionPoint(GrantPolicies grants, ICounterSt
                     }
 
                     standing = tools.Find(tool);
-                    if (standing is not null && policy.ToolDependsOnClass(tool))
+                    if (standing is not null && byClass)
                     {
                         decision = policy.DecideTool(tool, Arguments(request), standing.Classification.Class);
                     }
