@@ -9,7 +9,6 @@ namespace Gatehouse.Cli;
 /// <summary><c>gatehouse approvals list | show | approve | deny</c>: the queue of calls held for a person, in the configuration's store.</summary>
 internal static class ApprovalsCommand
 {
-
     public static Command Create() => new("approvals", "List, approve and deny the calls held for a person's approval.")
     {
         List(),

@@ -10,7 +10,6 @@ namespace Gatehouse.Cli;
 /// <summary><c>gatehouse catalog SERVER | accept SERVER TOOL</c>: the tools behind a server, their class and pinned state.</summary>
 internal static class CatalogCommand
 {
-
     public static Command Create()
     {
         var config = CommonOptions.Config();

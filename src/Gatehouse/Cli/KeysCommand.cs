@@ -13,7 +13,6 @@ namespace Gatehouse.Cli;
 /// <summary><c>gatehouse keys create | list | revoke</c>: API keys, kept in the configuration's store.</summary>
 internal static class KeysCommand
 {
-
     public static Command Create() => new("keys", "Create, list and revoke the API keys agents authenticate with.")
     {
         CreateKey(),

@@ -9,7 +9,6 @@ namespace Gatehouse.Cli;
 /// <summary><c>gatehouse policy validate | test | explain</c>: the operator's tools for writing policies.</summary>
 internal static class PolicyCommand
 {
-
     public static Command Create() => new("policy", "Check, test and explain policies before they guard a server.")
     {
         Validate(),
