@@ -32,15 +32,16 @@ public sealed class CatalogView
     /// Whether <paramref name="item"/> shows a usable tool of this view with another definition than the one judged:
     /// the server changed the tool since the listing this view was made from.
     /// </summary>
-    public bool ShowsChanged(JsonObject item) =>
-        ToolDefinition.FromJson(item) is { } shown && Find(shown.Name) is { Withheld: false } standing && standing.Definition.Hash != shown.Hash;
+    public bool ShowsChanged(JsonObject item) => Judged(item) is { } judged && judged.Standing.Definition.Hash != judged.Shown.Hash;
 
     /// <summary>
     /// The standing of a tool as a list result shows it, when the tool may be used: null when it is withheld, not in
     /// this listing, or shown with a definition other than the one judged (the server changed it between the two).
     /// </summary>
     public ToolStanding? Usable(JsonObject item) =>
-        ToolDefinition.FromJson(item) is { } shown && Find(shown.Name) is { Withheld: false } standing && standing.Definition.Hash == shown.Hash
-            ? standing
-            : null;
+        Judged(item) is { } judged && judged.Standing.Definition.Hash == judged.Shown.Hash ? judged.Standing : null;
+
+    // The definition item shows, and the standing of the tool it names when that tool is not withheld.
+    private (ToolDefinition Shown, ToolStanding Standing)? Judged(JsonObject item) =>
+        ToolDefinition.FromJson(item) is { } shown && Find(shown.Name) is { Withheld: false } standing ? (shown, standing) : null;
 }
