@@ -27,13 +27,12 @@ public static class AdminEndpoints
             {
                 // The anonymous identity is for agents on a laptop, never for administration: ask for credentials.
                 context.HttpContext.Response.Headers.WWWAuthenticate = "Bearer";
-                return Results.Json(new { error = "unauthorized", message = "The admin API needs credentials with the admin role." },
-                    statusCode: StatusCodes.Status401Unauthorized);
+                return AdminErrors.Of(StatusCodes.Status401Unauthorized, "unauthorized", "The admin API needs credentials with the admin role.");
             }
 
             if (!user.IsInRole(Roles.Admin))
             {
-                return Results.Json(new { error = "forbidden", message = "The admin API needs the admin role." }, statusCode: StatusCodes.Status403Forbidden);
+                return AdminErrors.Of(StatusCodes.Status403Forbidden, "forbidden", "The admin API needs the admin role.");
             }
 
             try
@@ -42,8 +41,7 @@ public static class AdminEndpoints
             }
             catch (Exception e) when (e is StoreUnavailableException or AuditUnavailableException or CatalogUnavailableException)
             {
-                return Results.Json(new { error = "unavailable", message = "The store is unavailable; retry shortly." },
-                    statusCode: StatusCodes.Status503ServiceUnavailable);
+                return AdminErrors.Of(StatusCodes.Status503ServiceUnavailable, "unavailable", "The store is unavailable; retry shortly.");
             }
         });
 
@@ -97,7 +95,7 @@ public static class AdminEndpoints
 
         admin.MapDelete("/keys/{id}", async (string id, IApiKeyStore keys, CancellationToken ct) =>
             await keys.RevokeAsync(id, ct) == ApiKeyRevocation.NotFound
-                ? Results.Json(new { error = "not_found", message = $"There is no key {id}." }, statusCode: StatusCodes.Status404NotFound)
+                ? AdminErrors.Of(StatusCodes.Status404NotFound, "not_found", $"There is no key {id}.")
                 : Results.NoContent());
 
         admin.MapGet("/audit", async (HttpContext context, IAuditStore audit, TimeProvider time, CancellationToken ct) =>
@@ -127,8 +125,7 @@ public static class AdminEndpoints
     private static readonly HashSet<string> s_auditQueryFields =
         new(["identity", "tool", "decision", "server", "grant", "kind", "since", "until", "limit", "before"], StringComparer.Ordinal);
 
-    private static IResult BadRequest(string message) =>
-        Results.Json(new { error = "bad_request", message }, statusCode: StatusCodes.Status400BadRequest);
+    private static IResult BadRequest(string message) => AdminErrors.Of(StatusCodes.Status400BadRequest, "bad_request", message);
 
     private static object Describe(ApiKeyRecord key, TimeProvider time) => new
     {

@@ -124,7 +124,7 @@ public static class ApprovalEndpoints
 
     private static IResult BadRequest(string message) => Error(StatusCodes.Status400BadRequest, "bad_request", message);
 
-    private static IResult Error(int status, string error, string message) => Results.Json(new { error, message }, statusCode: status);
+    private static IResult Error(int status, string error, string message) => AdminErrors.Of(status, error, message);
 
     private sealed record DecisionBody(string? Reason);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gatehouse.Authentication;
 using Gatehouse.Catalog;
 using Gatehouse.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -53,25 +54,22 @@ internal static class CatalogEndpoints
 
             if (body?.Hash is not { Length: > 0 } hash)
             {
-                return Results.Json(new { error = "bad_request", message = "The body must be JSON: { \"hash\": \"<the hash of the definition reviewed, as GET .../tools/{tool} shows it>\" }." },
-                    statusCode: StatusCodes.Status400BadRequest);
+                return AdminErrors.Of(StatusCodes.Status400BadRequest, "bad_request",
+                    "The body must be JSON: { \"hash\": \"<the hash of the definition reviewed, as GET .../tools/{tool} shows it>\" }.");
             }
 
-            var accepted = await catalog.AcceptAsync(server, tool, context.User.Identity!.Name!, hash, ct);
+            var accepted = await catalog.AcceptAsync(server, tool, CallerIdentity.NameOf(context.User)!, hash, ct);
             return accepted.Outcome switch
             {
                 AcceptOutcome.Accepted => Results.Json(CatalogJson.Of(accepted.Tool!)),
-                AcceptOutcome.ChangedMeanwhile => Results.Json(new
-                {
-                    error = "conflict",
-                    message = $"Server '{server}' lists another definition of '{tool}' ({accepted.Tool!.Definition.Hash}) than the one accepted; review it and try again.",
-                }, statusCode: StatusCodes.Status409Conflict),
+                AcceptOutcome.ChangedMeanwhile => AdminErrors.Of(StatusCodes.Status409Conflict, "conflict",
+                    $"Server '{server}' lists another definition of '{tool}' ({accepted.Tool!.Definition.Hash}) than the one accepted; review it and try again."),
                 _ => NotFound($"Server '{server}' lists no tool '{tool}'."),
             };
         });
     }
 
-    private static IResult NotFound(string message) => Results.Json(new { error = "not_found", message }, statusCode: StatusCodes.Status404NotFound);
+    private static IResult NotFound(string message) => AdminErrors.Of(StatusCodes.Status404NotFound, "not_found", message);
 
     private sealed record AcceptRequest(string? Hash);
 }
