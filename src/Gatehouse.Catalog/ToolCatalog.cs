@@ -92,8 +92,7 @@ public sealed partial class ToolCatalog(ICatalogStore store, IAuditLog audit, Ga
     /// </summary>
     public async Task<PendingAcceptance?> PendingAsync(string server, string tool, CancellationToken cancellationToken)
     {
-        var report = await ReportAsync(server, cancellationToken).ConfigureAwait(false);
-        if (report.Tools.FirstOrDefault(standing => standing.Definition.Name == tool) is not { } standing)
+        if (await StandingAsync(server, tool, cancellationToken).ConfigureAwait(false) is not { } standing)
         {
             return null;
         }
@@ -107,19 +106,19 @@ public sealed partial class ToolCatalog(ICatalogStore store, IAuditLog audit, Ga
 
     /// <summary>
     /// Pins <paramref name="tool"/>'s current definition, reviewed by <paramref name="by"/>, recorded in the audit log
-    /// first: an accept the log cannot record does not take effect. With <paramref name="expectedHash"/>, only that
-    /// definition: one the server listed after the person looked is not accepted unseen.
+    /// first: an accept the log cannot record does not take effect. Only the definition whose hash is
+    /// <paramref name="expectedHash"/>: one the server listed after the person looked is not accepted unseen.
     /// </summary>
-    public async Task<AcceptResult> AcceptAsync(string server, string tool, string by, string? expectedHash, CancellationToken cancellationToken)
+    public async Task<AcceptResult> AcceptAsync(string server, string tool, string by, string expectedHash, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(by);
-        var report = await ReportAsync(server, cancellationToken).ConfigureAwait(false);
-        if (report.Tools.FirstOrDefault(standing => standing.Definition.Name == tool) is not { } standing)
+        ArgumentNullException.ThrowIfNull(expectedHash);
+        if (await StandingAsync(server, tool, cancellationToken).ConfigureAwait(false) is not { } standing)
         {
             return new AcceptResult(AcceptOutcome.NoSuchTool, null);
         }
 
-        if (expectedHash is not null && expectedHash != standing.Definition.Hash)
+        if (expectedHash != standing.Definition.Hash)
         {
             return new AcceptResult(AcceptOutcome.ChangedMeanwhile, standing);
         }
@@ -147,6 +146,9 @@ public sealed partial class ToolCatalog(ICatalogStore store, IAuditLog audit, Ga
 
         return new AcceptResult(AcceptOutcome.Accepted, standing with { Pin = pin, State = ToolPinState.Pinned });
     }
+
+    private async Task<ToolStanding?> StandingAsync(string server, string tool, CancellationToken cancellationToken) =>
+        (await ReportAsync(server, cancellationToken).ConfigureAwait(false)).Tools.FirstOrDefault(standing => standing.Definition.Name == tool);
 
     private ServerCatalogState State(string server) => _servers.GetOrAdd(server, name => new ServerCatalogState(name));
 
