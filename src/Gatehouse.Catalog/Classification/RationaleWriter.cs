@@ -41,7 +41,7 @@ internal static class RationaleWriter
 
         reasons.AddRange(Overruled(category, decider, tool));
         var text = string.Join("; ", reasons);
-        return $"{char.ToUpperInvariant(text[0])}{text[1..]} → {Lower(category)}, {Lower(risk)}";
+        return $"{char.ToUpperInvariant(text[0])}{text[1..]} → {CatalogJson.Lower(category)}, {CatalogJson.Lower(risk)}";
     }
 
     /// <summary>The annotations that argued for less caution than the class, named so that nobody is surprised.</summary>
@@ -57,7 +57,4 @@ internal static class RationaleWriter
             yield return $"its annotations say it destroys nothing ({AnnotationReader.DestructiveHint}: false), but {decider.Cite()} says otherwise, so the more cautious reading is taken";
         }
     }
-
-    private static string Lower<T>(T value)
-        where T : struct, Enum => value.ToString().ToLowerInvariant();
 }
