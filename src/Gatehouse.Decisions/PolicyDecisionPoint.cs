@@ -42,7 +42,8 @@ public sealed partial class PolicyDecisionPoint(GrantPolicies grants, ICounterSt
                     return Malformed(request, record, "tools/call needs the name of a tool.");
                 }
 
-                decision = policy.DecideTool(tool, Arguments(request));
+                var arguments = Arguments(request);
+                decision = policy.DecideTool(tool, arguments);
                 var byClass = policy.ToolDependsOnClass(tool);
                 ToolStanding? standing = null;
                 if (decision.Kind != DecisionKind.Deny || byClass)
@@ -67,7 +68,7 @@ public sealed partial class PolicyDecisionPoint(GrantPolicies grants, ICounterSt
                     standing = tools.Find(tool);
                     if (standing is not null && byClass)
                     {
-                        decision = policy.DecideTool(tool, Arguments(request), standing.Classification.Class);
+                        decision = policy.DecideTool(tool, arguments, standing.Classification.Class);
                     }
                 }
 
