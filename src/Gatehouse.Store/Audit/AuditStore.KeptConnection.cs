@@ -19,8 +19,8 @@ internal sealed partial class AuditStore
         await _appending.WaitAsync(cancellationToken);
         try
         {
-            var connection = _kept ??= await database.OpenKeptConnectionAsync(cancellationToken);
-            return await database.RunSerializedOnAsync(connection, async (transaction, ct) =>
+            var connection = _kept ??= await StoreFailures.Translated(database.OpenKeptConnectionAsync(cancellationToken), Unavailable);
+            return await StoreFailures.Translated(database.RunSerializedOnAsync(connection, async (transaction, ct) =>
             {
                 if (_newest is null || _insert is null)
                 {
@@ -42,16 +42,11 @@ internal sealed partial class AuditStore
                 }
 
                 return records;
-            }, cancellationToken);
-        }
-        catch (StoreUnavailableException e)
-        {
-            // A connection that failed once is not trusted with the next commit: the next one opens afresh.
-            CloseKept();
-            throw new AuditUnavailableException(e.Message, e);
+            }, cancellationToken), Unavailable);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A connection that failed once is not trusted with the next commit: the next one opens afresh.
             CloseKept();
             throw;
         }
