@@ -90,6 +90,11 @@ public sealed partial class PolicyDecisionPoint(GrantPolicies grants, ICounterSt
                         new Verdict(standing.State == ToolPinState.Unavailable ? AuditDecisions.Unavailable : AuditDecisions.Withheld, "catalog", withheld));
                 }
 
+                if (ArgumentSpellings.FindCaseVariant(arguments, standing.Definition.InputSchema) is { } variant)
+                {
+                    return Refuse(request, record, new Verdict(AuditDecisions.InvalidArguments, "request", variant));
+                }
+
                 break;
 
             case RequestMethods.ResourcesRead or RequestMethods.ResourcesSubscribe:

@@ -60,6 +60,15 @@ public sealed partial class CallRecorder(IAuditLog audit, GatehouseConfig config
     public void RecordRefusal(RelayCall call, JsonRpcRequest request, string rule, string reason) =>
         Refused(call.DecisionRecord(request, time.GetUtcNow()), rule, reason);
 
+    /// <summary>Records a message refused before it could be read one way only (<see cref="Wire.WireMessages"/>).</summary>
+    public void RecordRefusal(RelayCall call, Wire.WireRefusal refusal)
+    {
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(refusal);
+        var record = call.DecisionRecord(refusal.Method ?? "(unreadable)", refusal.Id.Id is null ? null : refusal.Id.ToString(), time.GetUtcNow());
+        Refused(record, "request", refusal.Reason);
+    }
+
     /// <summary>Records a notification the relay dropped (a method it does not know).</summary>
     public void RecordRefusal(RelayCall call, JsonRpcNotification notification, string rule, string reason) =>
         Refused(call.DecisionRecord(notification, time.GetUtcNow()), rule, reason);

@@ -56,7 +56,7 @@ public sealed class RelayCall(string server, string sessionId, ClaimsPrincipal? 
         return DecisionRecord(notification.Method, requestId: null, time);
     }
 
-    private AuditEvent DecisionRecord(string method, string? requestId, DateTimeOffset time) => new()
+    internal AuditEvent DecisionRecord(string method, string? requestId, DateTimeOffset time) => new()
     {
         Time = time,
         Kind = AuditKinds.Decision,

@@ -29,6 +29,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<RelaySessionRegistry>();
         services.AddSingleton<UpstreamReadiness>();
         services.AddSingleton<ResumableStreams>();
+        services.AddSingleton<HttpMessageIntake>();
         services.AddSingleton<StreamableHttpEndpoints>();
         services.AddSingleton<LegacySseEndpoints>();
         services.AddOptions<RelayHttpOptions>().Configure(o =>

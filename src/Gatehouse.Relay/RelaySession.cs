@@ -124,7 +124,7 @@ public sealed partial class RelaySession : IAsyncDisposable
             await foreach (var message in _client.MessageReader.ReadAllAsync(_lifetime.Token).ConfigureAwait(false))
             {
                 Touch();
-                await OnClientMessageAsync(message).ConfigureAwait(false);
+                await TakeClientMessageAsync(message).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
@@ -136,6 +136,30 @@ public sealed partial class RelaySession : IAsyncDisposable
         }
 
         await CloseAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Handles one client message. Whatever the message holds, the worst it can cost is an error reply to itself:
+    /// a failure here must never end the session that other requests are using.
+    /// </summary>
+    private async Task TakeClientMessageAsync(JsonRpcMessage message)
+    {
+        try
+        {
+            await OnClientMessageAsync(message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!_lifetime.IsCancellationRequested)
+        {
+            LogMessageFailed(ex, Call.Server, Call.SessionId, (message as JsonRpcRequest)?.Method ?? (message as JsonRpcNotification)?.Method ?? "reply");
+            if (message is JsonRpcRequest request)
+            {
+                // Only this request's own entry: another in flight under the same id is not this one's to end.
+                var own = _pending.TryGetValue(request.Id, out var pending) && ReferenceEquals(pending.Request, request) ? TakePending(pending, AuditOutcomes.Error) : null;
+                var replyTo = own?.ReplyTo ?? request.Context?.RelatedTransport ?? _client;
+                await SendClientQuietlyAsync(replyTo, JsonRpcReplies.Error(request.Id, McpErrorCode.InternalError,
+                    "Gatehouse could not handle this request, so it was refused.")).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task OnClientMessageAsync(JsonRpcMessage message)
@@ -189,14 +213,6 @@ public sealed partial class RelaySession : IAsyncDisposable
             await SendClientQuietlyAsync(replyTo, JsonRpcReplies.Error(request.Id, McpErrorCode.MethodNotFound,
                 $"Gatehouse does not relay the method '{request.Method}' to server '{_server.Name}': it is not a method Gatehouse knows, " +
                 "so it could act past the policy. An operator can let unknown methods through with \"allowUnknownMethods\": true.")).ConfigureAwait(false);
-            return;
-        }
-
-        if (DuplicateKeys.Find(request.Params) is { } duplicate)
-        {
-            _recorder.RecordRefusal(Call, request, "request", $"the key {duplicate} occurs twice");
-            await SendClientQuietlyAsync(replyTo, JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams,
-                $"The key {duplicate} occurs twice. Gatehouse refuses messages with duplicate keys, since a check and the server could read different values.")).ConfigureAwait(false);
             return;
         }
 
@@ -877,6 +893,9 @@ public sealed partial class RelaySession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped a notification of server '{Server}' that Gatehouse does not know: {Method}")]
     private partial void LogUnknownNotificationDropped(string server, string method);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handling a '{Method}' message of server '{Server}' session {SessionId} failed; the session goes on.")]
+    private partial void LogMessageFailed(Exception ex, string server, string sessionId, string method);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relay {Direction} pump of server '{Server}' session {SessionId} failed.")]
     private partial void LogPumpFailed(Exception ex, string server, string sessionId, string direction);

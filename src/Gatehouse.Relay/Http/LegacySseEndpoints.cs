@@ -2,7 +2,6 @@ using Gatehouse.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Server;
 
@@ -15,7 +14,7 @@ namespace Gatehouse.Relay.Http;
 internal sealed partial class LegacySseEndpoints(
     GatehouseConfig config,
     RelaySessionRegistry sessions,
-    IOptions<RelayHttpOptions> options,
+    HttpMessageIntake intake,
     IAccessCheck access,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
@@ -82,7 +81,7 @@ internal sealed partial class LegacySseEndpoints(
             return;
         }
 
-        if (await JsonRpcHttp.ReadMessageOrRejectAsync(context, options.Value.MaxRequestBodyBytes) is not { } message)
+        if (await intake.ReadAsync(context, server, sessionId) is not { } message)
         {
             return;
         }

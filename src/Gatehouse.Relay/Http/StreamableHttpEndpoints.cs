@@ -2,7 +2,6 @@ using Gatehouse.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -17,7 +16,7 @@ namespace Gatehouse.Relay.Http;
 internal sealed partial class StreamableHttpEndpoints(
     GatehouseConfig config,
     RelaySessionRegistry sessions,
-    IOptions<RelayHttpOptions> options,
+    HttpMessageIntake intake,
     ResumableStreams resumableStreams,
     IAccessCheck access,
     IHostApplicationLifetime lifetime,
@@ -40,7 +39,8 @@ internal sealed partial class StreamableHttpEndpoints(
             return;
         }
 
-        if (await JsonRpcHttp.ReadMessageOrRejectAsync(context, options.Value.MaxRequestBodyBytes) is not { } message)
+        var headerSessionId = context.Request.Headers[McpProtocolHeaders.SessionId].ToString();
+        if (await intake.ReadAsync(context, server, headerSessionId) is not { } message)
         {
             return;
         }
@@ -57,7 +57,7 @@ internal sealed partial class StreamableHttpEndpoints(
             return;
         }
 
-        var session = context.Request.Headers[McpProtocolHeaders.SessionId].ToString() is { Length: > 0 } sessionId
+        var session = headerSessionId is { Length: > 0 } sessionId
             ? await FindSessionAsync(context, upstream, sessionId, requestId)
             : await OpenSessionAsync(context, upstream, message, requestId);
         if (session is null)

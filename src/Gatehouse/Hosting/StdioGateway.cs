@@ -3,10 +3,11 @@ using Gatehouse.Authentication;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions;
 using Gatehouse.Relay;
+using Gatehouse.Relay.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ModelContextProtocol.Server;
+using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Hosting;
 
@@ -37,8 +38,11 @@ public static class StdioGateway
                 throw new UnauthorizedAccessException($"Identity '{identity}' holds no grant on server '{serverName}'.");
             }
 
-            var transport = new StdioServerTransport(serverName, loggerFactory);
-            var session = await sessions.OpenAsync(server, RelaySessionRegistry.NewSessionId(), user, transport, cancellationToken);
+            var sessionId = RelaySessionRegistry.NewSessionId();
+            var transport = new StdioFrontTransport(Console.OpenStandardInput(), Console.OpenStandardOutput(), new RelayCall(serverName, sessionId, user),
+                host.Services.GetRequiredService<CallRecorder>(), host.Services.GetRequiredService<IOptions<RelayHttpOptions>>().Value.MaxRequestBodyBytes,
+                loggerFactory);
+            var session = await sessions.OpenAsync(server, sessionId, user, transport, cancellationToken);
             await session.Completion.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Text;
 using System.Text.Json.Nodes;
 using Gatehouse.Testing;
 using ModelContextProtocol.Client;
@@ -40,6 +42,58 @@ public sealed class StdioFrontTests : IDisposable
         }
 
         await WaitUntilAsync(() => _marker.FindProcessIds().Count == 0, seconds: 15);
+    }
+
+    /// <remarks>Raw lines, as no SDK client would write them.</remarks>
+    [Fact]
+    public async Task Lines_that_readers_could_read_two_ways_are_answered_with_errors_and_the_session_goes_on()
+    {
+        var config = GatewayConfigFile.Write(_directory, Upstreams.Servers(("listmonk", Upstreams.Demo(_directory.File("listmonk.db")))));
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            Environment = { [ProcessMarker.VariableName] = _marker.Value },
+        };
+        foreach (var arg in new[] { Upstreams.GatehouseAssembly, "stdio", "--config", config, "--server", "listmonk" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        _ = process.StandardError.ReadToEndAsync();
+        var input = process.StandardInput.BaseStream;
+        async Task<JsonNode> ExchangeAsync(byte[] line)
+        {
+            await input.WriteAsync(line);
+            await input.WriteAsync("\n"u8.ToArray());
+            await input.FlushAsync();
+            var reply = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))
+                ?? throw new InvalidOperationException("gatehouse stdio closed its output.");
+            return JsonNode.Parse(reply)!;
+        }
+
+        try
+        {
+            Assert.NotNull((await ExchangeAsync(Encoding.UTF8.GetBytes(RawMcpClient.Initialize)))["result"]);
+
+            var surrogate = await ExchangeAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_mailing_lists","arguments":{"q":"\ud800"}}}"""u8.ToArray());
+            Assert.Equal(2, surrogate["id"]!.GetValue<int>());
+            Assert.Equal(-32602, surrogate["error"]!["code"]!.GetValue<int>());
+
+            var notUtf8 = await ExchangeAsync([.. "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\",\"params\":{\"x\":\""u8, 0xC3, 0x28, .. "\"}}"u8]);
+            Assert.Equal(-32700, notUtf8["error"]!["code"]!.GetValue<int>());
+
+            var tools = await ExchangeAsync("""{"jsonrpc":"2.0","id":4,"method":"tools/list"}"""u8.ToArray());
+            Assert.Equal(19, tools["result"]!["tools"]!.AsArray().Count);
+        }
+        finally
+        {
+            process.StandardInput.Close();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
     }
 
     private StdioClientTransport Launch()

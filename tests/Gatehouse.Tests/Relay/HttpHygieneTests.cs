@@ -217,7 +217,7 @@ public sealed class HttpHygieneTests : IAsyncLifetime
             """{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"a","message":"b"}}}""");
 
         Assert.Contains("-32602", reply);
-        Assert.Contains("$.arguments.message", reply);
+        Assert.Contains("$.params.arguments.message", reply);
         Assert.DoesNotContain("Echo", reply);
     }
 
