@@ -39,6 +39,12 @@ public sealed record UpstreamServerConfig
     /// <summary>Concurrent client sessions, each paired with its own upstream session or process.</summary>
     public int MaxSessions { get; init; } = DefaultMaxSessions;
 
+    /// <summary>
+    /// Concurrent sessions one identity may hold on this server, so that one agent cannot take every session;
+    /// null leaves only <see cref="MaxSessions"/>.
+    /// </summary>
+    public int? MaxSessionsPerIdentity { get; init; }
+
     public TimeSpan IdleTimeout { get; init; } = DefaultIdleTimeout;
 
     public TimeSpan CallTimeout { get; init; } = DefaultCallTimeout;

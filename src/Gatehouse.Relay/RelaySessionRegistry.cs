@@ -8,7 +8,7 @@ using ModelContextProtocol.Protocol;
 
 namespace Gatehouse.Relay;
 
-/// <summary>The live relay sessions of every server, each server held to its session cap.</summary>
+/// <summary>The live relay sessions of every server, each server held to its session cap, and each identity to its share.</summary>
 public sealed partial class RelaySessionRegistry(
     IUpstreamConnector connector,
     IDecisionPoint decisions,
@@ -18,6 +18,7 @@ public sealed partial class RelaySessionRegistry(
 {
     private readonly ConcurrentDictionary<string, RelaySession> _sessions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _countByServer = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Server, string? Identity), int> _countByIdentity = [];
     private readonly ILogger _logger = loggerFactory.CreateLogger<RelaySessionRegistry>();
     private bool _disposed;
 
@@ -34,12 +35,13 @@ public sealed partial class RelaySessionRegistry(
     /// <summary>
     /// Opens a session of <paramref name="server"/> for the client behind <paramref name="clientTransport"/>.
     /// </summary>
-    /// <exception cref="SessionLimitReachedException">The server already has its maximum of sessions.</exception>
+    /// <exception cref="SessionLimitReachedException">The server, or the identity on it, already has its maximum of sessions.</exception>
     /// <exception cref="Exception">The upstream could not be started or reached.</exception>
     public async Task<RelaySession> OpenAsync(UpstreamServerConfig server, string sessionId, ClaimsPrincipal? user,
         ITransport clientTransport, CancellationToken cancellationToken)
     {
-        ReserveSlot(server);
+        var identity = RelayCall.IdentityOf(user);
+        ReserveSlot(server, identity);
         RelaySession session;
         try
         {
@@ -48,7 +50,7 @@ public sealed partial class RelaySessionRegistry(
         }
         catch
         {
-            ReleaseSlot(server.Name);
+            ReleaseSlot(server.Name, identity);
             throw;
         }
 
@@ -74,7 +76,7 @@ public sealed partial class RelaySessionRegistry(
         }
     }
 
-    private void ReserveSlot(UpstreamServerConfig server)
+    private void ReserveSlot(UpstreamServerConfig server, string? identity)
     {
         lock (_countByServer)
         {
@@ -82,18 +84,29 @@ public sealed partial class RelaySessionRegistry(
             _countByServer.TryGetValue(server.Name, out var count);
             if (count >= server.MaxSessions)
             {
-                throw new SessionLimitReachedException(server.Name, server.MaxSessions);
+                throw new SessionLimitReachedException(server.Name, server.MaxSessions, identity: null);
+            }
+
+            _countByIdentity.TryGetValue((server.Name, identity), out var mine);
+            if (mine >= server.MaxSessionsPerIdentity)
+            {
+                throw new SessionLimitReachedException(server.Name, server.MaxSessionsPerIdentity.Value, identity ?? "(unauthenticated)");
             }
 
             _countByServer[server.Name] = count + 1;
+            _countByIdentity[(server.Name, identity)] = mine + 1;
         }
     }
 
-    private void ReleaseSlot(string server)
+    private void ReleaseSlot(string server, string? identity)
     {
         lock (_countByServer)
         {
             _countByServer[server]--;
+            if (--_countByIdentity[(server, identity)] == 0)
+            {
+                _countByIdentity.Remove((server, identity));
+            }
         }
     }
 
@@ -101,7 +114,7 @@ public sealed partial class RelaySessionRegistry(
     {
         if (_sessions.TryRemove(new KeyValuePair<string, RelaySession>(session.Call.SessionId, session)))
         {
-            ReleaseSlot(session.Call.Server);
+            ReleaseSlot(session.Call.Server, session.Call.Identity);
             LogSessionClosed(session.Call.Server, session.Call.SessionId);
         }
     }
@@ -127,6 +140,12 @@ public sealed partial class RelaySessionRegistry(
     private partial void LogSessionReaped(string server, string sessionId);
 }
 
-/// <summary>A server already has as many sessions as its configuration allows.</summary>
-public sealed class SessionLimitReachedException(string server, int limit)
-    : Exception($"Server '{server}' already has its maximum of {limit} sessions; close one or raise \"maxSessions\".");
+/// <summary>A server, or one identity on it, already has as many sessions as its configuration allows.</summary>
+public sealed class SessionLimitReachedException(string server, int limit, string? identity)
+    : Exception(identity is null
+        ? $"Server '{server}' already has its maximum of {limit} sessions; close one or raise \"maxSessions\"."
+        : $"Identity '{identity}' already has its maximum of {limit} sessions on server '{server}'; close one or raise \"maxSessionsPerIdentity\".")
+{
+    /// <summary>Whether the cap reached is the identity's own, not the server's.</summary>
+    public bool PerIdentity { get; } = identity is not null;
+}

@@ -12,11 +12,12 @@ public sealed class ServerEntryTests
     public void Gateway_extras_are_read()
     {
         var server = Server("""
-            { "command": "x", "allowUnknownMethods": true, "maxSessions": 5, "idleTimeout": "90s", "callTimeout": 30, "disabled": true }
+            { "command": "x", "allowUnknownMethods": true, "maxSessions": 5, "maxSessionsPerIdentity": 2, "idleTimeout": "90s", "callTimeout": 30, "disabled": true }
             """);
 
         Assert.True(server.AllowUnknownMethods);
         Assert.Equal(5, server.MaxSessions);
+        Assert.Equal(2, server.MaxSessionsPerIdentity);
         Assert.Equal(TimeSpan.FromSeconds(90), server.IdleTimeout);
         Assert.Equal(TimeSpan.FromSeconds(30), server.CallTimeout);
         Assert.True(server.Disabled);

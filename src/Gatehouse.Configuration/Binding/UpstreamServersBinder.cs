@@ -10,7 +10,7 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
     private static readonly string[] Fields =
     [
         "type", "command", "args", "env", "cwd", "url", "transport", "headers",
-        "allowUnknownMethods", "maxSessions", "idleTimeout", "callTimeout", "disabled", "toolClasses",
+        "allowUnknownMethods", "maxSessions", "maxSessionsPerIdentity", "idleTimeout", "callTimeout", "disabled", "toolClasses",
     ];
 
     private static readonly string[] ToolClassFields = ["category", "risk", "reason"];
@@ -80,6 +80,7 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
             Headers = Headers(fields),
             AllowUnknownMethods = fields.Boolean("allowUnknownMethods") ?? false,
             MaxSessions = fields.PositiveInteger("maxSessions") ?? UpstreamServerConfig.DefaultMaxSessions,
+            MaxSessionsPerIdentity = fields.PositiveInteger("maxSessionsPerIdentity"),
             IdleTimeout = fields.PositiveDuration("idleTimeout") ?? UpstreamServerConfig.DefaultIdleTimeout,
             CallTimeout = fields.PositiveDuration("callTimeout") ?? UpstreamServerConfig.DefaultCallTimeout,
             Disabled = fields.Boolean("disabled") ?? false,

@@ -50,7 +50,12 @@ internal sealed partial class LegacySseEndpoints(
         {
             await transport.DisposeAsync();
             LogUpstreamStartFailed(ex, server);
-            context.Response.StatusCode = ex is SessionLimitReachedException ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status502BadGateway;
+            context.Response.StatusCode = ex switch
+            {
+                SessionLimitReachedException { PerIdentity: true } => StatusCodes.Status429TooManyRequests,
+                SessionLimitReachedException => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status502BadGateway,
+            };
             await context.Response.WriteAsync(ex is SessionLimitReachedException ? ex.Message : $"Gatehouse could not start upstream server '{server}': {ex.Message}");
             return;
         }

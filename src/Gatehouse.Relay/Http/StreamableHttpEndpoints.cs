@@ -185,7 +185,8 @@ internal sealed partial class StreamableHttpEndpoints(
         catch (SessionLimitReachedException ex)
         {
             await transport.DisposeAsync();
-            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, McpErrorCode.InternalError, ex.Message, requestId);
+            await JsonRpcHttp.WriteErrorAsync(context, ex.PerIdentity ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable,
+                McpErrorCode.InternalError, ex.Message, requestId);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
