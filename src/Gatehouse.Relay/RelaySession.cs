@@ -481,7 +481,7 @@ public sealed partial class RelaySession : IAsyncDisposable
                     return;
                 }
 
-                await SendClientQuietlyAsync(pending.ReplyTo, await FilterAsync(pending, reply).ConfigureAwait(false)).ConfigureAwait(false);
+                await SendReplyAsync(pending, await FilterAsync(pending, reply).ConfigureAwait(false)).ConfigureAwait(false);
                 break;
 
             case JsonRpcRequest serverRequest:
@@ -717,17 +717,39 @@ public sealed partial class RelaySession : IAsyncDisposable
         }
     }
 
-    private async Task SendClientQuietlyAsync(ITransport target, JsonRpcMessage message)
+    /// <summary>
+    /// Sends the upstream's answer to a client request. An answer that cannot be written (a result holding text that
+    /// is not Unicode, say) becomes an error to that request, so the client is never left waiting for it.
+    /// </summary>
+    private async Task SendReplyAsync(PendingRequest pending, JsonRpcMessage reply)
+    {
+        if (await TrySendClientAsync(pending.ReplyTo, reply).ConfigureAwait(false) is { } failure && IsUnwritable(failure))
+        {
+            LogReplyUnsendable(failure, Call.Server, pending.Request.Method);
+            await SendClientQuietlyAsync(pending.ReplyTo, JsonRpcReplies.Error(pending.Request.Id, McpErrorCode.InternalError,
+                $"Upstream server '{_server.Name}' answered '{pending.Request.Method}' with a message Gatehouse could not relay.")).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsUnwritable(Exception ex) =>
+        ex is System.Text.Json.JsonException || (ex.InnerException is { } inner && IsUnwritable(inner));
+
+    private Task SendClientQuietlyAsync(ITransport target, JsonRpcMessage message) => TrySendClientAsync(target, message);
+
+    /// <summary>Sends <paramref name="message"/> to the client; returns why it could not be sent, or null.</summary>
+    private async Task<Exception?> TrySendClientAsync(ITransport target, JsonRpcMessage message)
     {
         try
         {
             using var timeout = _lifetime.IsCancellationRequested ? new CancellationTokenSource(s_closeSendTimeout) : null;
             await target.SendMessageAsync(message, timeout?.Token ?? _lifetime.Token).ConfigureAwait(false);
+            return null;
         }
         catch (Exception ex)
         {
             // The client may have gone (closed its stream, ended the session); nothing else waits for this message.
             LogClientSendFailed(ex, Call.Server, Call.SessionId);
+            return ex;
         }
     }
 
@@ -896,6 +918,9 @@ public sealed partial class RelaySession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Handling a '{Method}' message of server '{Server}' session {SessionId} failed; the session goes on.")]
     private partial void LogMessageFailed(Exception ex, string server, string sessionId, string method);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The answer of server '{Server}' to '{Method}' could not be relayed; the client got an error instead.")]
+    private partial void LogReplyUnsendable(Exception ex, string server, string method);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relay {Direction} pump of server '{Server}' session {SessionId} failed.")]
     private partial void LogPumpFailed(Exception ex, string server, string sessionId, string direction);

@@ -34,6 +34,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IStoreBackend>(sp => StoreBackendFactory.Create(sp.GetRequiredService<IOptions<StoreOptions>>().Value));
         services.TryAddSingleton<StoreConnector>();
+        services.TryAddSingleton<StoreHealth>();
         services.TryAddSingleton<StoreMigrator>();
         services.TryAddSingleton<IStoreMigrator>(sp => sp.GetRequiredService<StoreMigrator>());
         services.TryAddSingleton<StoreDatabase>();

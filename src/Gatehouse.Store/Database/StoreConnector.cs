@@ -7,7 +7,7 @@ namespace Gatehouse.Store.Database;
 /// Runs work on a fresh connection and turns every way the database can fail into
 /// <see cref="StoreUnavailableException"/>, so that callers have exactly one failure to fail closed on.
 /// </summary>
-internal sealed partial class StoreConnector(IStoreBackend backend, ILogger<StoreConnector> logger)
+internal sealed partial class StoreConnector(IStoreBackend backend, StoreHealth health, ILogger<StoreConnector> logger)
 {
     public StoreBackendKind Kind => backend.Kind;
 
@@ -23,10 +23,13 @@ internal sealed partial class StoreConnector(IStoreBackend backend, ILogger<Stor
     {
         try
         {
-            return await work();
+            var result = await work();
+            health.Answered();
+            return result;
         }
         catch (Exception e) when (IsDatabaseFailure(e) && !cancellationToken.IsCancellationRequested)
         {
+            health.Failed(e.Message);
             LogUnavailable(logger, backend.Description, e.Message);
             throw new StoreUnavailableException(backend.Kind, $"The state store ({backend.Description}) is unavailable: {e.Message}", e);
         }

@@ -1,6 +1,8 @@
 using Gatehouse.Configuration;
+using Gatehouse.Relay;
 using Gatehouse.Store;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gatehouse.Hosting;
 
@@ -11,6 +13,7 @@ public static class StateServices
     public static IServiceCollection AddGatehouseState(this IServiceCollection services, GatehouseConfig config)
     {
         ArgumentNullException.ThrowIfNull(config);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyReadiness, StoreReadiness>());
         return services
             .AddGatehouseStore(options =>
             {

@@ -48,51 +48,79 @@ public sealed class StdioFrontTests : IDisposable
     [Fact]
     public async Task Lines_that_readers_could_read_two_ways_are_answered_with_errors_and_the_session_goes_on()
     {
-        var config = GatewayConfigFile.Write(_directory, Upstreams.Servers(("listmonk", Upstreams.Demo(_directory.File("listmonk.db")))));
-        var start = new ProcessStartInfo("dotnet")
+        await using var gateway = RawStdioGateway.Start(_directory, Upstreams.Demo(_directory.File("listmonk.db")), _marker);
+        Assert.NotNull((await gateway.ExchangeAsync(Encoding.UTF8.GetBytes(RawMcpClient.Initialize)))["result"]);
+
+        var surrogate = await gateway.ExchangeAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_mailing_lists","arguments":{"q":"\ud800"}}}"""u8.ToArray());
+        Assert.Equal(2, surrogate["id"]!.GetValue<int>());
+        Assert.Equal(-32602, surrogate["error"]!["code"]!.GetValue<int>());
+
+        var notUtf8 = await gateway.ExchangeAsync([.. "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\",\"params\":{\"x\":\""u8, 0xC3, 0x28, .. "\"}}"u8]);
+        Assert.Equal(-32700, notUtf8["error"]!["code"]!.GetValue<int>());
+
+        var tools = await gateway.ExchangeAsync("""{"jsonrpc":"2.0","id":4,"method":"tools/list"}"""u8.ToArray());
+        Assert.Equal(19, tools["result"]!["tools"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task An_upstream_answer_that_cannot_be_relayed_becomes_an_error_to_its_call()
+    {
+        await using var gateway = RawStdioGateway.Start(_directory, Relay.UpstreamFaultTests.Server(), _marker);
+        Assert.NotNull((await gateway.ExchangeAsync(Encoding.UTF8.GetBytes(RawMcpClient.Initialize)))["result"]);
+
+        var unrelayable = await gateway.ExchangeAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"not_unicode"}}"""u8.ToArray());
+        Assert.Equal(2, unrelayable["id"]!.GetValue<int>());
+        Assert.Contains("could not relay", unrelayable["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        var ok = await gateway.ExchangeAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"ok"}}"""u8.ToArray());
+        Assert.Equal("ok done", ok["result"]!["content"]![0]!["text"]!.GetValue<string>());
+    }
+
+    /// <summary><c>gatehouse stdio</c> as a child process written to and read from line by line.</summary>
+    private sealed class RawStdioGateway : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private RawStdioGateway(Process process) => _process = process;
+
+        public static RawStdioGateway Start(TestDirectory directory, JsonObject upstream, ProcessMarker marker)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            Environment = { [ProcessMarker.VariableName] = _marker.Value },
-        };
-        foreach (var arg in new[] { Upstreams.GatehouseAssembly, "stdio", "--config", config, "--server", "listmonk" })
-        {
-            start.ArgumentList.Add(arg);
+            var config = GatewayConfigFile.Write(directory, Upstreams.Servers(("upstream", upstream)));
+            var start = new ProcessStartInfo("dotnet")
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                Environment = { [ProcessMarker.VariableName] = marker.Value },
+            };
+            foreach (var arg in new[] { Upstreams.GatehouseAssembly, "stdio", "--config", config, "--server", "upstream" })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            var process = Process.Start(start)!;
+            _ = process.StandardError.ReadToEndAsync();
+            return new RawStdioGateway(process);
         }
 
-        using var process = Process.Start(start)!;
-        _ = process.StandardError.ReadToEndAsync();
-        var input = process.StandardInput.BaseStream;
-        async Task<JsonNode> ExchangeAsync(byte[] line)
+        /// <summary>Writes one line and reads the next line the gateway writes.</summary>
+        public async Task<JsonNode> ExchangeAsync(byte[] line)
         {
+            var input = _process.StandardInput.BaseStream;
             await input.WriteAsync(line);
             await input.WriteAsync("\n"u8.ToArray());
             await input.FlushAsync();
-            var reply = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))
+            var reply = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))
                 ?? throw new InvalidOperationException("gatehouse stdio closed its output.");
             return JsonNode.Parse(reply)!;
         }
 
-        try
+        public async ValueTask DisposeAsync()
         {
-            Assert.NotNull((await ExchangeAsync(Encoding.UTF8.GetBytes(RawMcpClient.Initialize)))["result"]);
-
-            var surrogate = await ExchangeAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_mailing_lists","arguments":{"q":"\ud800"}}}"""u8.ToArray());
-            Assert.Equal(2, surrogate["id"]!.GetValue<int>());
-            Assert.Equal(-32602, surrogate["error"]!["code"]!.GetValue<int>());
-
-            var notUtf8 = await ExchangeAsync([.. "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\",\"params\":{\"x\":\""u8, 0xC3, 0x28, .. "\"}}"u8]);
-            Assert.Equal(-32700, notUtf8["error"]!["code"]!.GetValue<int>());
-
-            var tools = await ExchangeAsync("""{"jsonrpc":"2.0","id":4,"method":"tools/list"}"""u8.ToArray());
-            Assert.Equal(19, tools["result"]!["tools"]!.AsArray().Count);
-        }
-        finally
-        {
-            process.StandardInput.Close();
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            _process.StandardInput.Close();
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            _process.Dispose();
         }
     }
 
