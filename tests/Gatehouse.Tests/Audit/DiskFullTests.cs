@@ -15,8 +15,6 @@ namespace Gatehouse.Tests.Audit;
 /// <remarks>The data folder is a small tmpfs of the test's own, mounted as root (as CI and the developers' machines run).</remarks>
 public sealed class DiskFullTests : IAsyncLifetime
 {
-    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(60);
-
     private readonly TestDirectory _directory = new();
     private string _mount = null!;
     private RunningTestServer _upstream = null!;
@@ -49,7 +47,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         Fill(filler);
 
         // Space left in pages SQLite already holds may take a few more records; keep calling until one is refused.
-        var refused = await UntilAsync(async () => await EchoAsync(client) is { IsError: true } result ? result : null, "a call refused for the full disk");
+        var refused = await Eventually.UntilAsync(async () => await EchoAsync(client) is { IsError: true } result ? result : null, "call refused for the full disk");
         var decision = refused.Meta!["gatehouse/decision"]!;
         Assert.Equal(("unavailable", "audit"), (decision["decision"]!.GetValue<string>(), decision["rule"]!.GetValue<string>()));
         var store = await ReadinessAsync();
@@ -58,7 +56,7 @@ public sealed class DiskFullTests : IAsyncLifetime
 
         File.Delete(filler);
 
-        await UntilAsync(async () => await EchoAsync(client) is { IsError: not true } result ? result : null, "a call served once space was freed");
+        await Eventually.UntilAsync(async () => await EchoAsync(client) is { IsError: not true } result ? result : null, "call served once space was freed");
         Assert.True((await ReadinessAsync())!["ready"]!.GetValue<bool>());
     }
 
@@ -90,29 +88,13 @@ public sealed class DiskFullTests : IAsyncLifetime
     }
 
     private static Task<CallToolResult> EchoAsync(McpClient client) =>
-        client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "disk" }).AsTask().WaitAsync(s_wait);
-
-    private static async Task<T> UntilAsync<T>(Func<Task<T?>> attempt, string what) where T : class
-    {
-        var deadline = DateTime.UtcNow + s_wait;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await attempt() is { } done)
-            {
-                return done;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"No {what} within {s_wait.TotalSeconds} s.");
-    }
+        client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "disk" }).AsTask().WaitAsync(Eventually.DefaultWait);
 
     private static async Task RunAsync(string command, params string[] args)
     {
         using var process = Process.Start(new ProcessStartInfo(command, args) { RedirectStandardError = true, UseShellExecute = false })!;
         var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(s_wait);
+        await process.WaitForExitAsync().WaitAsync(Eventually.DefaultWait);
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"'{command} {string.Join(' ', args)}' failed ({process.ExitCode}): {error}. This test mounts a tmpfs and needs root.");

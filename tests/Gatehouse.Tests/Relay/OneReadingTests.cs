@@ -196,39 +196,20 @@ public sealed class OneReadingTests : IAsyncLifetime
         await WaitForLogAsync($"\"id\":{id}");
     }
 
-    private async Task WaitForAuditAsync(string reason)
+    private Task WaitForAuditAsync(string reason)
     {
         var store = _gateway.Services.GetRequiredService<IAuditStore>();
-        var deadline = DateTime.UtcNow + s_wait;
-        while (DateTime.UtcNow < deadline)
-        {
-            var records = (await store.QueryAsync(new AuditQuery { Server = "listmonk" }, default)).Records;
-            if (records.Any(r => r.Event.Decision is AuditDecisions.Deny or AuditDecisions.InvalidArguments && r.Event.Reason?.Contains(reason.TrimStart('$', '.'), StringComparison.Ordinal) == true))
-            {
-                return;
-            }
-
-            await Task.Delay(50);
-        }
-
-        Assert.Fail($"No audit record of a refusal naming '{reason}' within {s_wait.TotalSeconds} s.");
+        return Eventually.UntilAsync(async () => (await store.QueryAsync(new AuditQuery { Server = "listmonk" }, default)).Records
+            .Any(r => r.Event.Decision is AuditDecisions.Deny or AuditDecisions.InvalidArguments &&
+                r.Event.Reason?.Contains(reason.TrimStart('$', '.'), StringComparison.Ordinal) == true),
+            $"audit record of a refusal naming '{reason}'", s_wait);
     }
 
     private async Task<string> WaitForLogAsync(string text)
     {
-        var deadline = DateTime.UtcNow + s_wait;
-        while (DateTime.UtcNow < deadline)
-        {
-            var log = File.ReadAllText(ReceivedLog);
-            if (log.Contains(text, StringComparison.Ordinal))
-            {
-                return log;
-            }
-
-            await Task.Delay(25);
-        }
-
-        throw new TimeoutException($"The upstream did not receive '{text}' within {s_wait.TotalSeconds} s; it received: {File.ReadAllText(ReceivedLog)}");
+        await Eventually.UntilAsync(() => Task.FromResult(File.ReadAllText(ReceivedLog).Contains(text, StringComparison.Ordinal)),
+            $"line '{text}' received by the upstream", s_wait, () => $"It received: {File.ReadAllText(ReceivedLog)}");
+        return File.ReadAllText(ReceivedLog);
     }
 
     private Task<(HttpStatusCode Status, string Body)> PostAsync(string json) => PostAsync(Encoding.UTF8.GetBytes(json));
