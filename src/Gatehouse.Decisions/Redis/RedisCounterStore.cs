@@ -68,6 +68,13 @@ public sealed class RedisCounterStore(IConnectionMultiplexer redis, TimeProvider
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        if (!redis.IsConnected)
+        {
+            // Known to be down: refused now, rather than queued until the client's own timeout gives up on it.
+            // The client reconnects by itself meanwhile, and the first call after it does is counted again.
+            throw new CounterStoreUnavailableException("Redis counter store is not connected");
+        }
+
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var keys = new RedisKey[counters.Count];
         var args = new RedisValue[2 + (3 * counters.Count)];

@@ -11,17 +11,18 @@ public sealed class RedisCounterStoreTests(RedisFixture redis) : IClassFixture<R
     private static readonly CounterRequirement s_twoAMinute = new("send_campaign_rate", TimeSpan.FromMinutes(1), 2, CounterScope.Grant);
 
     [Fact]
-    public async Task An_unreachable_redis_makes_the_store_unavailable_so_the_decision_can_fail_closed()
+    public async Task An_unreachable_redis_makes_the_store_unavailable_at_once_so_the_decision_can_fail_closed()
     {
-        // Port 1 has no Redis; AbortOnConnectFail = false gives a multiplexer that is simply never connected, and
-        // failing fast (no backlog) makes the call throw now instead of after the async timeout.
-        var options = ConfigurationOptions.Parse("127.0.0.1:1,abortConnect=false,connectTimeout=200,asyncTimeout=500");
-        options.BacklogPolicy = BacklogPolicy.FailFast;
+        // Port 1 has no Redis; AbortOnConnectFail = false gives a multiplexer that is simply never connected. The
+        // client's own timeout is a minute: a call that queued for it would not end within this test's bound.
+        var options = ConfigurationOptions.Parse("127.0.0.1:1,abortConnect=false,connectTimeout=200,asyncTimeout=60000,syncTimeout=60000");
         await using var nowhere = await ConnectionMultiplexer.ConnectAsync(options);
         var store = new RedisCounterStore(nowhere, new FakeTimeProvider());
 
-        await Assert.ThrowsAsync<CounterStoreUnavailableException>(
-            async () => await store.TryConsumeAsync([new CounterKey(s_twoAMinute, "grant-1")], default));
+        var refused = await Assert.ThrowsAsync<CounterStoreUnavailableException>(
+            async () => await store.TryConsumeAsync([new CounterKey(s_twoAMinute, "grant-1")], default).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Contains("not connected", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
