@@ -7,6 +7,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Gatehouse.Authentication;
@@ -16,6 +19,13 @@ public static class AuthenticationServiceCollectionExtensions
 {
     /// <summary>The scheme of bearer JWTs.</summary>
     public const string JwtScheme = JwtBearerDefaults.AuthenticationScheme;
+
+    // Published signing keys are fetched again on this schedule, so that keys a provider withdraws stop being accepted.
+    private static readonly TimeSpan s_keysRefresh = TimeSpan.FromMinutes(10);
+
+    // A token that names a key not in hand (one the provider just rotated in) has them fetched at once, but no more
+    // often than this, so that tokens with made-up key ids cannot make Gatehouse hammer the provider.
+    private static readonly TimeSpan s_unknownKeyRefetch = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Checks API keys against the store (SQLite in the data directory, or PostgreSQL), and bearer JWTs with
@@ -32,9 +42,6 @@ public static class AuthenticationServiceCollectionExtensions
         var authentication = services.AddAuthentication();
         if (config.Auth.Jwt is { } jwt)
         {
-            services.AddHttpClient(nameof(JwksKeys));
-            services.AddSingleton<JwksKeys>();
-            services.AddHostedService(provider => provider.GetRequiredService<JwksKeys>());
             authentication.AddJwtBearer(JwtScheme, options =>
             {
                 // Claims keep the names the provider gave them, so identityClaim and rolesClaim mean what they say.
@@ -55,12 +62,24 @@ public static class AuthenticationServiceCollectionExtensions
                 {
                     options.Authority = jwt.Issuer;
                     options.RequireHttpsMetadata = jwt.Issuer.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
+                    options.AutomaticRefreshInterval = s_keysRefresh;
+                    options.RefreshInterval = s_unknownKeyRefetch;
                 }
+
+                options.RefreshOnIssuerKeyNotFound = true;
             });
-            if (jwt.SigningKey is null && jwt.JwksUrl is not null)
+            if (jwt.SigningKey is null && jwt.JwksUrl is { } jwksUrl)
             {
-                services.AddOptions<JwtBearerOptions>(JwtScheme).Configure<JwksKeys>((options, keys) =>
-                    options.TokenValidationParameters.IssuerSigningKeyResolver = (_, _, _, _) => keys.Keys);
+                services.AddOptions<JwtBearerOptions>(JwtScheme).Configure<ILogger<JwksRetriever>>((options, logger) =>
+                    options.ConfigurationManager = new ConfigurationManager<OpenIdConnectConfiguration>(jwksUrl.AbsoluteUri, new JwksRetriever(logger),
+                        new HttpDocumentRetriever { RequireHttps = jwksUrl.Scheme == Uri.UriSchemeHttps })
+                    {
+                        AutomaticRefreshInterval = s_keysRefresh,
+                        RefreshInterval = s_unknownKeyRefetch,
+                        // A key the provider withdraws is refused from the next fetch on, not kept for an hour as the
+                        // last configuration that validated a token.
+                        UseLastKnownGoodConfiguration = false,
+                    });
             }
         }
 
