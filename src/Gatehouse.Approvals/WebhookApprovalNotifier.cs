@@ -12,38 +12,43 @@ namespace Gatehouse.Approvals;
 /// Announces each call that waits for approval to its grant's <c>approvalWebhook</c>: a JSON POST, signed with
 /// HMAC-SHA256 over <c>TIMESTAMP.BODY</c> (<c>X-Gatehouse-Signature: sha256=HEX</c>, <c>X-Gatehouse-Timestamp</c>),
 /// retried with back-off when the receiver fails. Deliveries run in the background: a slow chat never slows a call.
+/// Each grant's webhook has a queue of its own, delivered a few at a time: a receiver that stalls delays no other
+/// grant's announcements, and its own only once all of those few are stuck. Deliveries to one webhook may arrive in
+/// another order than the calls were held.
 /// </summary>
 public sealed partial class WebhookApprovalNotifier : IApprovalNotifier, IAsyncDisposable
 {
     /// <summary>The name of the <see cref="HttpClient"/> deliveries use.</summary>
     public const string HttpClientName = "gatehouse-approval-webhook";
 
+    // Bounded, so that a burst of held calls does not open a connection each to one chat; more than one, so that a
+    // delivery waiting out its timeouts and retries does not hold up the next.
+    private const int DeliveriesAtOncePerWebhook = 4;
+
     private static readonly TimeSpan[] s_retryDelays = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8)];
 
-    private readonly Dictionary<string, ApprovalWebhookConfig> _webhooks;
+    private readonly Dictionary<string, (ApprovalWebhookConfig Webhook, Channel<HeldCall> Queue)> _webhooks;
     private readonly IHttpClientFactory _http;
     private readonly TimeProvider _time;
     private readonly ILogger<WebhookApprovalNotifier> _logger;
-    private readonly Channel<(HeldCall Call, ApprovalWebhookConfig Webhook)> _deliveries =
-        Channel.CreateBounded<(HeldCall, ApprovalWebhookConfig)>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite });
-
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Task _sender;
+    private readonly Task[] _senders;
 
     public WebhookApprovalNotifier(GatehouseConfig config, IHttpClientFactory http, TimeProvider time, ILogger<WebhookApprovalNotifier> logger)
     {
         ArgumentNullException.ThrowIfNull(config);
-        _webhooks = config.Grants.Where(g => g.ApprovalWebhook is not null).ToDictionary(g => g.Id, g => g.ApprovalWebhook!, StringComparer.Ordinal);
+        _webhooks = config.Grants.Where(g => g.ApprovalWebhook is not null).ToDictionary(g => g.Id, g => (g.ApprovalWebhook!,
+            Channel.CreateBounded<HeldCall>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropWrite })), StringComparer.Ordinal);
         _http = http;
         _time = time;
         _logger = logger;
-        _sender = Task.Run(SendAllAsync);
+        _senders = [.. _webhooks.Values.Select(webhook => Task.Run(() => SendAllAsync(webhook.Webhook, webhook.Queue.Reader)))];
     }
 
     public void Requested(HeldCall call)
     {
         ArgumentNullException.ThrowIfNull(call);
-        if (_webhooks.TryGetValue(call.Grant, out var webhook) && !_deliveries.Writer.TryWrite((call, webhook)))
+        if (_webhooks.TryGetValue(call.Grant, out var webhook) && !webhook.Queue.Writer.TryWrite(call))
         {
             LogDropped(_logger, call.Id);
         }
@@ -66,9 +71,8 @@ public sealed partial class WebhookApprovalNotifier : IApprovalNotifier, IAsyncD
         return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp}.{body}")));
     }
 
-    private async Task SendAllAsync()
-    {
-        await foreach (var (call, webhook) in _deliveries.Reader.ReadAllAsync().ConfigureAwait(false))
+    private Task SendAllAsync(ApprovalWebhookConfig webhook, ChannelReader<HeldCall> queue) =>
+        Parallel.ForEachAsync(queue.ReadAllAsync(), new ParallelOptions { MaxDegreeOfParallelism = DeliveriesAtOncePerWebhook }, async (call, _) =>
         {
             try
             {
@@ -79,8 +83,7 @@ public sealed partial class WebhookApprovalNotifier : IApprovalNotifier, IAsyncD
                 // One delivery that fails in an unforeseen way must not end every later one.
                 LogGaveUp(_logger, call.Id, webhook.Url.GetLeftPart(UriPartial.Path), 1, e.Message);
             }
-        }
-    }
+        });
 
     private async Task DeliverAsync(HeldCall call, ApprovalWebhookConfig webhook)
     {
@@ -133,9 +136,13 @@ public sealed partial class WebhookApprovalNotifier : IApprovalNotifier, IAsyncD
 
     public async ValueTask DisposeAsync()
     {
-        _deliveries.Writer.TryComplete();
+        foreach (var (_, queue) in _webhooks.Values)
+        {
+            queue.Writer.TryComplete();
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
-        await _sender.ConfigureAwait(false);
+        await Task.WhenAll(_senders).ConfigureAwait(false);
         _stopping.Dispose();
     }
 

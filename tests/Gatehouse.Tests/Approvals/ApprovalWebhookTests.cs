@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Gatehouse.Approvals;
+using Gatehouse.Store.ApiKeys;
 using Gatehouse.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,6 +14,7 @@ namespace Gatehouse.Tests.Approvals;
 public sealed class ApprovalWebhookTests
 {
     private const string Secret = "the marketing team's webhook secret";
+    private const string SendNeedsApproval = """{ "version": "1", "tools": { "send_campaign": { "action": "require_approval" } } }""";
 
     [Fact]
     public async Task A_held_call_is_posted_signed_to_the_grants_webhook_and_retried_after_a_failure()
@@ -32,7 +34,7 @@ public sealed class ApprovalWebhookTests
         await receiver.StartAsync();
         using var data = new TestDirectory();
         await using var gateway = await RunningGateway.StartAsync(Upstreams.Servers(("listmonk", Upstreams.Demo(data.File("listmonk.db")))),
-            policies: new Dictionary<string, string> { ["listmonk"] = """{ "version": "1", "tools": { "send_campaign": { "action": "require_approval" } } }""" },
+            policies: new Dictionary<string, string> { ["listmonk"] = SendNeedsApproval },
             grantFields: new JsonObject { ["approvalWebhook"] = new JsonObject { ["url"] = $"{receiver.Urls.First()}/hook", ["secret"] = Secret } });
         await using var agent = await gateway.ConnectAsync("listmonk");
 
@@ -53,5 +55,71 @@ public sealed class ApprovalWebhookTests
 
         await gateway.Services.GetRequiredService<ApprovalQueue>().DenyAsync(held.Id, "carol", null, default);
         Assert.True((await call.WaitAsync(TimeSpan.FromSeconds(30))).IsError);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_stalls_does_not_delay_another_grants_webhook()
+    {
+        var stalledReached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var promptReached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var receivers = builder.Build();
+        receivers.MapPost("/stalled", async () =>
+        {
+            stalledReached.TrySetResult();
+            await release.Task;
+            return Results.Ok();
+        });
+        receivers.MapPost("/prompt", () =>
+        {
+            promptReached.TrySetResult();
+            return Results.Ok();
+        });
+        await receivers.StartAsync();
+        using var data = new TestDirectory();
+        await using var gateway = await RunningGateway.StartAsync(Upstreams.Servers(("listmonk", Upstreams.Demo(data.File("listmonk.db")))),
+            policies: new Dictionary<string, string> { ["listmonk"] = SendNeedsApproval }, auth: [],
+            grantFields: new JsonObject { ["approvalWebhook"] = new JsonObject { ["url"] = $"{receivers.Urls.First()}/stalled", ["secret"] = Secret } },
+            extraGrants: [new JsonObject
+            {
+                ["id"] = "sales",
+                ["server"] = "listmonk",
+                ["identities"] = new JsonArray("sales-agent"),
+                ["policy"] = data.Write("sales.json", SendNeedsApproval),
+                ["approvalWebhook"] = new JsonObject { ["url"] = $"{receivers.Urls.First()}/prompt", ["secret"] = Secret },
+            }]);
+        var keys = gateway.Services.GetRequiredService<IApiKeyStore>();
+        await using var marketing = await gateway.ConnectAsync("listmonk", bearer: (await keys.CreateAsync(RunningGateway.Identity)).Secret);
+        await using var sales = await gateway.ConnectAsync("listmonk", bearer: (await keys.CreateAsync("sales-agent")).Secret);
+
+        var stalledCall = marketing.CallToolAsync("send_campaign", new Dictionary<string, object?> { ["campaign_id"] = 3 }).AsTask();
+        await Within(stalledReached.Task, "the first grant's webhook was not posted");
+        var promptCall = sales.CallToolAsync("send_campaign", new Dictionary<string, object?> { ["campaign_id"] = 4 }).AsTask();
+        await Within(promptReached.Task, "the second grant's webhook was not posted while the first grant's receiver stalled");
+        release.SetResult();
+
+        var approvals = gateway.Services.GetRequiredService<ApprovalQueue>();
+        foreach (var held in await approvals.ListAsync(ApprovalState.Pending, 10, default))
+        {
+            await approvals.DenyAsync(held.Id, "carol", null, default);
+        }
+
+        Assert.True((await Within(stalledCall, "the first held call did not end once denied")).IsError);
+        Assert.True((await Within(promptCall, "the second held call did not end once denied")).IsError);
+    }
+
+    private static async Task Within(Task task, string failure)
+    {
+        var finished = await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(30)));
+        Assert.True(finished == task, $"{failure} within 30 s.");
+        await task;
+    }
+
+    private static async Task<T> Within<T>(Task<T> task, string failure)
+    {
+        await Within((Task)task, failure);
+        return await task;
     }
 }
