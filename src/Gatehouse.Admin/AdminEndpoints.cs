@@ -2,7 +2,7 @@ using System.Text.Json;
 using Gatehouse.Audit;
 using Gatehouse.Authentication;
 using Gatehouse.Catalog;
-using Gatehouse.Configuration;
+using Gatehouse.Policy;
 using Gatehouse.Store;
 using Gatehouse.Store.ApiKeys;
 using Microsoft.AspNetCore.Builder;
@@ -73,7 +73,7 @@ public static class AdminEndpoints
             TimeSpan? lifetime = null;
             if (request.Expires is { } text)
             {
-                if (!DurationParser.TryParse(text, out var duration) || duration <= TimeSpan.Zero)
+                if (!Durations.TryParse(text, out var duration, out _))
                 {
                     return BadRequest($"\"expires\" must be a duration such as \"30d\" or \"12h\", not '{text}'.");
                 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Gatehouse.Audit;
-using Gatehouse.Configuration;
+using Gatehouse.Policy;
 
 namespace Gatehouse.Admin;
 
@@ -68,7 +68,7 @@ public static class AuditQueryText
     {
         ArgumentNullException.ThrowIfNull(text);
         time = null;
-        if (DurationParser.TryParse(text, out var ago) && ago > TimeSpan.Zero)
+        if (Durations.TryParse(text, out var ago, out _))
         {
             time = now - ago;
             return true;

@@ -112,7 +112,6 @@ public sealed class ServerEntryTests
         var error = ServerError($$"""{ "command": "x", "idleTimeout": {{duration}} }""");
 
         Assert.Equal("mcpServers.s.idleTimeout", error.Field);
-        Assert.StartsWith("must be a positive duration", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]

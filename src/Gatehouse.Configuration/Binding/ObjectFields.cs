@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gatehouse.Configuration.Json;
+using Gatehouse.Policy;
 
 namespace Gatehouse.Configuration.Binding;
 
@@ -98,24 +99,29 @@ internal sealed class ObjectFields
         return value;
     }
 
-    public TimeSpan? PositiveDuration(string name)
+    /// <summary>A duration, in the one grammar <see cref="Durations"/> reads, a policy's as well.</summary>
+    public TimeSpan? Duration(string name)
     {
         var node = Value(name);
-        var parsed = node switch
+        if (node is null)
         {
-            JsonNumberNode number => double.TryParse(number.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-                && DurationParser.TryFromSeconds(seconds, out var duration) ? duration : (TimeSpan?)null,
-            JsonStringNode text => DurationParser.TryParse(text.Value, out var duration) ? duration : null,
-            _ => null,
-        };
-
-        if (node is not null && (parsed is null || parsed <= TimeSpan.Zero))
-        {
-            Report(name, "must be a positive duration: a number of seconds or a string such as \"500ms\", \"90s\", \"10m\", \"2h\", \"1d\"");
             return null;
         }
 
-        return parsed;
+        var duration = TimeSpan.Zero;
+        var error = node switch
+        {
+            JsonNumberNode number => Durations.TryParseSeconds(number.Text, out duration, out var refused) ? null : refused,
+            JsonStringNode text => Durations.TryParse(text.Value, out duration, out var refused) ? null : refused,
+            _ => $"expected {Durations.Expected}, found {node.Description}",
+        };
+        if (error is not null)
+        {
+            Report(name, error);
+            return null;
+        }
+
+        return duration;
     }
 
     /// <summary>The array's items that are strings, with their paths; the others are reported.</summary>

@@ -81,8 +81,8 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
             AllowUnknownMethods = fields.Boolean("allowUnknownMethods") ?? false,
             MaxSessions = fields.PositiveInteger("maxSessions") ?? UpstreamServerConfig.DefaultMaxSessions,
             MaxSessionsPerIdentity = fields.PositiveInteger("maxSessionsPerIdentity"),
-            IdleTimeout = fields.PositiveDuration("idleTimeout") ?? UpstreamServerConfig.DefaultIdleTimeout,
-            CallTimeout = fields.PositiveDuration("callTimeout") ?? UpstreamServerConfig.DefaultCallTimeout,
+            IdleTimeout = fields.Duration("idleTimeout") ?? UpstreamServerConfig.DefaultIdleTimeout,
+            CallTimeout = fields.Duration("callTimeout") ?? UpstreamServerConfig.DefaultCallTimeout,
             Disabled = fields.Boolean("disabled") ?? false,
             ToolClasses = ToolClasses(fields),
         };

@@ -48,7 +48,7 @@ internal sealed class ApprovalParser(NodeReader read)
         TimeSpan? timeout = null;
         if (NodeReader.Field(rule, "timeout") is { } timeoutNode)
         {
-            if (Durations.TryParse(timeoutNode.Element, out var duration, out var error))
+            if (Durations.TryRead(timeoutNode.Element, out var duration, out var error))
             {
                 timeout = duration;
             }

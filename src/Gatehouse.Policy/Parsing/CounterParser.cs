@@ -76,7 +76,7 @@ internal sealed class CounterParser(NodeReader read)
         {
             return null;
         }
-        if (Durations.TryParse(window.Element, out var duration, out var error))
+        if (Durations.TryRead(window.Element, out var duration, out var error))
         {
             return duration;
         }

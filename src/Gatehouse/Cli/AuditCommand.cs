@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Admin;
 using Gatehouse.Audit;
-using Gatehouse.Configuration;
+using Gatehouse.Policy;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gatehouse.Cli;
@@ -216,7 +216,7 @@ internal static class AuditCommand
         var olderThan = new Option<string>("--older-than") { Description = "Remove records older than this, e.g. 90d.", Required = true };
         olderThan.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string>() is { } text && (!DurationParser.TryParse(text, out var age) || age <= TimeSpan.Zero))
+            if (result.GetValueOrDefault<string>() is { } text && !Durations.TryParse(text, out _, out _))
             {
                 result.AddError($"--older-than must be a duration such as 90d or 12h, not '{text}'.");
             }
@@ -229,7 +229,7 @@ internal static class AuditCommand
         };
         command.SetAction((parse, cancellationToken) => StoreCommands.RunAsync(parse, config, async (services, output) =>
         {
-            DurationParser.TryParse(parse.GetRequiredValue(olderThan), out var age);
+            Durations.TryParse(parse.GetRequiredValue(olderThan), out var age, out _);
             var cutoff = services.GetRequiredService<TimeProvider>().GetUtcNow() - age;
             var result = await services.GetRequiredService<IAuditStore>().PruneAsync(cutoff, services.GetRequiredService<CheckpointSigner>(), cancellationToken);
             output.WriteLine(result.Checkpoint is { } checkpoint

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gatehouse.Configuration;
 using Gatehouse.Hosting;
+using Gatehouse.Policy;
 using Gatehouse.Store;
 using Gatehouse.Store.ApiKeys;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,14 +35,14 @@ internal static class KeysCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(expires) is { } text && (!DurationParser.TryParse(text, out var duration) || duration <= TimeSpan.Zero))
+            if (result.GetValue(expires) is { } text && !Durations.TryParse(text, out _, out _))
             {
                 result.AddError($"--expires must be a duration such as 30d, 12h or 90m, not '{text}'.");
             }
         });
         command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, config, async (keys, time, output) =>
         {
-            DateTimeOffset? expiry = parse.GetValue(expires) is { } text && DurationParser.TryParse(text, out var duration)
+            DateTimeOffset? expiry = parse.GetValue(expires) is { } text && Durations.TryParse(text, out var duration, out _)
                 ? time.GetUtcNow() + duration
                 : null;
             var (record, secret) = await keys.CreateAsync(parse.GetRequiredValue(identity), expiry, parse.GetValue(roles), cancellationToken);
