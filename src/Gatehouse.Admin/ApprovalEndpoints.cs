@@ -60,9 +60,8 @@ public static class ApprovalEndpoints
             }
 
             // The newest that the caller may see: a one-grant approver's page is not emptied by other grants' calls.
-            var user = context.User;
-            var calls = await queue.ListAsync(state, MaxLimit, ct);
-            return Results.Json(new { approvals = calls.Where(c => Roles.MaySee(user, c.Grant)).Take(limit).Select(ApprovalJson.Of) });
+            var calls = await queue.ListAsync(new ApprovalFilter { State = state, Grants = Roles.ApprovalGrants(context.User) }, limit, ct);
+            return Results.Json(new { approvals = calls.Select(ApprovalJson.Of) });
         });
 
         approvals.MapGet("/{id}", async (string id, HttpContext context, ApprovalQueue queue, CancellationToken ct) =>

@@ -21,12 +21,26 @@ public static class Roles
     }
 
     /// <summary>Whether <paramref name="user"/> may see the approval queue at all (some of it, for a one-grant approver).</summary>
-    public static bool MaySeeApprovals(ClaimsPrincipal user)
+    public static bool MaySeeApprovals(ClaimsPrincipal user) => ApprovalGrants(user) is not { Count: 0 };
+
+    /// <summary>
+    /// The grants whose held calls <paramref name="user"/> may see, as <see cref="MaySee"/> decides call by call, or
+    /// null for every grant (an admin, or an approver of every grant).
+    /// </summary>
+    public static IReadOnlyCollection<string>? ApprovalGrants(ClaimsPrincipal user)
     {
         ArgumentNullException.ThrowIfNull(user);
+        if (user.IsInRole(Admin) || user.IsInRole(Approver))
+        {
+            return null;
+        }
+
         // Each identity names its own role claim type (a JWT's rolesClaim), as IsInRole reads it.
-        return user.IsInRole(Admin) || user.Identities.SelectMany(i => i.FindAll(i.RoleClaimType))
-            .Any(role => role.Value == Approver || role.Value.StartsWith($"{Approver}:", StringComparison.Ordinal));
+        var prefix = $"{Approver}:";
+        return user.Identities.SelectMany(i => i.FindAll(i.RoleClaimType))
+            .Where(role => role.Value.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(role => role.Value[prefix.Length..])
+            .ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Whether <paramref name="user"/> may see calls of <paramref name="grant"/> in the queue.</summary>

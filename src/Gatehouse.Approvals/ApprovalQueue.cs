@@ -179,8 +179,9 @@ public sealed partial class ApprovalQueue(IApprovalStore store, IAuditLog audit,
 
     public Task<HeldCall?> GetAsync(string id, CancellationToken cancellationToken) => store.GetAsync(id, cancellationToken);
 
-    public Task<IReadOnlyList<HeldCall>> ListAsync(ApprovalState? state, int limit, CancellationToken cancellationToken) =>
-        store.ListAsync(state, limit, cancellationToken);
+    /// <summary>The newest held calls <paramref name="filter"/> picks; see <see cref="IApprovalStore.ListAsync"/>.</summary>
+    public Task<IReadOnlyList<HeldCall>> ListAsync(ApprovalFilter filter, int limit, CancellationToken cancellationToken) =>
+        store.ListAsync(filter, limit, cancellationToken);
 
     /// <summary>Expires every call whose time is up, including those whose waiter is gone (its replica restarted).</summary>
     public async Task<int> ExpireDueAsync(CancellationToken cancellationToken)

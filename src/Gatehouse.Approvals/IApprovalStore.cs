@@ -31,6 +31,16 @@ public enum ApprovalOutcome
     NotAnApprover,
 }
 
+/// <summary>Which held calls a list shows. The store applies every condition before the list's limit, so no match is missed.</summary>
+public sealed record ApprovalFilter
+{
+    /// <summary>Only calls in this state; null: every state.</summary>
+    public ApprovalState? State { get; init; }
+
+    /// <summary>Only calls held under one of these grants (none: no call); null: every grant.</summary>
+    public IReadOnlyCollection<string>? Grants { get; init; }
+}
+
 /// <summary>An approve's or deny's outcome, and the call as it now stands (null when not found).</summary>
 public sealed record ApprovalResult(ApprovalOutcome Outcome, HeldCall? Call);
 
@@ -47,8 +57,8 @@ public interface IApprovalStore
 
     Task<HeldCall?> GetAsync(string id, CancellationToken cancellationToken);
 
-    /// <summary>Held calls, newest first, optionally only those in <paramref name="state"/>.</summary>
-    Task<IReadOnlyList<HeldCall>> ListAsync(ApprovalState? state, int limit, CancellationToken cancellationToken);
+    /// <summary>The newest <paramref name="limit"/> held calls that <paramref name="filter"/> picks, newest first.</summary>
+    Task<IReadOnlyList<HeldCall>> ListAsync(ApprovalFilter filter, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Counts <paramref name="approver"/>'s approval, checking in the same transaction that the call is pending and

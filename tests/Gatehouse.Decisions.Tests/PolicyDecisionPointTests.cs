@@ -367,7 +367,7 @@ public sealed class PolicyDecisionPointTests : IDisposable
 
         public Task<HeldCall?> GetAsync(string id, CancellationToken cancellationToken) => throw Down;
 
-        public Task<IReadOnlyList<HeldCall>> ListAsync(ApprovalState? state, int limit, CancellationToken cancellationToken) => throw Down;
+        public Task<IReadOnlyList<HeldCall>> ListAsync(ApprovalFilter filter, int limit, CancellationToken cancellationToken) => throw Down;
 
         public Task<ApprovalResult> ApproveAsync(string id, string approver, string? reason, DateTimeOffset now, CancellationToken cancellationToken) => throw Down;
 

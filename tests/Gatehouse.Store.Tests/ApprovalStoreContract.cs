@@ -128,9 +128,9 @@ public abstract class ApprovalStoreContract<TDatabase> : StoreContract<TDatabase
         await store.DenyAsync(calls[3].Id, "alice", null, Soon, s_none);
         await store.ApproveAsync(calls[4].Id, "alice", null, Soon, s_none);
 
-        var all = await store.ListAsync(null, 100, s_none);
-        var denied = await store.ListAsync(ApprovalState.Denied, 100, s_none);
-        var pending = await store.ListAsync(ApprovalState.Pending, 2, s_none);
+        var all = await store.ListAsync(new ApprovalFilter(), 100, s_none);
+        var denied = await store.ListAsync(new ApprovalFilter { State = ApprovalState.Denied }, 100, s_none);
+        var pending = await store.ListAsync(new ApprovalFilter { State = ApprovalState.Pending }, 2, s_none);
 
         Assert.Equal([7, 6, 5, 4, 3, 2, 1], all.Select(c => int.Parse(c.Id[3..], NumberStyles.HexNumber, CultureInfo.InvariantCulture)));
         Assert.Equal([calls[3].Id, calls[1].Id], denied.Select(c => c.Id));
@@ -142,7 +142,7 @@ public abstract class ApprovalStoreContract<TDatabase> : StoreContract<TDatabase
             AssertCall((await store.GetAsync(listed.Id, s_none))!, listed);
         }
 
-        Assert.Empty(await store.ListAsync(ApprovalState.Executed, 100, s_none));
+        Assert.Empty(await store.ListAsync(new ApprovalFilter { State = ApprovalState.Executed }, 100, s_none));
     }
 
     [Fact]
@@ -150,12 +150,35 @@ public abstract class ApprovalStoreContract<TDatabase> : StoreContract<TDatabase
     {
         var store = await StoreWithAsync(Call(1), Call(2));
 
-        Assert.Equal(Call(2).Id, Assert.Single(await store.ListAsync(null, 1, s_none)).Id);
-        Assert.Equal(2, (await store.ListAsync(null, ApprovalStore.MaxListLimit, s_none)).Count);
+        Assert.Equal(Call(2).Id, Assert.Single(await store.ListAsync(new ApprovalFilter(), 1, s_none)).Id);
+        Assert.Equal(2, (await store.ListAsync(new ApprovalFilter(), ApprovalStore.MaxListLimit, s_none)).Count);
         foreach (var limit in new[] { 0, -1, ApprovalStore.MaxListLimit + 1, int.MinValue, int.MaxValue })
         {
-            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListAsync(null, limit, s_none));
+            await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListAsync(new ApprovalFilter(), limit, s_none));
         }
+    }
+
+    [Fact]
+    public async Task List_filters_before_the_limit_so_no_match_is_missed_behind_a_full_page_of_others()
+    {
+        // The calls asked for are the oldest, behind more than a list's limit of newer calls of another grant.
+        var wanted = new[] { Call(1), Call(2), Call(3) with { Grant = "support" } };
+        var others = Enumerable.Range(4, ApprovalStore.MaxListLimit + 1).Select(i => Call(i) with { Grant = "sales" }).ToList();
+        var store = await StoreWithAsync([.. wanted, .. others]);
+        await store.DenyAsync(wanted[0].Id, "alice", null, Soon, s_none);
+
+        var marketing = await store.ListAsync(new ApprovalFilter { Grants = ["marketing"] }, 10, s_none);
+        var pendingOfTwo = await store.ListAsync(new ApprovalFilter { State = ApprovalState.Pending, Grants = ["marketing", "support"] }, 10, s_none);
+        var denied = await store.ListAsync(new ApprovalFilter { State = ApprovalState.Denied }, 10, s_none);
+        var newest = await store.ListAsync(new ApprovalFilter(), ApprovalStore.MaxListLimit, s_none);
+
+        Assert.Equal([wanted[1].Id, wanted[0].Id], marketing.Select(c => c.Id));
+        Assert.Equal([wanted[2].Id, wanted[1].Id], pendingOfTwo.Select(c => c.Id));
+        Assert.Equal([wanted[0].Id], denied.Select(c => c.Id));
+        Assert.Equal(others.AsEnumerable().Reverse().Take(ApprovalStore.MaxListLimit).Select(c => c.Id), newest.Select(c => c.Id));
+        Assert.Empty(await store.ListAsync(new ApprovalFilter { State = ApprovalState.Denied, Grants = ["sales"] }, 10, s_none));
+        Assert.Empty(await store.ListAsync(new ApprovalFilter { Grants = ["Marketing", "unknown"] }, 10, s_none));
+        Assert.Empty(await store.ListAsync(new ApprovalFilter { Grants = [] }, 10, s_none));
     }
 
     [Fact]
@@ -352,8 +375,8 @@ public abstract class ApprovalStoreContract<TDatabase> : StoreContract<TDatabase
             DecisionReason = ApprovalStore.ExpiredReason,
         }).ToList();
         AssertCalls(expected, expired);
-        AssertCalls(expected, await store.ListAsync(ApprovalState.Expired, 100, s_none));
-        Assert.Equal([calls[4].Id, calls[3].Id], (await store.ListAsync(ApprovalState.Pending, 100, s_none)).Select(c => c.Id));
+        AssertCalls(expected, await store.ListAsync(new ApprovalFilter { State = ApprovalState.Expired }, 100, s_none));
+        Assert.Equal([calls[4].Id, calls[3].Id], (await store.ListAsync(new ApprovalFilter { State = ApprovalState.Pending }, 100, s_none)).Select(c => c.Id));
         Assert.Equal(ApprovalState.Approved, (await store.GetAsync(calls[0].Id, s_none))?.State);
         Assert.Empty(await store.ExpireDueAsync(now, s_none));
         Assert.Equal([calls[4].Id, calls[3].Id], (await store.ExpireDueAsync(now.AddHours(1), s_none)).Select(c => c.Id));
@@ -418,7 +441,7 @@ public abstract class ApprovalStoreContract<TDatabase> : StoreContract<TDatabase
             Assert.Single(marked, m => m);
         }
 
-        Assert.Equal(calls.Count, (await store.ListAsync(ApprovalState.Executed, 100, s_none)).Count);
+        Assert.Equal(calls.Count, (await store.ListAsync(new ApprovalFilter { State = ApprovalState.Executed }, 100, s_none)).Count);
     }
 
     [Fact]
@@ -455,7 +478,7 @@ public abstract class ApprovalStoreContract<TDatabase> : StoreContract<TDatabase
         Assert.Equal(new ApprovalResult(ApprovalOutcome.NotFound, null), await store.DenyAsync("ap_ffffffffffffffff", "alice", null, Soon, s_none));
         Assert.False(await store.EndAsync("", ApprovalState.Cancelled, "gone", Soon, s_none));
         Assert.False(await store.MarkExecutedAsync("", Soon, s_none));
-        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListAsync(ApprovalState.Pending, 0, s_none));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListAsync(new ApprovalFilter { State = ApprovalState.Pending }, 0, s_none));
         await Assert.ThrowsAsync<ArgumentException>(() => store.ApproveAsync(call.Id, "", null, Soon, s_none));
         await Assert.ThrowsAsync<ArgumentNullException>(() => store.CreateAsync(null!, s_none));
         await Assert.ThrowsAsync<ArgumentException>(() => store.CreateAsync(Call(2) with { State = ApprovalState.Approved }, s_none));
@@ -472,7 +495,7 @@ public abstract class ApprovalStoreContract<TDatabase> : StoreContract<TDatabase
 
         var create = await Assert.ThrowsAsync<ApprovalsUnavailableException>(() => store.CreateAsync(Call(1), s_none));
         await Assert.ThrowsAsync<ApprovalsUnavailableException>(() => store.GetAsync(Call(1).Id, s_none));
-        await Assert.ThrowsAsync<ApprovalsUnavailableException>(() => store.ListAsync(null, 10, s_none));
+        await Assert.ThrowsAsync<ApprovalsUnavailableException>(() => store.ListAsync(new ApprovalFilter(), 10, s_none));
         await Assert.ThrowsAsync<ApprovalsUnavailableException>(() => store.ApproveAsync(Call(1).Id, "alice", null, Soon, s_none));
         await Assert.ThrowsAsync<ApprovalsUnavailableException>(() => store.DenyAsync(Call(1).Id, "alice", null, Soon, s_none));
         await Assert.ThrowsAsync<ApprovalsUnavailableException>(() => store.EndAsync(Call(1).Id, ApprovalState.Cancelled, "gone", Soon, s_none));

@@ -15,15 +15,6 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
 
     internal const int MaxListLimit = 1000;
 
-    private const string Columns =
-        "id, requested_at, expires_at, identity, grant_id, server, session, method, target, arguments, rule, reason, " +
-        "approvers, approvals_required, state, decided_by, decided_at, decision_reason";
-
-    private static readonly string s_callColumns = string.Join(", ", Columns.Split(", ").Select(c => "c." + c));
-
-    private static readonly Dictionary<string, ApprovalState> s_states =
-        Enum.GetValues<ApprovalState>().ToDictionary(StateName, StringComparer.Ordinal);
-
     public Task CreateAsync(HeldCall call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(call);
@@ -36,7 +27,7 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
         return RunAsync(async (connection, ct) =>
         {
             await using var insert = connection.CreateCommand(
-                $"INSERT INTO approvals ({Columns}, executed_at) VALUES (@id, @requested_at, @expires_at, @identity, @grant_id, @server, " +
+                $"INSERT INTO approvals ({ApprovalRows.Columns}, executed_at) VALUES (@id, @requested_at, @expires_at, @identity, @grant_id, @server, " +
                 "@session, @method, @target, @arguments, @rule, @reason, @approvers, @approvals_required, @state, NULL, NULL, NULL, NULL);");
             return await insert
                 .With("@id", call.Id)
@@ -53,7 +44,7 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
                 .WithText("@reason", StoredText.Storable(call.Reason))
                 .With("@approvers", JsonSerializer.Serialize(call.Approvers.Select(a => StoredText.Storable(a))))
                 .With("@approvals_required", call.ApprovalsRequired)
-                .With("@state", StateName(ApprovalState.Pending))
+                .With("@state", ApprovalRows.StateName(ApprovalState.Pending))
                 .ExecuteNonQueryAsync(ct);
         }, cancellationToken);
     }
@@ -64,24 +55,52 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
         return RunAsync((connection, ct) => FindAsync(connection, transaction: null, id, ct), cancellationToken);
     }
 
-    public Task<IReadOnlyList<HeldCall>> ListAsync(ApprovalState? state, int limit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<HeldCall>> ListAsync(ApprovalFilter filter, int limit, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(filter);
         if (limit is < 1 or > MaxListLimit)
         {
             throw new ArgumentOutOfRangeException(nameof(limit), limit, $"A list's limit must be 1 to {MaxListLimit}.");
         }
 
-        return RunAsync<IReadOnlyList<HeldCall>>(async (connection, ct) =>
+        if (filter.Grants is { Count: 0 })
         {
-            await using var select = connection.CreateCommand(
-                SelectSql((state is null ? "" : "WHERE state = @state ") + "ORDER BY requested_at DESC, id DESC LIMIT @limit"));
-            select.With("@limit", limit);
-            if (state is { } only)
+            return Task.FromResult<IReadOnlyList<HeldCall>>([]);
+        }
+
+        // Filtered by the query itself, before the limit: a filter applied to the newest rows afterwards would miss
+        // the calls it wants whenever more than a page of others are newer.
+        var conditions = new List<string>();
+        var parameters = new List<(string Name, object Value)> { ("@limit", limit) };
+        if (filter.State is { } state)
+        {
+            conditions.Add("state = @state");
+            parameters.Add(("@state", ApprovalRows.StateName(state)));
+        }
+
+        if (filter.Grants is { } grants)
+        {
+            var names = new List<string>();
+            foreach (var grant in grants)
             {
-                select.With("@state", StateName(only));
+                names.Add($"@grant{names.Count}");
+                parameters.Add((names[^1], StoredText.Storable(grant)));
             }
 
-            return await ReadCallsAsync(select, ct);
+            conditions.Add($"grant_id IN ({string.Join(", ", names)})");
+        }
+
+        var where = conditions.Count == 0 ? "" : $"WHERE {string.Join(" AND ", conditions)} ";
+        var sql = ApprovalRows.SelectSql(where + "ORDER BY requested_at DESC, id DESC LIMIT @limit");
+        return RunAsync<IReadOnlyList<HeldCall>>(async (connection, ct) =>
+        {
+            await using var select = connection.CreateCommand(sql);
+            foreach (var (name, value) in parameters)
+            {
+                select.With(name, value);
+            }
+
+            return await ApprovalRows.ReadCallsAsync(select, ct);
         }, cancellationToken);
     }
 
@@ -122,7 +141,7 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
         ArgumentNullException.ThrowIfNull(reason);
         if (state is not (ApprovalState.Expired or ApprovalState.Cancelled))
         {
-            throw new ArgumentException($"A held call is ended as expired or cancelled, not {StateName(state)}.", nameof(state));
+            throw new ArgumentException($"A held call is ended as expired or cancelled, not {ApprovalRows.StateName(state)}.", nameof(state));
         }
 
         return WriteAsync((connection, transaction, ct) => EndPendingAsync(connection, transaction, id, state, Gatehouse, reason, now, ct),
@@ -136,8 +155,8 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
         {
             await using var update = connection.CreateCommand(
                 "UPDATE approvals SET state = @executed, executed_at = @now WHERE id = @id AND state = @approved;", transaction);
-            return await update.With("@executed", StateName(ApprovalState.Executed)).WithTime("@now", now).With("@id", id)
-                .With("@approved", StateName(ApprovalState.Approved)).ExecuteNonQueryAsync(ct) == 1;
+            return await update.With("@executed", ApprovalRows.StateName(ApprovalState.Executed)).WithTime("@now", now).With("@id", id)
+                .With("@approved", ApprovalRows.StateName(ApprovalState.Approved)).ExecuteNonQueryAsync(ct) == 1;
         }, cancellationToken);
     }
 
@@ -145,9 +164,9 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
         WriteAsync<IReadOnlyList<HeldCall>>(async (connection, transaction, ct) =>
         {
             List<HeldCall> due;
-            await using (var select = connection.CreateCommand(SelectSql("WHERE state = @pending AND expires_at <= @now"), transaction))
+            await using (var select = connection.CreateCommand(ApprovalRows.SelectSql("WHERE state = @pending AND expires_at <= @now"), transaction))
             {
-                due = await ReadCallsAsync(select.With("@pending", StateName(ApprovalState.Pending)).WithTime("@now", now), ct);
+                due = await ApprovalRows.ReadCallsAsync(select.With("@pending", ApprovalRows.StateName(ApprovalState.Pending)).WithTime("@now", now), ct);
             }
 
             // By id rather than by time: a call created already due after the select (creates are not serialised)
@@ -207,8 +226,8 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
         await using var update = connection.CreateCommand(
             "UPDATE approvals SET state = @state, decided_by = @decided_by, decided_at = @now, decision_reason = @reason " +
             "WHERE id = @id AND state = @pending;", transaction);
-        return await update.With("@state", StateName(state)).With("@decided_by", decidedBy).WithTime("@now", now)
-            .WithText("@reason", StoredText.Storable(reason)).With("@id", id).With("@pending", StateName(ApprovalState.Pending))
+        return await update.With("@state", ApprovalRows.StateName(state)).With("@decided_by", decidedBy).WithTime("@now", now)
+            .WithText("@reason", StoredText.Storable(reason)).With("@id", id).With("@pending", ApprovalRows.StateName(ApprovalState.Pending))
             .ExecuteNonQueryAsync(ct) == 1;
     }
 
@@ -223,72 +242,9 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
 
     private static async Task<HeldCall?> FindAsync(DbConnection connection, DbTransaction? transaction, string id, CancellationToken ct)
     {
-        await using var select = connection.CreateCommand(SelectSql("WHERE id = @id"), transaction);
-        return (await ReadCallsAsync(select.With("@id", id), ct)).SingleOrDefault();
+        await using var select = connection.CreateCommand(ApprovalRows.SelectSql("WHERE id = @id"), transaction);
+        return (await ApprovalRows.ReadCallsAsync(select.With("@id", id), ct)).SingleOrDefault();
     }
-
-    // The calls the clause picks, each joined with its approvals: one statement, so that a call and its
-    // approvals are read as of the same moment.
-    private static string SelectSql(string clause) =>
-        $"SELECT {s_callColumns}, v.approver, v.at, v.reason FROM (SELECT {Columns} FROM approvals {clause}) c " +
-        "LEFT JOIN approval_votes v ON v.approval_id = c.id ORDER BY c.requested_at DESC, c.id DESC, v.at, v.approver;";
-
-    private static async Task<List<HeldCall>> ReadCallsAsync(DbCommand select, CancellationToken ct)
-    {
-        await using var reader = await select.ExecuteReaderAsync(ct);
-        var calls = new List<(HeldCall Call, List<ApprovalVote> Votes)>();
-        while (await reader.ReadAsync(ct))
-        {
-            if (calls.Count == 0 || !string.Equals(calls[^1].Call.Id, reader.GetString(0), StringComparison.Ordinal))
-            {
-                calls.Add((ReadCall(reader), []));
-            }
-
-            if (!reader.IsDBNull(18))
-            {
-                calls[^1].Votes.Add(new ApprovalVote(reader.GetString(18), StoredTime.FromStored(reader.GetInt64(19)), GetText(reader, 20)));
-            }
-        }
-
-        return [.. calls.Select(c => c.Call with { Approvals = c.Votes })];
-    }
-
-    private static HeldCall ReadCall(DbDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        RequestedAt = StoredTime.FromStored(reader.GetInt64(1)),
-        ExpiresAt = StoredTime.FromStored(reader.GetInt64(2)),
-        Identity = reader.GetString(3),
-        Grant = reader.GetString(4),
-        Server = reader.GetString(5),
-        Session = reader.GetString(6),
-        Method = reader.GetString(7),
-        Target = reader.GetString(8),
-        Arguments = GetText(reader, 9),
-        Rule = reader.GetString(10),
-        Reason = GetText(reader, 11),
-        Approvers = JsonSerializer.Deserialize<string[]>(reader.GetString(12)) ?? [],
-        ApprovalsRequired = reader.GetInt32(13),
-        State = s_states[reader.GetString(14)],
-        DecidedBy = GetText(reader, 15),
-        DecidedAt = reader.GetTime(16),
-        DecisionReason = GetText(reader, 17),
-    };
-
-    private static string? GetText(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    // Stored by these names rather than by the enum's numbers or member names, so that the rows read plainly in
-    // sqlite3 or psql and survive a reordering or renaming of the enum.
-    private static string StateName(ApprovalState state) => state switch
-    {
-        ApprovalState.Pending => "pending",
-        ApprovalState.Approved => "approved",
-        ApprovalState.Denied => "denied",
-        ApprovalState.Expired => "expired",
-        ApprovalState.Cancelled => "cancelled",
-        ApprovalState.Executed => "executed",
-        _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
-    };
 
     private Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         StoreFailures.Translated(database.RunSerializedAsync(work, cancellationToken), Unavailable);

@@ -38,7 +38,8 @@ internal static class ApprovalsCommand
         command.SetAction((parse, cancellationToken) => StoreCommands.RunAsync(parse, config, async (services, output) =>
         {
             var text = parse.GetRequiredValue(state);
-            var calls = await services.GetRequiredService<ApprovalQueue>().ListAsync(text == "all" ? null : ApprovalJson.ParseState(text), parse.GetValue(limit), cancellationToken);
+            var filter = new ApprovalFilter { State = text == "all" ? null : ApprovalJson.ParseState(text) };
+            var calls = await services.GetRequiredService<ApprovalQueue>().ListAsync(filter, parse.GetValue(limit), cancellationToken);
             if (parse.GetValue(json))
             {
                 output.WriteLine(new JsonArray([.. calls.Select(c => (JsonNode)ApprovalJson.Of(c))]).ToJsonString(CommonOptions.JsonOutput));

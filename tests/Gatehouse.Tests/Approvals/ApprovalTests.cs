@@ -112,7 +112,7 @@ public sealed class ApprovalTests : IAsyncLifetime
 
         Assert.True(result.IsError);
         Assert.Equal("approval_expired", result.Meta!["gatehouse/decision"]!["decision"]!.GetValue<string>());
-        Assert.Equal(ApprovalState.Expired, (await Queue.ListAsync(null, 10, default)).Single().State);
+        Assert.Equal(ApprovalState.Expired, (await Queue.ListAsync(new ApprovalFilter(), 10, default)).Single().State);
     }
 
     [Fact]
@@ -166,9 +166,9 @@ public sealed class ApprovalTests : IAsyncLifetime
         var approver = await KeyAsync("carol", "approver");
         var first = agent.CallToolAsync("send_campaign", new Dictionary<string, object?> { ["campaign_id"] = 1 }).AsTask();
         var second = agent.CallToolAsync("send_campaign", new Dictionary<string, object?> { ["campaign_id"] = 2 }).AsTask();
-        await EventuallyAsync(async () => (await Queue.ListAsync(ApprovalState.Pending, 10, default)).Count == 2);
+        await EventuallyAsync(async () => (await Queue.ListAsync(new ApprovalFilter { State = ApprovalState.Pending }, 10, default)).Count == 2);
 
-        foreach (var held in await Queue.ListAsync(ApprovalState.Pending, 10, default))
+        foreach (var held in await Queue.ListAsync(new ApprovalFilter { State = ApprovalState.Pending }, 10, default))
         {
             using var approved = await PostAsync($"/admin/v1/approvals/{held.Id}/approve", approver, null);
             Assert.Equal(HttpStatusCode.OK, approved.StatusCode);
@@ -206,10 +206,42 @@ public sealed class ApprovalTests : IAsyncLifetime
         Assert.Equal(ApprovalState.Pending, (await Queue.GetAsync(held.Id, default))!.State);
     }
 
+    [Fact]
+    public async Task A_one_grant_approver_finds_its_grants_calls_behind_more_than_a_page_of_other_grants_calls()
+    {
+        var store = _gateway.Services.GetRequiredService<IApprovalStore>();
+        var now = DateTimeOffset.UtcNow;
+        HeldCall Held(int i, string grant) => new()
+        {
+            Id = $"ap_{i:x16}",
+            RequestedAt = now.AddMilliseconds(i),
+            ExpiresAt = now.AddHours(1),
+            Identity = "marketing-agent",
+            Grant = grant,
+            Server = "listmonk",
+            Session = "session-1",
+            Method = "tools/call",
+            Target = "send_campaign",
+            Rule = "tools.send_campaign",
+        };
+        await store.CreateAsync(Held(0, "listmonk"), default);
+        // More newer calls of another grant than the most a list may show (1000).
+        for (var i = 1; i <= 1001; i++)
+        {
+            await store.CreateAsync(Held(i, "other"), default);
+        }
+
+        using var listed = await GetAsync("/admin/v1/approvals?limit=10", await KeyAsync("alice", "approver:listmonk"));
+
+        Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+        var ids = JsonNode.Parse(await listed.Content.ReadAsStringAsync())!["approvals"]!.AsArray().Select(c => c!["id"]!.GetValue<string>());
+        Assert.Equal([Held(0, "listmonk").Id], ids);
+    }
+
     private async Task<HeldCall> PendingAsync(string target)
     {
         HeldCall? found = null;
-        await EventuallyAsync(async () => (found = (await Queue.ListAsync(ApprovalState.Pending, 10, default)).FirstOrDefault(c => c.Target == target)) is not null);
+        await EventuallyAsync(async () => (found = (await Queue.ListAsync(new ApprovalFilter { State = ApprovalState.Pending }, 10, default)).FirstOrDefault(c => c.Target == target)) is not null);
         return found!;
     }
 

@@ -47,7 +47,7 @@ public sealed class ApprovalWebhookTests
         Assert.Equal(2, deliveries.Count);
         var (body, timestamp, signature) = deliveries.Last();
         var payload = JsonNode.Parse(body)!;
-        var held = Assert.Single(await gateway.Services.GetRequiredService<ApprovalQueue>().ListAsync(ApprovalState.Pending, 10, default));
+        var held = Assert.Single(await gateway.Services.GetRequiredService<ApprovalQueue>().ListAsync(new ApprovalFilter { State = ApprovalState.Pending }, 10, default));
         Assert.Equal(("approval.requested", held.Id, "send_campaign", 3), (payload["event"]!.GetValue<string>(), payload["id"]!.GetValue<string>(),
             payload["target"]!.GetValue<string>(), payload["arguments"]!["campaign_id"]!.GetValue<int>()));
         Assert.Equal(WebhookApprovalNotifier.Sign(Secret, timestamp, body), signature);

@@ -76,7 +76,7 @@ public sealed class ElicitationApprovalTests : IAsyncLifetime
         HeldCall? held = null;
         for (var attempt = 0; attempt < 300 && held is null; attempt++)
         {
-            held = (await queue.ListAsync(ApprovalState.Pending, 10, default)).SingleOrDefault();
+            held = (await queue.ListAsync(new ApprovalFilter { State = ApprovalState.Pending }, 10, default)).SingleOrDefault();
             await Task.Delay(100);
         }
 

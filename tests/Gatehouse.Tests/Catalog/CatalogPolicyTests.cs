@@ -52,7 +52,7 @@ public sealed class CatalogPolicyTests : IDisposable
         HeldCall? held = null;
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
         {
-            while ((held = (await queue.ListAsync(ApprovalState.Pending, 10, default)).FirstOrDefault(c => c.Target == "delete_mailing_list")) is null)
+            while ((held = (await queue.ListAsync(new ApprovalFilter { State = ApprovalState.Pending }, 10, default)).FirstOrDefault(c => c.Target == "delete_mailing_list")) is null)
             {
                 await Task.Delay(100, timeout.Token);
             }
