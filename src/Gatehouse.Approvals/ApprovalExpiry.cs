@@ -5,7 +5,8 @@ namespace Gatehouse.Approvals;
 
 /// <summary>
 /// Expires held calls whose time is up even when nobody waits for them any more (the replica that held them
-/// restarted), so the queue never lists a call as pending that can no longer run.
+/// restarted), and approved calls that nobody ran, so the queue never lists a call as pending or approved that can
+/// no longer run.
 /// </summary>
 internal sealed partial class ApprovalExpiry(ApprovalQueue queue, TimeProvider time, ILogger<ApprovalExpiry> logger) : BackgroundService
 {

@@ -20,6 +20,7 @@ public sealed partial class ApprovalQueue(IApprovalStore store, IAuditLog audit,
 
     private readonly TimeSpan _pollInterval = options.Value.PollInterval;
     private readonly TimeSpan _progressInterval = options.Value.ProgressInterval;
+    private readonly TimeSpan _runTimeout = options.Value.RunTimeout;
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _changed = new(StringComparer.Ordinal);
 
@@ -183,13 +184,16 @@ public sealed partial class ApprovalQueue(IApprovalStore store, IAuditLog audit,
     public Task<IReadOnlyList<HeldCall>> ListAsync(ApprovalFilter filter, int limit, CancellationToken cancellationToken) =>
         store.ListAsync(filter, limit, cancellationToken);
 
-    /// <summary>Expires every call whose time is up, including those whose waiter is gone (its replica restarted).</summary>
+    /// <summary>
+    /// Expires every call whose time is up, including those whose waiter is gone (its replica restarted), and every
+    /// approved call not run within <see cref="ApprovalOptions.RunTimeout"/> of its approval.
+    /// </summary>
     public async Task<int> ExpireDueAsync(CancellationToken cancellationToken)
     {
-        var expired = await store.ExpireDueAsync(time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var expired = await store.ExpireDueAsync(time.GetUtcNow(), _runTimeout, cancellationToken).ConfigureAwait(false);
         foreach (var call in expired)
         {
-            Record(call, "expired", $"{call.Id} expired: nobody decided in time");
+            Record(call, "expired", $"{call.Id} expired: {call.DecisionReason}");
             Wake(call.Id);
         }
 
@@ -198,9 +202,10 @@ public sealed partial class ApprovalQueue(IApprovalStore store, IAuditLog audit,
 
     private async Task ExpireAsync(HeldCall call, DateTimeOffset now)
     {
-        if (await store.EndAsync(call.Id, ApprovalState.Expired, "no approver decided within the time the rule allows", now, CancellationToken.None).ConfigureAwait(false))
+        const string reason = "no approver decided within the time the rule allows";
+        if (await store.EndAsync(call.Id, ApprovalState.Expired, reason, now, CancellationToken.None).ConfigureAwait(false))
         {
-            Record(call, "expired", $"{call.Id} expired: nobody decided in time");
+            Record(call, "expired", $"{call.Id} expired: {reason}");
         }
     }
 

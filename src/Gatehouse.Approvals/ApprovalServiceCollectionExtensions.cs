@@ -17,7 +17,7 @@ public static class ApprovalServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Expires held calls nobody waits for any more, for a gateway (not for a one-off command).</summary>
+    /// <summary>Expires held calls nobody waits for or runs any more, for a gateway (not for a one-off command).</summary>
     public static IServiceCollection AddGatehouseApprovalExpiry(this IServiceCollection services) =>
         services.AddHostedService<ApprovalExpiry>();
 }

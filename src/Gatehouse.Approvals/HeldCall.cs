@@ -12,7 +12,7 @@ public enum ApprovalState
     /// <summary>An approver refused it; it never runs.</summary>
     Denied,
 
-    /// <summary>Nobody decided in time; it never runs.</summary>
+    /// <summary>Nobody decided in time, or it was approved but not run soon after (its caller had gone); it never runs.</summary>
     Expired,
 
     /// <summary>The caller cancelled or went away while it waited; it never runs.</summary>

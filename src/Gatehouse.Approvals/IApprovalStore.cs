@@ -80,6 +80,9 @@ public interface IApprovalStore
     /// <summary>Moves an approved call to <see cref="ApprovalState.Executed"/>; true exactly once, for the one caller that may run it.</summary>
     Task<bool> MarkExecutedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Expires every pending call whose time is up at <paramref name="now"/>, and returns them.</summary>
-    Task<IReadOnlyList<HeldCall>> ExpireDueAsync(DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Expires every pending call whose time is up at <paramref name="now"/>, and every approved call not run within
+    /// <paramref name="runTimeout"/> of its approval (it never will be), and returns them, each with the reason.
+    /// </summary>
+    Task<IReadOnlyList<HeldCall>> ExpireDueAsync(DateTimeOffset now, TimeSpan runTimeout, CancellationToken cancellationToken);
 }

@@ -315,7 +315,7 @@ public sealed partial class PolicyDecisionPoint(GrantPolicies grants, ICounterSt
 
                 return claimed
                     ? RequestDecision.Forward.RecordedAs(record with { Decision = AuditDecisions.Allow, Rule = decision.Rule, Reason = by })
-                    : Refuse(request, record, new Verdict(AuditDecisions.Deny, decision.Rule, $"{held.Id} has already run"));
+                    : Refuse(request, record, new Verdict(AuditDecisions.Deny, decision.Rule, $"{held.Id} has already run, or expired before it could run"));
             case ApprovalState.Denied:
                 return Refuse(request, record, new Verdict(AuditDecisions.ApprovalDenied, decision.Rule, $"a person denied this call ({by})"));
             case ApprovalState.Expired:

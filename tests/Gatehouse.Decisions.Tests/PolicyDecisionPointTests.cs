@@ -377,6 +377,6 @@ public sealed class PolicyDecisionPointTests : IDisposable
 
         public Task<bool> MarkExecutedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) => throw Down;
 
-        public Task<IReadOnlyList<HeldCall>> ExpireDueAsync(DateTimeOffset now, CancellationToken cancellationToken) => throw Down;
+        public Task<IReadOnlyList<HeldCall>> ExpireDueAsync(DateTimeOffset now, TimeSpan runTimeout, CancellationToken cancellationToken) => throw Down;
     }
 }

@@ -13,6 +13,8 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
 
     internal const string ExpiredReason = "no approver decided within the time the rule allows";
 
+    internal const string NotRunReason = "approved, but not run soon after: its caller had gone away, or it was refused when it came to run";
+
     internal const int MaxListLimit = 1000;
 
     public Task CreateAsync(HeldCall call, CancellationToken cancellationToken)
@@ -160,24 +162,29 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<HeldCall>> ExpireDueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<HeldCall>> ExpireDueAsync(DateTimeOffset now, TimeSpan runTimeout, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<HeldCall>>(async (connection, transaction, ct) =>
         {
             List<HeldCall> due;
-            await using (var select = connection.CreateCommand(ApprovalRows.SelectSql("WHERE state = @pending AND expires_at <= @now"), transaction))
+            await using (var select = connection.CreateCommand(ApprovalRows.SelectSql(
+                "WHERE (state = @pending AND expires_at <= @now) OR (state = @approved AND decided_at <= @approved_before)"), transaction))
             {
-                due = await ApprovalRows.ReadCallsAsync(select.With("@pending", ApprovalRows.StateName(ApprovalState.Pending)).WithTime("@now", now), ct);
+                due = await ApprovalRows.ReadCallsAsync(select
+                    .With("@pending", ApprovalRows.StateName(ApprovalState.Pending)).WithTime("@now", now)
+                    .With("@approved", ApprovalRows.StateName(ApprovalState.Approved)).WithTime("@approved_before", now - runTimeout), ct);
             }
 
-            // By id rather than by time: a call created already due after the select (creates are not serialised)
-            // is left for the next sweep instead of being expired without anyone being told.
+            // By id and from the state read rather than by time: a call created already due after the select (creates
+            // are not serialised) is left for the next sweep instead of being expired without anyone being told.
             foreach (var call in due)
             {
-                await EndPendingAsync(connection, transaction, call.Id, ApprovalState.Expired, Gatehouse, ExpiredReason, now, ct);
+                await MoveAsync(connection, transaction, call.Id, call.State, ApprovalState.Expired, Gatehouse, WhyExpired(call), now, ct);
             }
 
-            return due.Select(call => Ended(call, ApprovalState.Expired, Gatehouse, ExpiredReason, now)).ToList();
+            return due.Select(call => Ended(call, ApprovalState.Expired, Gatehouse, WhyExpired(call), now)).ToList();
         }, cancellationToken);
+
+    private static string WhyExpired(HeldCall call) => call.State == ApprovalState.Approved ? NotRunReason : ExpiredReason;
 
     // The checks Approve and Deny share, in the order the interface gives them, then the decision itself, all in
     // one serialised transaction: the call read is the call changed. The approver is compared in the form the
@@ -220,18 +227,23 @@ internal sealed class ApprovalStore(StoreDatabase database) : IApprovalStore
         }, cancellationToken);
     }
 
-    private static async Task<bool> EndPendingAsync(DbConnection connection, DbTransaction transaction, string id, ApprovalState state,
-        string decidedBy, string? reason, DateTimeOffset now, CancellationToken ct)
+    private static Task<bool> EndPendingAsync(DbConnection connection, DbTransaction transaction, string id, ApprovalState state,
+        string decidedBy, string? reason, DateTimeOffset now, CancellationToken ct) =>
+        MoveAsync(connection, transaction, id, ApprovalState.Pending, state, decidedBy, reason, now, ct);
+
+    // Only from the state the caller read: whoever moved the call first (an approver, the sweep, the one run) wins.
+    private static async Task<bool> MoveAsync(DbConnection connection, DbTransaction transaction, string id, ApprovalState from,
+        ApprovalState to, string decidedBy, string? reason, DateTimeOffset now, CancellationToken ct)
     {
         await using var update = connection.CreateCommand(
-            "UPDATE approvals SET state = @state, decided_by = @decided_by, decided_at = @now, decision_reason = @reason " +
-            "WHERE id = @id AND state = @pending;", transaction);
-        return await update.With("@state", ApprovalRows.StateName(state)).With("@decided_by", decidedBy).WithTime("@now", now)
-            .WithText("@reason", StoredText.Storable(reason)).With("@id", id).With("@pending", ApprovalRows.StateName(ApprovalState.Pending))
+            "UPDATE approvals SET state = @to, decided_by = @decided_by, decided_at = @now, decision_reason = @reason " +
+            "WHERE id = @id AND state = @from;", transaction);
+        return await update.With("@to", ApprovalRows.StateName(to)).With("@decided_by", decidedBy).WithTime("@now", now)
+            .WithText("@reason", StoredText.Storable(reason)).With("@id", id).With("@from", ApprovalRows.StateName(from))
             .ExecuteNonQueryAsync(ct) == 1;
     }
 
-    // The call as EndPendingAsync leaves it, without reading it back.
+    // The call as MoveAsync leaves it, without reading it back.
     private static HeldCall Ended(HeldCall call, ApprovalState state, string decidedBy, string reason, DateTimeOffset now) => call with
     {
         State = state,
