@@ -101,7 +101,7 @@ public sealed class ApprovalWebhookTests
         release.SetResult();
 
         var approvals = gateway.Services.GetRequiredService<ApprovalQueue>();
-        foreach (var held in await approvals.ListAsync(ApprovalState.Pending, 10, default))
+        foreach (var held in await approvals.ListAsync(new ApprovalFilter { State = ApprovalState.Pending }, 10, default))
         {
             await approvals.DenyAsync(held.Id, "carol", null, default);
         }
