@@ -20,6 +20,16 @@ public static partial class Durations
     /// </summary>
     public static readonly TimeSpan Longest = TimeSpan.FromDays(36500);
 
+    /// <summary>
+    /// The longest a timeout may be: what a timer can wait (about 24.8 days in milliseconds as a whole number), so
+    /// that a timeout an operator sets is one that can actually fire, never an error when it is first used.
+    /// </summary>
+    public static readonly TimeSpan LongestTimeout = TimeSpan.FromDays(24);
+
+    /// <summary>Why <paramref name="duration"/> cannot be a timeout, or null when it can.</summary>
+    public static string? TimeoutError(TimeSpan duration) =>
+        duration > LongestTimeout ? $"must not be longer than {LongestTimeout.TotalDays} days, the longest a timer waits" : null;
+
     /// <summary>What a duration may be, for error messages.</summary>
     public const string Expected =
         "a number of seconds, \"second\", \"minute\", \"hour\", \"day\", or whole numbers with units d, h, m, s, ms in that order, " +

@@ -88,6 +88,8 @@ public sealed class ServerEntryTests
     [InlineData("""{ "command": "x", "maxSessions": 99999999999 }""", "mcpServers.s.maxSessions", "must be a whole number from 1 to 2147483647, not 99999999999")]
     [InlineData("""{ "command": "x", "maxSessions": "5" }""", "mcpServers.s.maxSessions", "expected a number, found a string")]
     [InlineData("""{ "command": ["x"] }""", "mcpServers.s.command", "expected a string, found an array")]
+    [InlineData("""{ "command": "x", "callTimeout": "60d" }""", "mcpServers.s.callTimeout", "must not be longer than 24 days, the longest a timer waits")]
+    [InlineData("""{ "command": "x", "idleTimeout": "25d" }""", "mcpServers.s.idleTimeout", "must not be longer than 24 days, the longest a timer waits")]
     public void A_bad_entry_names_the_field(string entry, string field, string message)
     {
         var error = ServerError(entry);

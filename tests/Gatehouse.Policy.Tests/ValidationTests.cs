@@ -282,6 +282,7 @@ public class ValidationTests
     [InlineData("""{ "approvals": 0 }""", "approvals", "from 1 to")]
     [InlineData("""{ "approve_via": "email" }""", "approve_via", "is not one of \"elicitation\"")]
     [InlineData("""{ "timeout": "soon" }""", "timeout", "timeout \"soon\" is not a duration")]
+    [InlineData("""{ "timeout": "60d" }""", "timeout", "timeout must not be longer than 24 days, the longest a timer waits")]
     [InlineData("""{ "redact": ["$..password"] }""", "redact[0]", "not a supported path")]
     [InlineData("""{ "redact": [5] }""", "redact[0]", "must be a string")]
     public void Malformed_carried_fields_are_errors(string extra, string field, string message)

@@ -99,6 +99,23 @@ internal sealed class ObjectFields
         return value;
     }
 
+    /// <summary>A timeout: a <see cref="Duration"/> that a timer can wait for (<see cref="Durations.LongestTimeout"/>).</summary>
+    public TimeSpan? Timeout(string name)
+    {
+        if (Duration(name) is not { } duration)
+        {
+            return null;
+        }
+
+        if (Durations.TimeoutError(duration) is { } error)
+        {
+            Report(name, error);
+            return null;
+        }
+
+        return duration;
+    }
+
     /// <summary>A duration, in the one grammar <see cref="Durations"/> reads, a policy's as well.</summary>
     public TimeSpan? Duration(string name)
     {

@@ -81,8 +81,8 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
             AllowUnknownMethods = fields.Boolean("allowUnknownMethods") ?? false,
             MaxSessions = fields.PositiveInteger("maxSessions") ?? UpstreamServerConfig.DefaultMaxSessions,
             MaxSessionsPerIdentity = fields.PositiveInteger("maxSessionsPerIdentity"),
-            IdleTimeout = fields.Duration("idleTimeout") ?? UpstreamServerConfig.DefaultIdleTimeout,
-            CallTimeout = fields.Duration("callTimeout") ?? UpstreamServerConfig.DefaultCallTimeout,
+            IdleTimeout = fields.Timeout("idleTimeout") ?? UpstreamServerConfig.DefaultIdleTimeout,
+            CallTimeout = fields.Timeout("callTimeout") ?? UpstreamServerConfig.DefaultCallTimeout,
             Disabled = fields.Boolean("disabled") ?? false,
             ToolClasses = ToolClasses(fields),
         };

@@ -48,13 +48,17 @@ internal sealed class ApprovalParser(NodeReader read)
         TimeSpan? timeout = null;
         if (NodeReader.Field(rule, "timeout") is { } timeoutNode)
         {
-            if (Durations.TryRead(timeoutNode.Element, out var duration, out var error))
+            if (!Durations.TryRead(timeoutNode.Element, out var duration, out var error))
             {
-                timeout = duration;
+                read.Diagnostics.Error(timeoutNode.Path, "timeout " + error);
+            }
+            else if (Durations.TimeoutError(duration) is { } tooLong)
+            {
+                read.Diagnostics.Error(timeoutNode.Path, "timeout " + tooLong);
             }
             else
             {
-                read.Diagnostics.Error(timeoutNode.Path, "timeout " + error);
+                timeout = duration;
             }
         }
         return new ApprovalRequirement(approvers, approvals, via, timeout);
