@@ -11,4 +11,13 @@ public sealed record CountersConfig
     /// true lets them through uncounted.
     /// </summary>
     public bool FailOpen { get; init; }
+
+    /// <summary>The default of <see cref="Timeout"/>: no call waits on Redis much longer than this.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a rate-limited call may wait for Redis (to connect, or to answer) before the counters count as
+    /// unavailable for that call.
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
 }

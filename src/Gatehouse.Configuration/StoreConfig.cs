@@ -12,4 +12,13 @@ public sealed record StoreConfig
     /// and costs calls less. PostgreSQL follows its server's own settings.
     /// </summary>
     public bool SqliteSyncEveryCommit { get; init; } = true;
+
+    /// <summary>The default of <see cref="Timeout"/>: no call waits on the store much longer than this.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long a request to the store may take (to connect, or to run) before the store counts as unavailable
+    /// and the call that waits on it is refused (or let through unrecorded, with <c>audit.failOpen</c>).
+    /// </summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
 }

@@ -20,9 +20,10 @@ public static class DecisionServiceCollectionExtensions
         services.AddGatehouseApprovals();
         services.TryAddSingleton<ToolCatalog>();
         services.TryAddSingleton(provider => provider.GetRequiredService<GatehouseConfig>().Counters);
-        services.TryAddSingleton<IConnectionMultiplexer>(provider => Connect(provider.GetRequiredService<CountersConfig>().Redis!));
+        services.TryAddSingleton<IConnectionMultiplexer>(provider => Connect(provider.GetRequiredService<CountersConfig>()));
+        services.TryAddSingleton(provider => new RedisCounterStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<ICounterStore>(provider => provider.GetRequiredService<CountersConfig>().Redis is not null
-            ? new RedisCounterStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<TimeProvider>())
+            ? provider.GetRequiredService<RedisCounterStore>()
             : new InMemoryCounterStore(provider.GetRequiredService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyReadiness, RedisReadiness>());
         services.Replace(ServiceDescriptor.Singleton<IDecisionPoint, PolicyDecisionPoint>());
@@ -30,11 +31,18 @@ public static class DecisionServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Connects without waiting for Redis: an unreachable Redis refuses calls (or lets them through) until it is back.</summary>
-    private static ConnectionMultiplexer Connect(string configuration)
+    /// <summary>
+    /// Connects without waiting for Redis: an unreachable Redis refuses calls (or lets them through) until it is back.
+    /// <c>counters.timeout</c> bounds connecting and every command, in place of the configuration string's own timeouts.
+    /// </summary>
+    private static ConnectionMultiplexer Connect(CountersConfig counters)
     {
-        var options = ConfigurationOptions.Parse(configuration);
+        var options = ConfigurationOptions.Parse(counters.Redis!);
         options.AbortOnConnectFail = false;
+        var milliseconds = (int)Math.Max(1, counters.Timeout.TotalMilliseconds);
+        options.ConnectTimeout = milliseconds;
+        options.SyncTimeout = milliseconds;
+        options.AsyncTimeout = milliseconds;
         return ConnectionMultiplexer.Connect(options);
     }
 }

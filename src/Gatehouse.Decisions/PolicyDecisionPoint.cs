@@ -231,12 +231,14 @@ public sealed partial class PolicyDecisionPoint(GrantPolicies grants, ICounterSt
         {
             outcome = await counters.TryConsumeAsync(keys, cancellationToken).ConfigureAwait(false);
         }
-        catch (CounterStoreUnavailableException) when (countersConfig.FailOpen)
+        catch (CounterStoreUnavailableException e) when (countersConfig.FailOpen)
         {
+            LogCountersUnavailable(logger, call.Server, "let through uncounted", e.Message);
             return allowed;
         }
-        catch (CounterStoreUnavailableException)
+        catch (CounterStoreUnavailableException e)
         {
+            LogCountersUnavailable(logger, call.Server, "refused", e.Message);
             // Fail closed: a limit that cannot be counted cannot be kept.
             return Refuse(request, record, new Verdict(AuditDecisions.Unavailable, decision.Rule,
                 "the rate-limit counters cannot be reached, so calls with a limit are refused until they are back"));
@@ -372,6 +374,9 @@ public sealed partial class PolicyDecisionPoint(GrantPolicies grants, ICounterSt
         86400 => "day",
         var seconds => $"{seconds:0.###} s",
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A limited call on server '{Server}' was {Outcome}: {Reason}")]
+    private static partial void LogCountersUnavailable(ILogger logger, string server, string outcome, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The tools of server '{Server}' could not be listed to check a call, so it was refused: {Error}")]
     private static partial void LogToolsUnlisted(ILogger logger, string server, string error);

@@ -15,12 +15,14 @@ public sealed class StoreOptions
     /// <summary>The SQLite file, when it should not be <see cref="DefaultSqliteFileName"/> inside <see cref="DataDir"/>.</summary>
     public string? SqlitePath { get; set; }
 
-    /// <summary>
-    /// An Npgsql connection string; when set, the store is PostgreSQL and the SQLite settings are unused.
-    /// Its <c>Timeout</c> (connect) and <c>Command Timeout</c> bound how long a request waits before the store
-    /// counts as unavailable.
-    /// </summary>
+    /// <summary>An Npgsql connection string; when set, the store is PostgreSQL and the SQLite settings are unused.</summary>
     public string? PostgresConnectionString { get; set; }
+
+    /// <summary>
+    /// On PostgreSQL, how long a request may take to connect, and then to run, before the store counts as
+    /// unavailable; it replaces the connection string's <c>Timeout</c> and <c>Command Timeout</c>. Whole seconds, at least one.
+    /// </summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// On SQLite, whether every commit is flushed to the disk before it counts as done (<c>PRAGMA synchronous = FULL</c>):

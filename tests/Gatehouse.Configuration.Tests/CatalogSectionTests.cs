@@ -54,3 +54,34 @@ public sealed class SqliteSyncTests
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class DependencyTimeoutTests
+{
+    [Fact]
+    public void By_default_no_call_waits_more_than_two_seconds_on_the_store_or_the_counters()
+    {
+        var config = TestConfig.Parse("{}");
+
+        Assert.Equal(TimeSpan.FromSeconds(2), config.Store.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), config.Counters.Timeout);
+    }
+
+    [Fact]
+    public void Each_takes_a_duration()
+    {
+        var config = TestConfig.Parse("""{ "store": { "timeout": "5s" }, "counters": { "timeout": 0.5 } }""");
+
+        Assert.Equal(TimeSpan.FromSeconds(5), config.Store.Timeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), config.Counters.Timeout);
+    }
+
+    [Theory]
+    [InlineData("""{ "store": { "timeout": "soon" } }""", "store.timeout", "is not a duration")]
+    [InlineData("""{ "counters": { "timeout": "30d" } }""", "counters.timeout", "must not be longer than 24 days")]
+    public void A_bad_timeout_is_an_error_naming_the_field(string json, string field, string message)
+    {
+        var error = Assert.Single(TestConfig.Errors(json), e => e.Field == field);
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+}

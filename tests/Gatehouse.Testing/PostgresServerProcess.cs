@@ -76,7 +76,7 @@ public sealed class PostgresServerProcess : IAsyncDisposable
     public async Task KillAsync()
     {
         var processes = Processes();
-        Signal("KILL", processes);
+        ProcessSignals.Send("KILL", processes);
         var deadline = DateTime.UtcNow + s_timeout;
         while (processes.Any(IsAlive))
         {
@@ -95,10 +95,10 @@ public sealed class PostgresServerProcess : IAsyncDisposable
     }
 
     /// <summary>SIGSTOP to the server and every backend: connections stay open and nothing answers.</summary>
-    public void Freeze() => Signal("STOP", Processes());
+    public void Freeze() => ProcessSignals.Send("STOP", Processes());
 
     /// <summary>SIGCONT: the frozen server answers again.</summary>
-    public void Thaw() => Signal("CONT", Processes());
+    public void Thaw() => ProcessSignals.Send("CONT", Processes());
 
     /// <summary>The last lines of the server's log, for failure messages.</summary>
     public string RecentOutput
@@ -170,15 +170,6 @@ public sealed class PostgresServerProcess : IAsyncDisposable
         catch (IOException)
         {
             return false;
-        }
-    }
-
-    private static void Signal(string signal, IEnumerable<int> processes)
-    {
-        foreach (var pid in processes)
-        {
-            using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {pid}") { UseShellExecute = false, RedirectStandardError = true })!;
-            kill.WaitForExit();
         }
     }
 

@@ -114,6 +114,12 @@ public sealed class RedisServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"redis-server on {Endpoint} {failure}. Its last output:\n{RecentOutput}");
     }
 
+    /// <summary>SIGSTOP: connections stay open and nothing answers, the way a hung server or a partition looks.</summary>
+    public void Freeze() => ProcessSignals.Send("STOP", _process!.Id);
+
+    /// <summary>SIGCONT: the frozen server answers again.</summary>
+    public void Thaw() => ProcessSignals.Send("CONT", _process!.Id);
+
     /// <summary>SIGKILL: Redis gets no chance to close its connections; clients see them drop. Returns once it is gone.</summary>
     public void Kill()
     {

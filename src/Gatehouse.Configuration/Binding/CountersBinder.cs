@@ -4,7 +4,7 @@ namespace Gatehouse.Configuration.Binding;
 
 internal static class CountersBinder
 {
-    private static readonly string[] Fields = ["redis", "failOpen"];
+    private static readonly string[] Fields = ["redis", "failOpen", "timeout"];
 
     public static CountersConfig Bind(JsonObjectNode counters, string path, EnvironmentExpander environment, ConfigErrorList errors)
     {
@@ -14,6 +14,7 @@ internal static class CountersBinder
             // A Redis configuration string may carry a password: ${env:NAME} or ${file:PATH} keep it out of the file.
             Redis = fields?.String("redis") is { } redis ? environment.Expand(redis, fields.PathOf("redis")) : null,
             FailOpen = fields?.Boolean("failOpen") ?? false,
+            Timeout = fields?.Timeout("timeout") ?? CountersConfig.DefaultTimeout,
         };
     }
 }

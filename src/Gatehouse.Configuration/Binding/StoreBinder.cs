@@ -4,7 +4,7 @@ namespace Gatehouse.Configuration.Binding;
 
 internal static class StoreBinder
 {
-    private static readonly string[] Fields = ["postgres", "sqliteSync"];
+    private static readonly string[] Fields = ["postgres", "sqliteSync", "timeout"];
 
     public static StoreConfig Bind(JsonObjectNode store, string path, EnvironmentExpander environment, ConfigErrorList errors)
     {
@@ -20,6 +20,7 @@ internal static class StoreBinder
             // A connection string carries a password: ${env:NAME} keeps it out of the file.
             Postgres = fields?.String("postgres") is { } postgres ? environment.Expand(postgres, fields.PathOf("postgres")) : null,
             SqliteSyncEveryCommit = sync?.Value != "normal",
+            Timeout = fields?.Timeout("timeout") ?? StoreConfig.DefaultTimeout,
         };
     }
 }

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Gatehouse.Policy;
+using Polly;
+using Polly.CircuitBreaker;
 using StackExchange.Redis;
 
 namespace Gatehouse.Decisions.Redis;
@@ -10,12 +12,44 @@ namespace Gatehouse.Decisions.Redis;
 /// window's length, across all replicas; a smooth counter is one value, the time it next has room.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The time is the caller's (<see cref="TimeProvider"/>), not Redis's, so tests can drive it; replicas must
 /// therefore keep their clocks in sync (NTP): a replica whose clock runs behind sees older admissions as still
 /// in the window and refuses more, never admits more than it should for that clock.
+/// </para>
+/// <para>
+/// A Redis that stops answering (a hang, a partition) is known to be down once calls time out: a circuit breaker
+/// then refuses at once, rather than making every limited call wait out <c>counters.timeout</c>, and lets one call
+/// through every second to find out whether it is back.
+/// </para>
 /// </remarks>
-public sealed class RedisCounterStore(IConnectionMultiplexer redis, TimeProvider time) : ICounterStore
+public sealed class RedisCounterStore : ICounterStore
 {
+    private readonly IConnectionMultiplexer _redis;
+    private readonly TimeProvider _time;
+    private readonly CircuitBreakerStateProvider _circuit = new();
+    private readonly ResiliencePipeline _breaker;
+
+    /// <summary>Counters on <paramref name="redis"/>, timed by <paramref name="time"/>.</summary>
+    public RedisCounterStore(IConnectionMultiplexer redis, TimeProvider time)
+    {
+        _redis = redis;
+        _time = time;
+        _breaker = new ResiliencePipelineBuilder().AddCircuitBreaker(new CircuitBreakerStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<RedisTimeoutException>().Handle<RedisConnectionException>(),
+            // Every call of the last two seconds failed, and there were at least two of them.
+            FailureRatio = 1.0,
+            MinimumThroughput = 2,
+            SamplingDuration = TimeSpan.FromSeconds(2),
+            BreakDuration = TimeSpan.FromSeconds(1),
+            StateProvider = _circuit,
+        }).Build();
+    }
+
+    /// <summary>Whether Redis is connected and has not been refusing calls as known to be down.</summary>
+    public bool Answering => _redis.IsConnected && _circuit.CircuitState is CircuitState.Closed or CircuitState.HalfOpen;
+
     /// <summary>Prefix of every counter's key, so counters never clash with other data on a shared Redis.</summary>
     public const string KeyPrefix = "gatehouse:counter:";
 
@@ -68,14 +102,14 @@ public sealed class RedisCounterStore(IConnectionMultiplexer redis, TimeProvider
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (!redis.IsConnected)
+        if (!_redis.IsConnected)
         {
             // Known to be down: refused now, rather than queued until the client's own timeout gives up on it.
             // The client reconnects by itself meanwhile, and the first call after it does is counted again.
             throw new CounterStoreUnavailableException("Redis counter store is not connected");
         }
 
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var keys = new RedisKey[counters.Count];
         var args = new RedisValue[2 + (3 * counters.Count)];
         args[0] = now;
@@ -94,7 +128,13 @@ public sealed class RedisCounterStore(IConnectionMultiplexer redis, TimeProvider
         {
             // The client takes no token; abandoning the wait is all cancellation can do, and the script may still
             // consume budget, which errs on the side of admitting fewer calls, never more.
-            result = await redis.GetDatabase().ScriptEvaluateAsync(Script, keys, args).WaitAsync(cancellationToken).ConfigureAwait(false);
+            result = await _breaker.ExecuteAsync(
+                static async (call, token) => await call.Redis.GetDatabase().ScriptEvaluateAsync(Script, call.Keys, call.Args).WaitAsync(token).ConfigureAwait(false),
+                (Redis: _redis, Keys: keys, Args: args), cancellationToken).ConfigureAwait(false);
+        }
+        catch (BrokenCircuitException e)
+        {
+            throw new CounterStoreUnavailableException("Redis counter store did not answer in time and is refused without waiting for it", e);
         }
         catch (Exception e) when (e is RedisConnectionException or RedisTimeoutException)
         {

@@ -11,9 +11,16 @@ internal sealed class PostgresBackend : IStoreBackend, IAsyncDisposable, IDispos
 
     private readonly NpgsqlDataSource _dataSource;
 
-    public PostgresBackend(string connectionString)
+    public PostgresBackend(string connectionString, TimeSpan timeout)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var seconds = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Timeout = seconds,
+            CommandTimeout = seconds,
+            // A timed-out command is not also waited on for its cancellation: a server that hangs would not answer that either.
+            CancellationTimeout = -1,
+        };
         Description = $"PostgreSQL at {builder.Host}:{builder.Port}/{builder.Database ?? builder.Username}";
         _dataSource = NpgsqlDataSource.Create(builder);
     }

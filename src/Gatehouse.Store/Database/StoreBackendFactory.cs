@@ -5,7 +5,7 @@ internal static class StoreBackendFactory
 {
     public static IStoreBackend Create(StoreOptions options) => options.Backend switch
     {
-        StoreBackendKind.Postgres => new PostgresBackend(options.PostgresConnectionString!),
+        StoreBackendKind.Postgres => new PostgresBackend(options.PostgresConnectionString!, options.Timeout),
         _ => new SqliteBackend(options.ResolveSqlitePath()
             ?? throw new InvalidOperationException("The SQLite store needs DataDir or SqlitePath."), options.SqliteSyncEveryCommit),
     };

@@ -20,6 +20,7 @@ public static class StateServices
                 options.DataDir = config.DataDir;
                 options.PostgresConnectionString = config.Store.Postgres;
                 options.SqliteSyncEveryCommit = config.Store.SqliteSyncEveryCommit;
+                options.Timeout = config.Store.Timeout;
             })
             .AddGatehouseAudit(config);
     }
