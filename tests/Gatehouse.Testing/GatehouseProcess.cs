@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using ModelContextProtocol.Client;
 
 namespace Gatehouse.Testing;
@@ -38,6 +39,12 @@ public sealed class GatehouseProcess : IAsyncDisposable
 
     /// <summary>The last lines the gateway wrote to stdout and stderr, oldest first, for failure messages.</summary>
     public string RecentOutput => _recent.ToString();
+
+    /// <summary>
+    /// Raised for each line the gateway writes to stdout or stderr from now on, on the thread that drains it: for a
+    /// caller that counts what the gateway logs over a run longer than <see cref="RecentOutput"/> holds.
+    /// </summary>
+    public event Action<string>? OutputLine;
 
     public Uri McpUrl(string server) => new(BaseUrl, $"/mcp/{server}");
 
@@ -139,6 +146,31 @@ public sealed class GatehouseProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGTERM, as a service manager stops it: the gateway gets to close its sessions, stop its upstreams and
+    /// commit its audit log. Returns its exit code once it is gone.
+    /// </summary>
+    /// <exception cref="TimeoutException">It still runs after <paramref name="timeout"/>.</exception>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        using (var signal = Process.Start("kill", ["-TERM", Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await signal.WaitForExitAsync().ConfigureAwait(false);
+        }
+
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"gatehouse (pid {Id}) still runs {timeout.TotalSeconds:0} s after SIGTERM.");
+        }
+
+        return _process.ExitCode;
+    }
+
     /// <summary>Kills the gateway and every process it started, if it still runs.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -172,6 +204,7 @@ public sealed class GatehouseProcess : IAsyncDisposable
         }
 
         _recent.Add(stderr ? line : $"[stdout] {line}");
+        OutputLine?.Invoke(line);
 
         // One line per address ("...; servers: ..."): the first is the one to use. The demo prints its server's
         // URL instead.
