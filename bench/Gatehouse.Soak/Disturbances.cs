@@ -7,12 +7,12 @@ namespace Gatehouse.Soak;
 internal sealed class Disturbances(int gatewayId, string policyPath, SoakSettings settings, GatewayLog log, Action<string> progress)
 {
     // A process this young may still be in its handshake; one that has served a while is what crashes in production.
+    // The youngest of the others has the most of its session ahead, so its restart is the likeliest to be seen through.
     private static readonly TimeSpan s_minimumAge = TimeSpan.FromSeconds(5);
 
     // USER_HZ, the unit of a process's start time in /proc: 100 on every Linux architecture .NET runs on.
     private const int ClockTicksPerSecond = 100;
 
-    private readonly Random _random = new(7);
     private int _variant; // The gateway starts under variant 0.
 
     public int Rewrites { get; private set; }
@@ -69,16 +69,15 @@ internal sealed class Disturbances(int gatewayId, string policyPath, SoakSetting
 
     private async Task KillAsync()
     {
-        var candidates = ProcessProbe.Children(gatewayId)
+        var victim = ProcessProbe.Children(gatewayId)
             .Where(c => c.CommandLine.Contains("demo-server", StringComparison.Ordinal) && IsOlderThan(c, s_minimumAge))
-            .ToList();
-        if (candidates.Count == 0)
+            .MaxBy(c => c.StartTicks);
+        if (victim is null)
         {
             progress("no upstream process old enough to kill");
             return;
         }
 
-        var victim = candidates[_random.Next(candidates.Count)];
         var before = log.Losses.Keys.ToHashSet(StringComparer.Ordinal);
         try
         {

@@ -64,9 +64,10 @@ internal static class SoakReport
         md.AppendLine();
         md.AppendLine("Every rewrite alternates it with a second variant that decides each call the same way, with other budgets");
         md.AppendLine("(`send_campaign` 30 a minute, `per_page` at most 40) and a denial reason naming `soak policy B`; the file is written beside");
-        md.AppendLine("the policy and renamed over it, as editors save. Every kill is a SIGKILL of one `demo-server` child of the gateway, picked at");
-        md.AppendLine("random among those older than 5 s. At the end the clients close their sessions, the gateway gets SIGTERM, and");
-        md.AppendLine("`gatehouse audit verify` and `gatehouse audit export --format jsonl` are run against its configuration.");
+        md.AppendLine("the policy and renamed over it, as editors save. Every kill is a SIGKILL of one `demo-server` child of the gateway, the");
+        md.AppendLine("youngest of those older than 5 s (the one with the most of its session ahead). At the end the clients close their");
+        md.AppendLine("sessions, the gateway gets SIGTERM, and `gatehouse audit verify` and `gatehouse audit export --format jsonl` are run");
+        md.AppendLine("against its configuration.");
 
         md.AppendLine();
         md.AppendLine("## Checks");

@@ -43,7 +43,7 @@ internal sealed record SoakSettings
     public TimeSpan CallTimeout { get; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Calls a session makes before its client closes it and opens another: picked at random in this range.</summary>
-    public (int Min, int Max) CallsPerSession { get; } = (100, 300);
+    public (int Min, int Max) CallsPerSession { get; } = (300, 900);
 
     /// <summary>A client's pause between calls, picked at random up to this: agents think between calls.</summary>
     public TimeSpan MaxPause { get; } = TimeSpan.FromMilliseconds(40);
