@@ -322,7 +322,7 @@ public sealed partial class RelaySession : IAsyncDisposable
     {
         if (_upstream is not { } upstream)
         {
-            _ = FailAsync(pending, $"Upstream server '{_server.Name}' is restarting; retry the request shortly.");
+            _ = FailUnsentAsync(pending, $"Upstream server '{_server.Name}' is restarting; retry the request shortly.");
             return;
         }
 
@@ -424,6 +424,26 @@ public sealed partial class RelaySession : IAsyncDisposable
         {
             await SendClientQuietlyAsync(taken.ReplyTo, JsonRpcReplies.Error(taken.Request.Id, McpErrorCode.InternalError, message)).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Fails a request that never went upstream. One allowed by a recorded decision gets its outcome recorded here,
+    /// since <see cref="TakePending(PendingRequest, string?)"/> records outcomes of forwarded requests only: the log must
+    /// not leave an allowed call without saying what became of it.
+    /// </summary>
+    private async Task FailUnsentAsync(PendingRequest pending, string message)
+    {
+        if (TakePending(pending, outcome: null) is not { } taken)
+        {
+            return;
+        }
+
+        if (taken.Decision is { } decision)
+        {
+            _recorder.RecordOutcome(decision, AuditOutcomes.Error, TimeSpan.Zero);
+        }
+
+        await SendClientQuietlyAsync(taken.ReplyTo, JsonRpcReplies.Error(taken.Request.Id, McpErrorCode.InternalError, message)).ConfigureAwait(false);
     }
 
     private async Task OnTimeoutAsync(PendingRequest pending)
