@@ -73,6 +73,9 @@ public static class CanonicalJson
         return folded.ToString();
     }
 
+    /// <summary>Whether every reader of doubles holds <paramref name="value"/> exactly (long.MinValue has no absolute value).</summary>
+    internal static bool IsSafeInteger(long value) => value is >= -MaxSafeInteger and <= MaxSafeInteger;
+
     /// <summary>Whether the escaped string <paramref name="escaped"/> (a JSON string's raw bytes) has a surrogate escape without its pair.</summary>
     internal static bool HasLoneSurrogate(ReadOnlySpan<byte> escaped)
     {
@@ -234,7 +237,7 @@ public static class CanonicalJson
         {
             if (_depth == 1 && _frames[0].Name == "id")
             {
-                return reader.TryGetInt64(out var id) && Math.Abs(id) <= MaxSafeInteger
+                return reader.TryGetInt64(out var id) && IsSafeInteger(id)
                     ? null
                     : new WireProblem("$.id", McpErrorCode.InvalidRequest,
                         $"a numeric request id must be an integer within ±{MaxSafeInteger} (2^53 − 1), which every reader holds exactly");
@@ -295,7 +298,11 @@ public static class CanonicalJson
 
         private sealed class Frame
         {
-            public Dictionary<string, string> Names { get; } = new(StringComparer.Ordinal);
+            // Above this many names an object's table is dropped rather than cleared: clearing costs the table's
+            // capacity, so one wide object followed by many small ones at its depth would cost their product.
+            private const int KeptNames = 64;
+
+            public Dictionary<string, string> Names { get; private set; } = new(StringComparer.Ordinal);
 
             public bool IsObject { get; private set; }
 
@@ -308,7 +315,14 @@ public static class CanonicalJson
                 IsObject = isObject;
                 Name = null;
                 Index = -1;
-                Names.Clear();
+                if (Names.Count > KeptNames)
+                {
+                    Names = new(StringComparer.Ordinal);
+                }
+                else
+                {
+                    Names.Clear();
+                }
             }
         }
     }

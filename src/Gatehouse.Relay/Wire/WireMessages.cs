@@ -69,7 +69,7 @@ public static class WireMessages
                     id = member.Value.ValueKind switch
                     {
                         JsonValueKind.String => new RequestId(member.Value.GetString()!),
-                        JsonValueKind.Number when member.Value.TryGetInt64(out var number) && Math.Abs(number) <= CanonicalJson.MaxSafeInteger => new RequestId(number),
+                        JsonValueKind.Number when member.Value.TryGetInt64(out var number) && CanonicalJson.IsSafeInteger(number) => new RequestId(number),
                         _ => default,
                     };
                 }

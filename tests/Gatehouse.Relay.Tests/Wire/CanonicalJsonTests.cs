@@ -106,6 +106,8 @@ public sealed class CanonicalJsonTests
     [InlineData("1.5", false)]
     [InlineData("1e2", false)]
     [InlineData("18446744073709551616", false)]
+    [InlineData("-9223372036854775808", false)]
+    [InlineData("9223372036854775807", false)]
     public void Numeric_request_ids_must_be_safe_integers(string id, bool passes)
     {
         var problem = Problem($$"""{"jsonrpc":"2.0","id":{{id}},"method":"ping"}""");

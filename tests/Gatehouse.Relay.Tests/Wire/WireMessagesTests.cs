@@ -35,6 +35,7 @@ public sealed class WireMessagesTests
     [InlineData("""{"jsonrpc":"2.0","id":9007199254740993,"method":"ping"}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"id":2,"method":"ping"}""")]
     [InlineData("""{"jsonrpc":"2.0","id":"\ud800","method":"ping"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":-9223372036854775808,"method":"ping"}""")]
     public void An_id_in_doubt_is_not_answered_to(string json)
     {
         var refusal = Assert.IsType<WireRefusal>(Read(json).Refusal);
