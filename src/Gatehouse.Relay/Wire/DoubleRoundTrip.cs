@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Globalization;
+using System.Numerics;
+using System.Text;
 
 namespace Gatehouse.Relay.Wire;
 
@@ -10,12 +12,19 @@ namespace Gatehouse.Relay.Wire;
 /// </summary>
 /// <remarks>
 /// <c>0.1</c> passes (its double prints as <c>0.1</c>); <c>1.0000000000000000000001</c> does not (its double is 1),
-/// nor does <c>9007199254740993</c> (its double is 2^53), nor <c>1e400</c> (infinite).
+/// nor does <c>9007199254740993</c> (its double is 2^53), nor <c>1e400</c> (infinite). From 2^53 on every double is
+/// an integer, and the literal must be that integer exactly: <c>1152921504606846976</c> (2^60) passes, while its
+/// shortest form <c>1152921504606847000</c> (or <c>1.152921504606847e18</c>) does not, since Python reads an integer
+/// literal exactly, JavaScript and Go read 2^60, and Gatehouse would compare 1152921504606847000 with a policy's
+/// 1152921504606846976 and find them different.
 /// </remarks>
 public static class DoubleRoundTrip
 {
     // Past this the literal cannot be a finite, non-zero double anyway; saturating keeps the arithmetic from overflowing.
     private const long ExponentLimit = 1_000_000;
+
+    // 2^53: from here on a double's shortest form is not its value (2^60 prints as 1.152921504606847E+18).
+    private const double FirstInexactShortest = 9007199254740992d;
 
     /// <summary>Whether the JSON number <paramref name="literal"/> (UTF-8, as a JSON reader validated it) survives.</summary>
     public static bool Survives(ReadOnlySpan<byte> literal)
@@ -26,17 +35,25 @@ public static class DoubleRoundTrip
         }
 
         Span<byte> shortest = stackalloc byte[32];
-        if (!value.TryFormat(shortest, out var written, "R", CultureInfo.InvariantCulture))
+        if (Math.Abs(value) >= FirstInexactShortest)
+        {
+            // The double's exact value, every digit of it (at most 309).
+            shortest = Encoding.ASCII.GetBytes(new BigInteger(value).ToString(CultureInfo.InvariantCulture));
+        }
+        else if (value.TryFormat(shortest, out var written, "R", CultureInfo.InvariantCulture))
+        {
+            shortest = shortest[..written];
+        }
+        else
         {
             return false;
         }
 
-        shortest = shortest[..written];
         byte[]? rented = literal.Length > 128 ? ArrayPool<byte>.Shared.Rent(literal.Length) : null;
         try
         {
             Span<byte> literalDigits = rented ?? stackalloc byte[128];
-            Span<byte> shortestDigits = stackalloc byte[32];
+            Span<byte> shortestDigits = shortest.Length > 32 ? new byte[shortest.Length] : stackalloc byte[32];
             var a = Normalize(literal, literalDigits, out var aNegative, out var aExponent);
             var b = Normalize(shortest, shortestDigits, out var bNegative, out var bExponent);
             return aNegative == bNegative && aExponent == bExponent && a.SequenceEqual(b);

@@ -38,6 +38,7 @@ public sealed class DifferentialFuzzTests
     [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","arguments":{"k":1},"argument\u017F":{"k":2}}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","arguments":{"s":"\ud800"}}}""")]
     [InlineData("""{"jsonrpc":"2.0","id":9007199254740993,"method":"tools/call","params":{"name":"t"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","arguments":{"id":1152921504606847000}}}""")]
     public void The_oracles_would_catch_what_Gatehouse_refuses(string json)
     {
         // Read as .NET reads it, unchecked: the oracles must see the disagreement the check prevents.

@@ -89,9 +89,14 @@ public abstract record OracleValue
         return $"{(negative ? "-" : "")}{trimmed}e{exponent}";
     }
 
-    /// <summary>The exact decimal value of a double, by the shortest text that reads back as it.</summary>
+    /// <summary>
+    /// The decimal value of a double: below 2^53 the shortest text that reads back as it (what the decision compares
+    /// against a policy's decimals), from 2^53 on the integer it is, every digit, as a reader of doubles holds it.
+    /// </summary>
     public static string ExactDecimal(double value) =>
-        double.IsFinite(value) ? ExactDecimal(value.ToString("R", CultureInfo.InvariantCulture)) : value > 0 ? "Infinity" : "-Infinity";
+        !double.IsFinite(value) ? value > 0 ? "Infinity" : "-Infinity"
+        : Math.Abs(value) >= 9007199254740992d ? ExactDecimal(new BigInteger(value).ToString(CultureInfo.InvariantCulture))
+        : ExactDecimal(value.ToString("R", CultureInfo.InvariantCulture));
 
     /// <summary>The UTF-16 text of raw UTF-8 bytes, each invalid sequence replaced by U+FFFD, as JavaScript and Go decode.</summary>
     public static string Replaced(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8);
