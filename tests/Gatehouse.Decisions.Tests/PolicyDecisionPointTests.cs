@@ -131,6 +131,55 @@ public sealed class PolicyDecisionPointTests : IDisposable
         Assert.Equal("deny", ((JsonNode)error.Error.Data!)["gatehouse/decision"]!["decision"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData("file:///public/../secret.txt")]
+    [InlineData("file:///public/%2e%2E/secret.txt")]
+    [InlineData("file:///./secret.txt")]
+    [InlineData("FILE:///secret.txt")]
+    [InlineData("file:///sec\tret.txt")]
+    [InlineData("file:///sec\nret.txt")]
+    [InlineData(" file:///secret.txt")]
+    [InlineData("file:///secret.txt\u0000")]
+    [InlineData("file:///public\\..\\secret.txt")]
+    [InlineData("file://localhost/secret.txt")]
+    [InlineData("file:/secret.txt")]
+    [InlineData("file:secret.txt")]
+    [InlineData("https://EXAMPLE.com/secret")]
+    [InlineData("https://example.com:443/secret")]
+    [InlineData("https://0x7f.1/secret")]
+    [InlineData("https://example.com")]
+    [InlineData("mail://lists/1/../../secret.txt")]
+    [InlineData("file:///caf\u00e9")]
+    public async Task A_resource_uri_a_URL_parser_would_rewrite_is_refused(string uri)
+    {
+        var point = DecisionPoint("""{ "version": "1", "default": "allow", "resources": { "file:///secret.txt": { "action": "deny" }, "https://example.com/secret": { "action": "deny" } } }""");
+        var read = new JsonRpcRequest { Id = new RequestId(7), Method = RequestMethods.ResourcesRead, Params = new JsonObject { ["uri"] = uri } };
+
+        var decision = await point.DecideAsync(Call(), read, default);
+
+        var error = Assert.IsType<JsonRpcError>(decision.Reply);
+        Assert.Equal(-32602, error.Error.Code);
+        Assert.Contains("URL", error.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("file:///public/report.txt")]
+    [InlineData("file:///public/a%20b.txt")]
+    [InlineData("file://server/share/x")]
+    [InlineData("https://example.com/")]
+    [InlineData("https://user@example.com:8443/a/b?q=1#f")]
+    [InlineData("http://127.0.0.1:8080/x")]
+    [InlineData("mail://lists/1")]
+    [InlineData("mail://Lists/A..b/.x/")]
+    [InlineData("urn:isbn:0451450523")]
+    public async Task A_resource_uri_URL_parsers_keep_as_it_is_is_decided(string uri)
+    {
+        var point = DecisionPoint("""{ "version": "1", "default": "allow" }""");
+        var read = new JsonRpcRequest { Id = new RequestId(7), Method = RequestMethods.ResourcesRead, Params = new JsonObject { ["uri"] = uri } };
+
+        Assert.Null((await point.DecideAsync(Call(), read, default)).Reply);
+    }
+
     [Fact]
     public async Task A_request_without_the_name_it_needs_is_invalid_params()
     {
