@@ -109,6 +109,14 @@ public sealed class OneReadingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_argument_of_a_type_its_schema_does_not_declare_is_refused()
+    {
+        // A server that converts (Python's pydantic, .NET's web defaults) would send campaign 1, which not_in: [1] forbids.
+        await AssertRefusedAsync("""{"jsonrpc":"2.0","id":14,"method":"tools/call","params":{"name":"send_campaign","arguments":{"campaign_id":"1"}}}""",
+            null, "arguments.campaign_id is a string");
+    }
+
+    [Fact]
     public async Task Numbers_servers_read_differently_are_refused()
     {
         await AssertRefusedAsync("""{"jsonrpc":"2.0","id":21,"method":"tools/call","params":{"name":"send_campaign","arguments":{"campaign_id":1.0000000000000000000001}}}""",
