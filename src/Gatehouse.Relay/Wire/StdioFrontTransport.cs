@@ -153,8 +153,10 @@ public sealed class StdioFrontTransport : TransportBase
     {
         _recorder.RecordRefusal(_call, refusal);
 
-        // A notification is not answered; a request, or a line whose kind could not be told, is.
-        if (refusal.Id.Id is not null || refusal.Method is null)
+        // A notification is not answered, nor the client's answer to a request of the server (an error under the
+        // server's id would reach the client as the answer to its own request of that id); a request, or a line whose
+        // kind could not be told, is.
+        if (!refusal.IsResponse && (refusal.Id.Id is not null || refusal.Method is null))
         {
             await SendMessageAsync(refusal.Reply, _shutdown.Token).ConfigureAwait(false);
         }

@@ -39,15 +39,15 @@ public static class WireMessages
 
     private static WireRefusal Refusal(ReadOnlySpan<byte> utf8, WireProblem problem)
     {
-        var (id, method) = Envelope(utf8);
-        return new WireRefusal(id, method, problem);
+        var (id, method, isResponse) = Envelope(utf8);
+        return new WireRefusal(id, method, problem, isResponse);
     }
 
     /// <summary>
     /// The id and method of a refused message, where they can be read without doubt, so that the client's request gets
-    /// its error and the audit log names what was refused.
+    /// its error and the audit log names what was refused; and whether it is the client's answer to a request.
     /// </summary>
-    private static (RequestId Id, string? Method) Envelope(ReadOnlySpan<byte> utf8)
+    private static (RequestId Id, string? Method, bool IsResponse) Envelope(ReadOnlySpan<byte> utf8)
     {
         try
         {
@@ -55,12 +55,13 @@ public static class WireMessages
             using var document = JsonDocument.ParseValue(ref reader);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                return (default, null);
+                return (default, null, false);
             }
 
             RequestId id = default;
             string? method = null;
             var ids = 0;
+            var answers = false;
             foreach (var member in document.RootElement.EnumerateObject())
             {
                 if (member.NameEquals("id"))
@@ -77,14 +78,18 @@ public static class WireMessages
                 {
                     method = member.Value.GetString();
                 }
+                else if (member.NameEquals("result") || member.NameEquals("error"))
+                {
+                    answers = true;
+                }
             }
 
             // Two ids: answering either could answer a request the client did not mean.
-            return (ids == 1 ? id : default, method);
+            return (ids == 1 ? id : default, method, answers && method is null);
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            return (default, null);
+            return (default, null, false);
         }
     }
 
@@ -103,7 +108,11 @@ public readonly record struct WireRead(JsonRpcMessage? Message, WireRefusal? Ref
 /// <param name="Id">The request's id when it could be read without doubt; the reply goes to it (default: none).</param>
 /// <param name="Method">The method, when it could be read, for the audit log.</param>
 /// <param name="Problem">Where and why.</param>
-public sealed record WireRefusal(RequestId Id, string? Method, WireProblem Problem)
+/// <param name="IsResponse">
+/// Whether the message is the client's answer to a request of the server (a result or an error): its id is the
+/// server's, so an error under it would reach the client as the answer to a request of the client's own.
+/// </param>
+public sealed record WireRefusal(RequestId Id, string? Method, WireProblem Problem, bool IsResponse = false)
 {
     /// <summary>The words the client and the audit log get.</summary>
     public string Reason => $"Gatehouse refuses this message at {Problem.Path}: {Problem.Reason}.";

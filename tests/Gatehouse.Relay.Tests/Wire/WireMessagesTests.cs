@@ -44,6 +44,14 @@ public sealed class WireMessagesTests
     }
 
     [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":0,"result":{"content":{"type":"text","text":"\ud83d"}}}""", true)]
+    [InlineData("""{"jsonrpc":"2.0","id":0,"error":{"code":-1,"message":"\ud83d"}}""", true)]
+    [InlineData("""{"jsonrpc":"2.0","id":0,"method":"ping","params":{"x":"\ud83d"}}""", false)]
+    [InlineData("""{"jsonrpc":"2.0","method":"notifications/progress","params":{"x":"\ud83d"}}""", false)]
+    public void A_refused_answer_to_the_servers_request_is_told_from_a_request(string json, bool isResponse) =>
+        Assert.Equal(isResponse, Assert.IsType<WireRefusal>(Read(json).Refusal).IsResponse);
+
+    [Theory]
     [InlineData("""{"jsonrpc":"1.0","id":1,"method":"ping"}""")]
     [InlineData("""{"jsonrpc":"2.0","id":null,"method":"ping"}""")]
     [InlineData("""{"jsonrpc":"2.0","id":true,"method":"ping"}""")]

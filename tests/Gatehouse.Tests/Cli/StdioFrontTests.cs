@@ -58,6 +58,9 @@ public sealed class StdioFrontTests : IDisposable
         var notUtf8 = await gateway.ExchangeAsync([.. "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\",\"params\":{\"x\":\""u8, 0xC3, 0x28, .. "\"}}"u8]);
         Assert.Equal(-32700, notUtf8["error"]!["code"]!.GetValue<int>());
 
+        // An answer to a request of the server is refused unanswered: an error under its id (the server's) would
+        // reach the client as the answer to the client's own request 4.
+        await gateway.WriteAsync("""{"jsonrpc":"2.0","id":4,"result":{"role":"assistant","content":{"type":"text","text":"\ud83d"}}}"""u8.ToArray());
         var tools = await gateway.ExchangeAsync("""{"jsonrpc":"2.0","id":4,"method":"tools/list"}"""u8.ToArray());
         Assert.Equal(19, tools["result"]!["tools"]!.AsArray().Count);
     }
@@ -104,13 +107,19 @@ public sealed class StdioFrontTests : IDisposable
             return new RawStdioGateway(process);
         }
 
-        /// <summary>Writes one line and reads the next line the gateway writes.</summary>
-        public async Task<JsonNode> ExchangeAsync(byte[] line)
+        /// <summary>Writes one line.</summary>
+        public async Task WriteAsync(byte[] line)
         {
             var input = _process.StandardInput.BaseStream;
             await input.WriteAsync(line);
             await input.WriteAsync("\n"u8.ToArray());
             await input.FlushAsync();
+        }
+
+        /// <summary>Writes one line and reads the next line the gateway writes.</summary>
+        public async Task<JsonNode> ExchangeAsync(byte[] line)
+        {
+            await WriteAsync(line);
             var reply = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60))
                 ?? throw new InvalidOperationException("gatehouse stdio closed its output.");
             return JsonNode.Parse(reply)!;
