@@ -24,6 +24,10 @@ public static class CanonicalJson
     /// <summary>The largest integer every reader of doubles holds exactly, 2^53 − 1.</summary>
     public const long MaxSafeInteger = (1L << 53) - 1;
 
+    // How much of a name or a number a refusal shows: enough to find it, not all of a megabyte one, which the reply
+    // and the audit record would each carry (twice, for two names).
+    private const int Shown = 64;
+
     // The members of a request's params that MCP defines, by their folded names. A server that matches names without
     // regard to case (Go's encoding/json into a struct) reads "Arguments" as the arguments; Gatehouse reads only
     // "arguments". So another spelling of one of these is refused rather than read two ways.
@@ -72,6 +76,10 @@ public static class CanonicalJson
 
         return folded.ToString();
     }
+
+    /// <summary>The first <see cref="Shown"/> characters of <paramref name="text"/>, marked when there are more.</summary>
+    internal static string Clip(string text) =>
+        text.Length <= Shown ? text : string.Concat(text.AsSpan(0, char.IsHighSurrogate(text[Shown - 1]) ? Shown - 1 : Shown), "…");
 
     /// <summary>Whether every reader of doubles holds <paramref name="value"/> exactly (long.MinValue has no absolute value).</summary>
     internal static bool IsSafeInteger(long value) => value is >= -MaxSafeInteger and <= MaxSafeInteger;
@@ -219,15 +227,15 @@ public static class CanonicalJson
             var folded = Fold(name);
             if (_depth == 2 && _frames[0].Name == "params" && s_paramsFields.TryGetValue(folded, out var field) && field != name)
             {
-                return Problem($"the member \"{name}\" is a spelling of \"{field}\", which Gatehouse reads only as \"{field}\" while readers that ignore case take either");
+                return Problem($"the member \"{Clip(name)}\" is a spelling of \"{field}\", which Gatehouse reads only as \"{field}\" while readers that ignore case take either");
             }
 
             if (!frame.Names.TryAdd(folded, name))
             {
                 var earlier = frame.Names[folded];
                 return Problem(earlier == name
-                    ? $"the member \"{name}\" occurs twice in one object, so readers could take either value"
-                    : $"the members \"{earlier}\" and \"{name}\" of one object differ only in case, and readers that ignore case could take either value");
+                    ? $"the member \"{Clip(name)}\" occurs twice in one object, so readers could take either value"
+                    : $"the members \"{Clip(earlier)}\" and \"{Clip(name)}\" of one object differ only in case, and readers that ignore case could take either value");
             }
 
             return null;
@@ -245,7 +253,7 @@ public static class CanonicalJson
 
             return DoubleRoundTrip.Survives(reader.ValueSpan)
                 ? null
-                : Problem($"the number {Encoding.UTF8.GetString(reader.ValueSpan)} is not exactly an IEEE double, so servers that read doubles would see another value");
+                : Problem($"the number {Clip(Encoding.UTF8.GetString(reader.ValueSpan[..Math.Min(reader.ValueSpan.Length, Shown + 1)]))} is not exactly an IEEE double, so servers that read doubles would see another value");
         }
 
         private void Push(bool isObject)
@@ -284,7 +292,7 @@ public static class CanonicalJson
                 {
                     if (frame.Name is { } name)
                     {
-                        path.Append('.').Append(name);
+                        path.Append('.').Append(Clip(name));
                     }
                 }
                 else if (frame.Index >= 0)

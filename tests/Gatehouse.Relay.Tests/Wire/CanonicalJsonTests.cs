@@ -151,4 +151,18 @@ public sealed class CanonicalJsonTests
     [InlineData("\U00010400", "\U00010428")]
     public void Folding_puts_each_case_orbit_on_one_name(string name, string folded) =>
         Assert.Equal(folded, CanonicalJson.Fold(name));
+
+    [Theory]
+    [InlineData("{{\"{0}\":1,\"{0}\":2}}")]
+    [InlineData("{{\"{0}\":1,\"{1}\":2}}")]
+    [InlineData("{{\"{0}\":{{\"a\":1,\"a\":2}}}}")]
+    [InlineData("{{\"n\":1{2}}}")]
+    public void A_refusal_shows_a_long_name_or_number_only_in_part(string arguments)
+    {
+        var name = new string('k', 100_000);
+        var problem = Assert.IsType<WireProblem>(Problem(Call(string.Format(System.Globalization.CultureInfo.InvariantCulture, arguments, name, name.ToUpperInvariant(), new string('1', 100_000)))));
+
+        Assert.True(problem.Path.Length + problem.Reason.Length < 1_000, $"{problem.Path.Length} + {problem.Reason.Length} characters");
+        Assert.Contains("…", problem.Path + problem.Reason, StringComparison.Ordinal);
+    }
 }
