@@ -40,7 +40,12 @@ internal sealed partial class StreamableHttpEndpoints(
         }
 
         var headerSessionId = context.Request.Headers[McpProtocolHeaders.SessionId].ToString();
-        if (await intake.ReadAsync(context, server, headerSessionId) is not { } message)
+
+        // A refusal is recorded under the session only when the header names one of this caller's on this server:
+        // the header is the client's word, and could name another's.
+        var refusedIn = sessions.TryGet(headerSessionId, out var named) && named.Call.Server == server &&
+            named.Call.Identity == JsonRpcHttp.CallerOf(context) ? headerSessionId : null;
+        if (await intake.ReadAsync(context, server, refusedIn) is not { } message)
         {
             return;
         }

@@ -155,6 +155,24 @@ public sealed class OneReadingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_refusal_is_recorded_under_a_session_only_when_it_is_the_callers()
+    {
+        using var forged = _raw.Post("""{"jsonrpc":"2.0","id":61,"method":"ping","params":{"a":1,"a":2}}""", "someone-elses-session");
+        using var own = _raw.Post("""{"jsonrpc":"2.0","id":62,"method":"ping","params":{"b":1,"b":2}}""", _session);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await _raw.SendAsync(forged)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _raw.SendAsync(own)).StatusCode);
+
+        var store = _gateway.Services.GetRequiredService<IAuditStore>();
+        await Eventually.UntilAsync(async () =>
+        {
+            var records = (await store.QueryAsync(new AuditQuery { Server = "listmonk" }, default)).Records.Select(r => r.Event).ToList();
+            return records.Any(e => e.Reason?.Contains("$.params.a:", StringComparison.Ordinal) == true && e.Session is null or "") &&
+                records.Any(e => e.Reason?.Contains("$.params.b:", StringComparison.Ordinal) == true && e.Session == _session);
+        }, "the refusals recorded, the forged session's without it", s_wait);
+    }
+
+    [Fact]
     public async Task A_body_that_is_not_JSON_is_415()
     {
         using var request = _raw.Post("""{"jsonrpc":"2.0","id":51,"method":"ping"}""", _session);
