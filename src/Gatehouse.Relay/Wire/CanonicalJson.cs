@@ -70,8 +70,9 @@ public static class CanonicalJson
         var folded = new StringBuilder(name.Length);
         foreach (var rune in name.EnumerateRunes())
         {
-            // Lower, upper, lower again: both orders readers fold in land on one member of each case orbit.
-            folded.Append(Rune.ToLowerInvariant(Rune.ToUpperInvariant(Rune.ToLowerInvariant(rune))).ToString());
+            // Lower, upper, lower again: both orders readers fold in land on one member of each case orbit. The long
+            // s is Go's s whatever .NET's casing says: with invariant globalization (no ICU) it has no upper case.
+            folded.Append(rune.Value == 0x017F ? "s" : Rune.ToLowerInvariant(Rune.ToUpperInvariant(Rune.ToLowerInvariant(rune))).ToString());
         }
 
         return folded.ToString();
