@@ -252,6 +252,12 @@ public static class CanonicalJson
                         $"a numeric request id must be an integer within ±{MaxSafeInteger} (2^53 − 1), which every reader holds exactly");
             }
 
+            // The id a cancellation names: a server reads 1.0 or 1e0 as request 1, which Gatehouse would not end.
+            if (_depth == 2 && _frames[0].Name == "params" && _frames[1].Name == "requestId" && !(reader.TryGetInt64(out var named) && IsSafeInteger(named)))
+            {
+                return Problem($"a numeric requestId must be written as an integer within ±{MaxSafeInteger} (2^53 − 1), as the request's id was");
+            }
+
             return DoubleRoundTrip.Survives(reader.ValueSpan)
                 ? null
                 : Problem($"the number {Clip(Encoding.UTF8.GetString(reader.ValueSpan[..Math.Min(reader.ValueSpan.Length, Shown + 1)]))} is not exactly an IEEE double, so servers that read doubles would see another value");

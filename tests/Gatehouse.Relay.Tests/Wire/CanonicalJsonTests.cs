@@ -122,6 +122,20 @@ public sealed class CanonicalJsonTests
     }
 
     [Theory]
+    [InlineData("7", true)]
+    [InlineData("\"7\"", true)]
+    [InlineData("7.0", false)]
+    [InlineData("7e0", false)]
+    [InlineData("9007199254740993", false)]
+    public void The_request_id_a_cancellation_names_is_an_integer(string requestId, bool passes)
+    {
+        var problem = Problem($$$"""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":{{{requestId}}},"reason":"x"}}""");
+
+        Assert.Equal(passes, problem is null);
+        Assert.Equal(passes ? null : "$.params.requestId", problem?.Path);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("{")]
     [InlineData("{\"a\":1,}")]
