@@ -11,7 +11,11 @@ internal sealed class BoundRule(JsonElement bound, bool isMinimum) : ValueRule(i
         {
             return "must be a number";
         }
-        var order = Compare(value, bound);
+        if (!value.TryGetDouble(out var number) || !double.IsFinite(number))
+        {
+            return "must be a number within the range of a double";
+        }
+        var order = number.CompareTo(bound.GetDouble());
         if (isMinimum ? order >= 0 : order <= 0)
         {
             return null;
@@ -19,7 +23,7 @@ internal sealed class BoundRule(JsonElement bound, bool isMinimum) : ValueRule(i
         return isMinimum ? $"must be at least {bound.GetRawText()}" : $"must be at most {bound.GetRawText()}";
     }
 
-    // Decimal keeps large integers exact; numbers beyond its range fall back to double.
-    private static int Compare(JsonElement a, JsonElement b) =>
-        a.TryGetDecimal(out var x) && b.TryGetDecimal(out var y) ? x.CompareTo(y) : a.GetDouble().CompareTo(b.GetDouble());
+    // Compared as doubles, as JavaScript, Go and Python's float compare them: System.Decimal would round 1e-300 to 0,
+    // and a "max": 0 would admit a value every server reads as above it. Gatehouse refuses, before any rule runs,
+    // an argument whose double is not exactly what was written, so nothing is lost by reading it as one.
 }

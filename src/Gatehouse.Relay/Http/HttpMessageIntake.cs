@@ -25,14 +25,14 @@ internal sealed class HttpMessageIntake(IOptions<RelayHttpOptions> options, Call
 
         if (!IsJson(context.Request.ContentType))
         {
-            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, McpErrorCode.InvalidRequest,
-                $"A message is posted as application/json (UTF-8), not as '{context.Request.ContentType}'.");
+            await RefuseAsync(context, server, sessionId, StatusCodes.Status415UnsupportedMediaType,
+                $"a message is posted as application/json (UTF-8), not as '{Shown(context.Request.ContentType)}'");
             return null;
         }
 
         if (context.Request.ContentLength > maxBodyBytes)
         {
-            await WriteTooLargeAsync(context, maxBodyBytes);
+            await RefuseTooLargeAsync(context, server, sessionId, maxBodyBytes);
             return null;
         }
 
@@ -43,15 +43,15 @@ internal sealed class HttpMessageIntake(IOptions<RelayHttpOptions> options, Call
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            await WriteTooLargeAsync(context, maxBodyBytes);
+            await RefuseTooLargeAsync(context, server, sessionId, maxBodyBytes);
             return null;
         }
 
         var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         if (FirstNonWhitespace(body.Span) == '[')
         {
-            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, McpErrorCode.InvalidRequest,
-                "JSON-RPC batches are not supported: send one message per request, as MCP 2025-06-18 and later require.");
+            await RefuseAsync(context, server, sessionId, StatusCodes.Status400BadRequest,
+                "JSON-RPC batches are not supported: send one message per request, as MCP 2025-06-18 and later require");
             return null;
         }
 
@@ -71,9 +71,19 @@ internal sealed class HttpMessageIntake(IOptions<RelayHttpOptions> options, Call
         media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) &&
         (!media.Charset.HasValue || media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase));
 
-    private static Task WriteTooLargeAsync(HttpContext context, long maxBodyBytes) =>
-        JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, McpErrorCode.InvalidRequest,
-            $"The request body is larger than the {maxBodyBytes} bytes Gatehouse accepts.");
+    private Task RefuseTooLargeAsync(HttpContext context, string server, string? sessionId, long maxBodyBytes) =>
+        RefuseAsync(context, server, sessionId, StatusCodes.Status413PayloadTooLarge,
+            $"the request body is larger than the {maxBodyBytes} bytes Gatehouse accepts");
+
+    // A body refused before it is read has no id or method to name; the audit log still says who sent what and why.
+    private Task RefuseAsync(HttpContext context, string server, string? sessionId, int status, string reason)
+    {
+        var refusal = new WireRefusal(default, null, new WireProblem("$", McpErrorCode.InvalidRequest, reason));
+        recorder.RecordRefusal(new RelayCall(server, sessionId ?? "", context.User), refusal);
+        return JsonRpcHttp.WriteErrorAsync(context, status, McpErrorCode.InvalidRequest, refusal.Reason);
+    }
+
+    private static string Shown(string? contentType) => contentType is { Length: > 64 } ? contentType[..64] + "…" : contentType ?? "";
 
     private static char FirstNonWhitespace(ReadOnlySpan<byte> body)
     {

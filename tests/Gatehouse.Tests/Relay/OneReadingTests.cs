@@ -181,6 +181,7 @@ public sealed class OneReadingTests : IAsyncLifetime
         using var response = await _raw.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        await WaitForAuditAsync("posted as application/json");
         await AssertSessionServesAsync();
     }
 
