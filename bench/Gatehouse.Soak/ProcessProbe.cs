@@ -34,10 +34,13 @@ internal static class ProcessProbe
     }
 
     /// <summary>VmRSS, in KiB; 0 once the process is gone.</summary>
-    public static long ResidentKilobytes(int pid)
+    public static long ResidentKilobytes(int pid) => StatusKilobytes(pid, "VmRSS");
+
+    /// <summary>A figure of <c>/proc/PID/status</c> in KiB (<c>VmRSS</c>, <c>RssAnon</c>, <c>RssFile</c>); 0 once the process is gone.</summary>
+    public static long StatusKilobytes(int pid, string field)
     {
-        var line = Read($"/proc/{pid}/status")?.Split('\n').FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-        return line is null ? 0 : long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        var line = Read($"/proc/{pid}/status")?.Split('\n').FirstOrDefault(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return line is null ? 0 : long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
 
     private static (int Parent, long StartTicks, bool Zombie)? ReadStat(int pid)

@@ -3,6 +3,8 @@ using Gatehouse.Soak;
 
 // Reproduce bench/results/soak.md from the repository root with:
 //   dotnet run -c Release --project bench/Gatehouse.Soak -- --minutes 10
+// and bench/results/memory.md with:
+//   dotnet run -c Release --project bench/Gatehouse.Soak -- memory
 
 var minutes = new Option<double>("--minutes")
 {
@@ -41,7 +43,53 @@ root.SetAction(async (parse, cancellationToken) =>
     Progress($"report written to {path}");
     return report.Passed ? 0 : 1;
 });
+root.Subcommands.Add(MemoryCommand());
 return await root.Parse(args).InvokeAsync();
+
+Command MemoryCommand()
+{
+    var sessions = new Option<int>("--sessions") { Description = "Sessions open at once.", DefaultValueFactory = _ => 1000 };
+    var settle = new Option<int>("--settle") { Description = "Seconds to wait after closing every session before the last reading.", DefaultValueFactory = _ => 15 };
+    var variants = new Option<string[]>("--variant")
+    {
+        Description = "A gateway to compare, as 'label:NAME=VALUE,NAME=VALUE' (its environment; an empty value removes one); repeatable. Default: as shipped.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+    var memoryOutput = new Option<FileInfo?>("--output") { Description = "Where to write the report; default bench/results/memory.md in the repository." };
+    sessions.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 20_000) { r.AddError("--sessions must be from 1 to 20000."); } });
+    var command = new Command("memory", "Opens many sessions through 'gatehouse serve' to an HTTP upstream and reports its memory at start, with them open and after closing them.")
+    {
+        sessions, settle, variants, memoryOutput,
+    };
+    command.SetAction(async (parse, cancellationToken) =>
+    {
+        var environment = Gatehouse.LoadDriver.RunEnvironment.Capture(TimeProvider.System);
+        var path = parse.GetValue(memoryOutput)?.FullName ?? Path.Combine(RepositoryRoot(), "bench", "results", "memory.md");
+        var chosen = parse.GetValue(variants) is { Length: > 0 } given ? given.Select(MemoryVariant.Parse).ToList() : [MemoryVariant.AsShipped];
+        var results = new List<MemoryResult>();
+        foreach (var variant in chosen)
+        {
+            results.Add(await MemoryRun.RunAsync(variant, parse.GetValue(sessions), TimeSpan.FromSeconds(parse.GetValue(settle)), Console.Error.WriteLine));
+        }
+
+        var reproduce = "dotnet run -c Release --project bench/Gatehouse.Soak -- " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
+        var report = MemoryReport.Render(environment, results, reproduce, Gatehouse.LoadDriver.RunEnvironment.LoadAverage(), KeptFindings(path));
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, report, cancellationToken);
+        Console.WriteLine(report);
+        return 0;
+    });
+    return command;
+}
+
+// What a person wrote about the figures, from the report being replaced: a rerun refreshes the figures, not the findings.
+static string KeptFindings(string path)
+{
+    const string Heading = "## What the figures show";
+    var old = File.Exists(path) ? File.ReadAllText(path) : "";
+    var at = old.IndexOf(Heading, StringComparison.Ordinal);
+    return at < 0 ? "" : old[at..];
+}
 
 // The report belongs in the repository, and the soak is started from its root or below it.
 static string RepositoryRoot()

@@ -28,6 +28,9 @@ public static class TelemetryServices
             metrics.AddMeter(GatehouseTelemetry.Name);
             if (telemetry.Prometheus)
             {
+                // The runtime's own meter (GC heap, committed memory, threads) is what an operator sizing memory
+                // reads next to the process's resident size.
+                metrics.AddMeter("System.Runtime");
                 metrics.AddPrometheusExporter();
             }
 
