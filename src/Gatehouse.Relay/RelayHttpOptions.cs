@@ -13,8 +13,9 @@ public sealed class RelayHttpOptions
     public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// The most memory replayable events may take, in bytes; when it is full, new events are not kept (their
-    /// streams just cannot be resumed), so a busy gateway's memory stays bounded.
+    /// The most memory replayable events may take, in bytes, counting each event's key and the cache's bookkeeping
+    /// for it as well as its bytes; when it is full, new events are not kept (their streams just cannot be
+    /// resumed), so a busy gateway's memory stays bounded.
     /// </summary>
     public long ResumeBufferBytes { get; set; } = 64 * 1024 * 1024;
 

@@ -1,7 +1,5 @@
 using System.Net.ServerSentEvents;
 using System.Text.Json;
-using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Server;
@@ -26,7 +24,7 @@ internal sealed class ResumableStreams
 
         Store = new DistributedCacheEventStreamStore(Options.Create(new DistributedCacheEventStreamStoreOptions
         {
-            Cache = new MemoryDistributedCache(Options.Create(new MemoryDistributedCacheOptions { SizeLimit = options.Value.ResumeBufferBytes })),
+            Cache = new ResumeEventCache(options.Value.ResumeBufferBytes),
             EventSlidingExpiration = window,
             EventAbsoluteExpiration = window * 2,
             MetadataSlidingExpiration = window,
