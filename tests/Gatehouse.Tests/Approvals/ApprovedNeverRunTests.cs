@@ -112,18 +112,5 @@ public sealed class ApprovedNeverRunTests : IAsyncLifetime
         return expiry!;
     }
 
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("the condition did not hold within 30 s");
-    }
+    private static Task EventuallyAsync(Func<Task<bool>> condition) => Eventually.UntilAsync(condition, "condition to hold", TimeSpan.FromSeconds(30));
 }
