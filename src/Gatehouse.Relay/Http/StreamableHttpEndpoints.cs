@@ -39,6 +39,13 @@ internal sealed partial class StreamableHttpEndpoints(
             return;
         }
 
+        // Before the body is read: a caller with no grant here gets nothing, not even a refusal record of its making.
+        if (access.GrantFor(upstream.Name, context.User) is null)
+        {
+            await RejectUngrantedAsync(context, upstream.Name, default);
+            return;
+        }
+
         var headerSessionId = context.Request.Headers[McpProtocolHeaders.SessionId].ToString();
 
         // A refusal is recorded under the session only when the header names one of this caller's on this server:
@@ -176,8 +183,7 @@ internal sealed partial class StreamableHttpEndpoints(
 
         if (access.GrantFor(upstream.Name, context.User) is null)
         {
-            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status403Forbidden, McpErrorCode.InvalidRequest,
-                $"Identity '{JsonRpcHttp.CallerOf(context)}' holds no grant on server '{upstream.Name}'.", requestId);
+            await RejectUngrantedAsync(context, upstream.Name, requestId);
             return null;
         }
 
@@ -242,6 +248,10 @@ internal sealed partial class StreamableHttpEndpoints(
 
     private bool TryFindServer(string name, out UpstreamServerConfig upstream) =>
         config.McpServers.TryGetValue(name, out upstream!) && !upstream.Disabled;
+
+    private static Task RejectUngrantedAsync(HttpContext context, string server, RequestId requestId) =>
+        JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status403Forbidden, McpErrorCode.InvalidRequest,
+            $"Identity '{JsonRpcHttp.CallerOf(context)}' holds no grant on server '{server}'.", requestId);
 
     private static Task RejectUnknownServerAsync(HttpContext context, string server) =>
         JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status404NotFound, McpErrorCode.InvalidRequest,

@@ -113,6 +113,28 @@ public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_identity_without_a_grant_cannot_write_refusals_into_the_audit_log()
+    {
+        var (_, stranger) = await Keys.CreateAsync("stranger");
+        var (_, granted) = await Keys.CreateAsync(RunningGateway.Identity);
+        const string Hostile = """{"jsonrpc":"2.0","id":2,"method":"ping","params":{"x":1e400}}""";
+
+        using var refused = await PostWithAsync(stranger, Hostile);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        // The granted identity's refusal is recorded after anything the stranger's request could have recorded.
+        using var recorded = await PostWithAsync(granted, Hostile);
+        Assert.Equal(HttpStatusCode.BadRequest, recorded.StatusCode);
+        var store = _gateway.Services.GetRequiredService<Gatehouse.Audit.IAuditStore>();
+        var records = await Eventually.UntilAsync(async () =>
+        {
+            var found = (await store.QueryAsync(new Gatehouse.Audit.AuditQuery { Server = "test" }, default)).Records;
+            return found.Any(r => r.Event.Identity == RunningGateway.Identity && r.Event.Rule == "request") ? found : null;
+        }, "refusal record of the granted identity");
+        Assert.DoesNotContain(records, r => r.Event.Identity == "stranger");
+    }
+
+    [Fact]
     public async Task Another_identitys_key_cannot_use_a_session()
     {
         var (_, mine) = await Keys.CreateAsync(RunningGateway.Identity);
@@ -141,10 +163,12 @@ public sealed class ApiKeyAuthenticationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
     }
 
-    private async Task<HttpResponseMessage> InitializeWithAsync(string key)
+    private async Task<HttpResponseMessage> PostWithAsync(string key, string body)
     {
-        var request = _raw.Post(RawMcpClient.Initialize);
+        var request = _raw.Post(body);
         request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {key}");
         return await _raw.SendAsync(request);
     }
+
+    private Task<HttpResponseMessage> InitializeWithAsync(string key) => PostWithAsync(key, RawMcpClient.Initialize);
 }
