@@ -43,15 +43,13 @@ internal static class MarkdownReport
         md.AppendLine();
         md.AppendLine("## This run");
         md.AppendLine();
-        Row(md, "Command", $"`{run.Command}`");
-        Row(md, "Date (UTC)", run.Environment.Started.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
-        Row(md, "Run time", $"{run.RunTime.TotalSeconds:0.0} s (start-up, checks and both scenarios)");
-        Row(md, "Processors (nproc)", run.Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture));
-        Row(md, "CPU", run.Environment.Cpu);
-        Row(md, "OS", run.Environment.Os);
-        Row(md, ".NET", $"{run.Environment.Runtime}, {run.Environment.Configuration} build, GC {run.Environment.GarbageCollector}");
-        Row(md, "Load average before / after", $"{run.Environment.LoadAverageBefore} / {run.LoadAverageAfter}");
-        Row(md, "Settings", $"{s.WarmupCalls} warm-up calls per target; {s.LatencyCallsPerRound * s.LatencyRounds} measured sequential calls per target in {s.LatencyRounds} alternating rounds; " +
+        RunEnvironment.WriteRow(md, "Command", $"`{run.Command}`");
+        RunEnvironment.WriteRow(md, "Date (UTC)", run.Environment.Started.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        RunEnvironment.WriteRow(md, "Run time", $"{run.RunTime.TotalSeconds:0.0} s (start-up, checks and both scenarios)");
+        run.Environment.WriteMachineRows(md);
+        RunEnvironment.WriteRow(md, ".NET", $"{run.Environment.Runtime}, {run.Environment.Configuration} build, GC {run.Environment.GarbageCollector}");
+        RunEnvironment.WriteRow(md, "Load average before / after", $"{run.Environment.LoadAverageBefore} / {run.LoadAverageAfter}");
+        RunEnvironment.WriteRow(md, "Settings", $"{s.WarmupCalls} warm-up calls per target; {s.LatencyCallsPerRound * s.LatencyRounds} measured sequential calls per target in {s.LatencyRounds} alternating rounds; " +
             $"{s.Clients} concurrent clients for {s.ThroughputDuration.TotalSeconds:0.##} s per target in {s.ThroughputRounds} alternating rounds");
 
         md.AppendLine();
@@ -197,9 +195,6 @@ internal static class MarkdownReport
         md.AppendLine("| Comparison | p50 ratio | p99 ratio | p50 difference | Throughput ratio | CPU difference per call |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|");
     }
-
-    private static void Row(StringBuilder md, string name, string value) =>
-        md.AppendLine(CultureInfo.InvariantCulture, $"- **{name}**: {value}");
 
     private static string Ratio(double value, double baseline) =>
         baseline > 0 && double.IsFinite(value) ? (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "n/a";

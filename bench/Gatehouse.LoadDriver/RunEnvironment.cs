@@ -26,6 +26,18 @@ internal sealed record RunEnvironment(
         LoadAverage());
 
     /// <summary>The 1-, 5- and 15-minute load averages, where Linux publishes them: a busy machine explains noisy numbers.</summary>
+    /// <summary>Writes the machine's rows of a report (processors, CPU, OS), which every report of a run shares.</summary>
+    public void WriteMachineRows(System.Text.StringBuilder md)
+    {
+        WriteRow(md, "Processors (nproc)", ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        WriteRow(md, "CPU", Cpu);
+        WriteRow(md, "OS", Os);
+    }
+
+    /// <summary>One "- **name**: value" line of a report's facts.</summary>
+    public static void WriteRow(System.Text.StringBuilder md, string name, string value) =>
+        md.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"- **{name}**: {value}");
+
     public static string LoadAverage()
     {
         try

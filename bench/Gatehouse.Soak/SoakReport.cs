@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Gatehouse.LoadDriver;
 using static Gatehouse.Soak.SoakVerdict;
 
 namespace Gatehouse.Soak;
@@ -38,15 +39,13 @@ internal static class SoakReport
         md.AppendLine();
         md.AppendLine("## This run");
         md.AppendLine();
-        Row(md, "Command", $"`{command}`");
-        Row(md, "Date (UTC)", run.Environment.Started.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
-        Row(md, "Run time", $"{run.RunTime.TotalSeconds:0} s ({s.Duration.TotalMinutes:0.#} min of load, then the stop and the audit check)");
-        Row(md, "Processors (nproc)", run.Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture));
-        Row(md, "CPU", run.Environment.Cpu);
-        Row(md, "OS", run.Environment.Os);
-        Row(md, ".NET", $"{run.Environment.Runtime}, {run.Environment.Configuration} build (the soak and the gateway), GC of the soak {run.Environment.GarbageCollector}");
-        Row(md, "Load average before / after", $"{run.Environment.LoadAverageBefore} / {run.LoadAverageAfter} (the machine is shared: other builds and test runs went on during the soak)");
-        Row(md, "Settings", $"{s.Clients} clients; a new session every {s.CallsPerSession.Min}–{s.CallsPerSession.Max} calls; up to {s.MaxPause.TotalMilliseconds:0} ms between calls; " +
+        RunEnvironment.WriteRow(md, "Command", $"`{command}`");
+        RunEnvironment.WriteRow(md, "Date (UTC)", run.Environment.Started.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        RunEnvironment.WriteRow(md, "Run time", $"{run.RunTime.TotalSeconds:0} s ({s.Duration.TotalMinutes:0.#} min of load, then the stop and the audit check)");
+        run.Environment.WriteMachineRows(md);
+        RunEnvironment.WriteRow(md, ".NET", $"{run.Environment.Runtime}, {run.Environment.Configuration} build (the soak and the gateway), GC of the soak {run.Environment.GarbageCollector}");
+        RunEnvironment.WriteRow(md, "Load average before / after", $"{run.Environment.LoadAverageBefore} / {run.LoadAverageAfter} (the machine is shared: other builds and test runs went on during the soak)");
+        RunEnvironment.WriteRow(md, "Settings", $"{s.Clients} clients; a new session every {s.CallsPerSession.Min}–{s.CallsPerSession.Max} calls; up to {s.MaxPause.TotalMilliseconds:0} ms between calls; " +
             $"warm-up {s.Warmup.TotalSeconds:0} s; policy rewritten every {s.ReloadInterval.TotalSeconds:0} s; an upstream killed every {s.KillInterval.TotalSeconds:0} s from {s.FirstKill.TotalSeconds:0} s");
 
         md.AppendLine();
@@ -84,7 +83,4 @@ internal static class SoakReport
         SoakReportSections.GatewayLog(md, run);
         return (md.ToString(), passed);
     }
-
-    private static void Row(StringBuilder md, string name, string value) =>
-        md.AppendLine(CultureInfo.InvariantCulture, $"- **{name}**: {value}");
 }
