@@ -40,6 +40,7 @@ public sealed partial class RelaySession : IAsyncDisposable
     private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage>> _ownClientRequests = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _pumps = [];
+    private readonly UpstreamListener _listener;
     private volatile ITransport? _upstream;
     private JsonRpcRequest? _initializeRequest;
     private JsonRpcNotification? _initializedNotification;
@@ -58,6 +59,7 @@ public sealed partial class RelaySession : IAsyncDisposable
         _recorder = recorder;
         _time = time;
         _logger = logger;
+        _listener = new UpstreamListener(server, connector);
         call.Tools = new UpstreamTools(RequestUpstreamAsync);
         call.Progress = ReportProgressAsync;
         call.ClientElicits = () => ((_initializeRequest?.Params as JsonObject)?["capabilities"] as JsonObject)?["elicitation"] is not null;
@@ -103,6 +105,50 @@ public sealed partial class RelaySession : IAsyncDisposable
         {
             _pumps.Add(Task.Run(PumpClientAsync));
             _pumps.Add(Task.Run(() => PumpUpstreamAsync(upstream)));
+        }
+    }
+
+    /// <summary>
+    /// The client can now take messages the server sends of its own accord (it opened its GET stream, or its transport
+    /// always carries them): the upstream's stream for them opens too, once the upstream session is initialized.
+    /// </summary>
+    public void Listen()
+    {
+        _listener.Want();
+        _ = ListenOnAsync(_upstream);
+    }
+
+    private async Task ListenOnAsync(ITransport? upstream)
+    {
+        if (upstream is null || _lifetime.IsCancellationRequested)
+        {
+            return;
+        }
+
+        try
+        {
+            if (await _listener.OpenAsync(upstream, _lifetime.Token).ConfigureAwait(false) is not { } stream)
+            {
+                return;
+            }
+
+            lock (_pumps)
+            {
+                _pumps.Add(Task.Run(() => PumpUpstreamAsync(stream)));
+            }
+
+            if (_lifetime.IsCancellationRequested)
+            {
+                // Closed while the stream opened: nobody else will stop it.
+                await _listener.StopAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            LogListenFailed(ex, _server.Name, Call.SessionId);
         }
     }
 
@@ -502,6 +548,13 @@ public sealed partial class RelaySession : IAsyncDisposable
                 }
 
                 await SendReplyAsync(pending, await FilterAsync(pending, reply).ConfigureAwait(false)).ConfigureAwait(false);
+                if (pending.Request.Method == RequestMethods.Initialize && reply is JsonRpcResponse initialized)
+                {
+                    _listener.Initialized((initialized.Result as JsonObject)?["protocolVersion"] is JsonValue version &&
+                        version.TryGetValue<string>(out var negotiated) ? negotiated : null);
+                    _ = ListenOnAsync(_upstream);
+                }
+
                 break;
 
             case JsonRpcRequest serverRequest:
@@ -635,6 +688,7 @@ public sealed partial class RelaySession : IAsyncDisposable
         }
 
         await DisposeQuietlyAsync(lost).ConfigureAwait(false);
+        await StopListeningQuietlyAsync().ConfigureAwait(false);
 
         for (var attempt = 0; attempt < s_restartBackoff.Length && !_lifetime.IsCancellationRequested; attempt++)
         {
@@ -657,6 +711,7 @@ public sealed partial class RelaySession : IAsyncDisposable
                 }
 
                 LogUpstreamRestarted(_server.Name, Call.SessionId, attempt + 1);
+                _ = ListenOnAsync(fresh);
                 return;
             }
             catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
@@ -792,6 +847,7 @@ public sealed partial class RelaySession : IAsyncDisposable
             }
         }
 
+        await StopListeningQuietlyAsync().ConfigureAwait(false);
         if (_upstream is { } upstream)
         {
             _upstream = null;
@@ -814,6 +870,18 @@ public sealed partial class RelaySession : IAsyncDisposable
 
         await Task.WhenAll(pumps).ConfigureAwait(false);
         _lifetime.Dispose();
+    }
+
+    private async Task StopListeningQuietlyAsync()
+    {
+        try
+        {
+            await _listener.StopAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogDisposeFailed(ex, _server.Name);
+        }
     }
 
     private async Task DisposeQuietlyAsync(IAsyncDisposable disposable)
@@ -944,6 +1012,9 @@ public sealed partial class RelaySession : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relay {Direction} pump of server '{Server}' session {SessionId} failed.")]
     private partial void LogPumpFailed(Exception ex, string server, string sessionId, string direction);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not open the GET stream of server '{Server}' for session {SessionId}; messages it sends of its own accord will not reach the client.")]
+    private partial void LogListenFailed(Exception ex, string server, string sessionId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The decision point failed on '{Method}' for server '{Server}'; the request was refused.")]
     private partial void LogDecisionFailed(Exception ex, string server, string method);

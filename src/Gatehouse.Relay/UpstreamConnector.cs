@@ -10,6 +10,13 @@ public interface IUpstreamConnector
 {
     /// <summary>Starts the server's process (stdio) or opens an HTTP session transport to it.</summary>
     Task<ITransport> ConnectAsync(UpstreamServerConfig server, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens the stream on which the server behind <paramref name="session"/> sends messages of its own accord (a
+    /// Streamable HTTP server's GET stream), or returns <see langword="null"/> when the session's transport already
+    /// carries them (stdio, legacy SSE) or the server keeps no sessions.
+    /// </summary>
+    Task<ITransport?> ListenAsync(UpstreamServerConfig server, ITransport session, string? protocolVersion, CancellationToken cancellationToken);
 }
 
 /// <summary>Connects with the MCP SDK's own client transports, so the relay never frames a message itself.</summary>
@@ -24,22 +31,50 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
     /// <inheritdoc />
     public Task<ITransport> ConnectAsync(UpstreamServerConfig server, CancellationToken cancellationToken)
     {
-        var transport = CreateTransport(server);
+        // The server's GET stream waits for ListenAsync: an agent's idle session then holds no connection to it.
+        var transport = CreateTransport(server, standaloneGetStream: false);
         return server.Kind == UpstreamKind.Stdio
             ? ChildProcessLifetime.StartAsync(() => transport.ConnectAsync(cancellationToken))
             : transport.ConnectAsync(cancellationToken);
     }
 
+    /// <inheritdoc />
+    public async Task<ITransport?> ListenAsync(UpstreamServerConfig server, ITransport session, string? protocolVersion, CancellationToken cancellationToken)
+    {
+        if (server.Kind != UpstreamKind.Http || session.SessionId is not { } sessionId)
+        {
+            return null;
+        }
+
+        // A transport of the session already open: it opens only the GET stream, and ending it leaves the session be.
+        var headers = server.Headers.ToDictionary(h => h.Key, h => h.Value);
+        if (protocolVersion is not null)
+        {
+            headers[Http.McpProtocolHeaders.ProtocolVersion] = protocolVersion;
+        }
+
+        var transport = new HttpClientTransport(new HttpClientTransportOptions
+        {
+            Name = server.Name,
+            Endpoint = server.Url!,
+            TransportMode = HttpTransportMode.StreamableHttp,
+            KnownSessionId = sessionId,
+            OwnsSession = false,
+            AdditionalHeaders = headers,
+        }, httpClientFactory.CreateClient(HttpClientName), loggerFactory, ownsHttpClient: false);
+        return await transport.ConnectAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>A client session of Gatehouse's own with the server, initialized: for a look at what it offers outside any agent's session.</summary>
     public Task<McpClient> ConnectClientAsync(UpstreamServerConfig server, McpClientOptions options, CancellationToken cancellationToken)
     {
-        var transport = CreateTransport(server);
+        var transport = CreateTransport(server, standaloneGetStream: true);
         return server.Kind == UpstreamKind.Stdio
             ? ChildProcessLifetime.StartAsync(() => McpClient.CreateAsync(transport, options, loggerFactory, cancellationToken))
             : McpClient.CreateAsync(transport, options, loggerFactory, cancellationToken);
     }
 
-    private IClientTransport CreateTransport(UpstreamServerConfig server)
+    private IClientTransport CreateTransport(UpstreamServerConfig server, bool standaloneGetStream)
     {
         if (server.Kind == UpstreamKind.Stdio && CommandResolver.Find(server) is null)
         {
@@ -71,6 +106,7 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
                     _ => HttpTransportMode.AutoDetect,
                 },
                 AdditionalHeaders = server.Headers.ToDictionary(h => h.Key, h => h.Value),
+                EnableStandaloneGetStream = standaloneGetStream,
             }, httpClientFactory.CreateClient(HttpClientName), loggerFactory, ownsHttpClient: false),
             _ => throw new InvalidOperationException($"Server '{server.Name}' has no transport."),
         };

@@ -24,6 +24,9 @@ public sealed class RunningTestServer : IAsyncDisposable
     public void Redescribe(string tool, string description) =>
         _app.Services.GetRequiredService<IOptions<McpServerOptions>>().Value.ToolCollection![tool].ProtocolTool.Description = description;
 
+    /// <summary>The server's open sessions: GET streams counted, notifications of its own sent.</summary>
+    public OpenSessions Sessions => _app.Services.GetRequiredService<OpenSessions>();
+
     internal Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     public async ValueTask DisposeAsync()

@@ -63,6 +63,7 @@ public static class TestServerHost
 
         var app = builder.Build();
         app.Use(RejectNonLoopbackHostOrOrigin);
+        app.Use(CountEventStreams);
         app.MapMcp(McpPath);
 
         await app.StartAsync(cancellationToken);
@@ -75,6 +76,8 @@ public static class TestServerHost
     {
         var subscriptions = new ResourceSubscriptions();
         services.AddSingleton(subscriptions);
+        var sessions = new OpenSessions();
+        services.AddSingleton(sessions);
 
         // test_reconnection closes its SSE stream before answering; the answer must then be kept
         // somewhere the client's GET with Last-Event-ID can replay it from.
@@ -84,7 +87,14 @@ public static class TestServerHost
         services.AddMcpServer(options => options.ServerInfo = new Implementation { Name = "gatehouse-test-server", Version = "1.0.0" })
             // The 2025-11-25 clients the suite and our relay tests use need sessions: sampling, elicitation,
             // subscriptions and the GET stream all ride on one. Newer clients are still served, statelessly.
-            .WithHttpTransport(options => options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients)
+            .WithHttpTransport(options =>
+            {
+                options.SessionMode = HttpServerSessionMode.StatefulForInitializeClients;
+                // Experimental in the SDK, and the one way to hold a session's server outside its requests.
+#pragma warning disable MCPEXP002
+                options.RunSessionHandler = (_, server, cancellationToken) => sessions.RunAsync(server, cancellationToken);
+#pragma warning restore MCPEXP002
+            })
             .WithDistributedCacheEventStreamStore()
             .WithTools([typeof(TestTools)])
             .WithTools([TestTools.CreateJsonSchema202012Tool()])
@@ -119,6 +129,16 @@ public static class TestServerHost
             return;
         }
         await next(context);
+    }
+
+    private static Task CountEventStreams(HttpContext context, RequestDelegate next)
+    {
+        if (HttpMethods.IsGet(context.Request.Method))
+        {
+            context.RequestServices.GetRequiredService<OpenSessions>().CountEventStream();
+        }
+
+        return next(context);
     }
 
     private static bool IsLoopbackName(string host) =>

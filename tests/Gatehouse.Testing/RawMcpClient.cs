@@ -37,6 +37,19 @@ public sealed class RawMcpClient(Uri endpoint) : IDisposable
 
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _http.SendAsync(request);
 
+    /// <summary>Sends <paramref name="request"/>, returning once its headers are read: for event streams that stay open.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion) => _http.SendAsync(request, completion);
+
+    /// <summary>A GET that opens the session's stream for messages the server sends of its own accord.</summary>
+    public HttpRequestMessage Get(string sessionId)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, Endpoint);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        request.Headers.Add("Mcp-Session-Id", sessionId);
+        request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
+        return request;
+    }
+
     /// <summary>Initializes a session and returns its id.</summary>
     public async Task<string> OpenSessionAsync()
     {

@@ -60,6 +60,8 @@ internal sealed partial class LegacySseEndpoints(
             return;
         }
 
+        // This event stream carries whatever the server sends, whenever it sends it.
+        session.Listen();
         JsonRpcHttp.StartEventStream(context);
         try
         {

@@ -117,6 +117,7 @@ internal sealed partial class StreamableHttpEndpoints(
             return;
         }
 
+        session.Listen();
         using var stream = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         context.Response.Headers[McpProtocolHeaders.SessionId] = session.Call.SessionId;
         try

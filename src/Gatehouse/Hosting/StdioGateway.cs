@@ -43,6 +43,8 @@ public static class StdioGateway
                 host.Services.GetRequiredService<CallRecorder>(), host.Services.GetRequiredService<IOptions<RelayHttpOptions>>().Value.MaxRequestBodyBytes,
                 loggerFactory);
             var session = await sessions.OpenAsync(server, sessionId, user, transport, cancellationToken);
+            // Standard output carries whatever the server sends, whenever it sends it.
+            session.Listen();
             await session.Completion.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

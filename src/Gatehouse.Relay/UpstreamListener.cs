@@ -1,0 +1,93 @@
+using Gatehouse.Configuration;
+using ModelContextProtocol.Protocol;
+
+namespace Gatehouse.Relay;
+
+/// <summary>
+/// The upstream's stream for messages it sends of its own accord (a Streamable HTTP server's GET stream), open only
+/// while the client can take such messages and the upstream session is initialized. An agent's idle session then holds
+/// no connection to the server (about 20 KiB of the gateway's memory each), and the server sees the streams it would
+/// see with the client connected directly.
+/// </summary>
+internal sealed class UpstreamListener(UpstreamServerConfig server, IUpstreamConnector connector)
+{
+    private readonly Lock _gate = new();
+    private bool _wanted;
+    private bool _initialized;
+    private string? _protocolVersion;
+    private ITransport? _session;
+    private ITransport? _stream;
+
+    /// <summary>The client opened its stream for such messages (or its transport always carries them).</summary>
+    public void Want()
+    {
+        lock (_gate)
+        {
+            _wanted = true;
+        }
+    }
+
+    /// <summary>The upstream answered <c>initialize</c> with <paramref name="protocolVersion"/>; its GET stream may open.</summary>
+    public void Initialized(string? protocolVersion)
+    {
+        lock (_gate)
+        {
+            _initialized = true;
+            _protocolVersion = protocolVersion;
+        }
+    }
+
+    /// <summary>
+    /// Opens the stream of <paramref name="session"/> when it is wanted, initialized and not yet open; returns it for
+    /// the caller to read, or <see langword="null"/> when there is nothing new to read.
+    /// </summary>
+    public async Task<ITransport?> OpenAsync(ITransport session, CancellationToken cancellationToken)
+    {
+        string? protocolVersion;
+        lock (_gate)
+        {
+            if (!_wanted || !_initialized || ReferenceEquals(_session, session))
+            {
+                return null;
+            }
+
+            _session = session;
+            protocolVersion = _protocolVersion;
+        }
+
+        var stream = await connector.ListenAsync(server, session, protocolVersion, cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (ReferenceEquals(_session, session))
+            {
+                _stream = stream;
+                return stream;
+            }
+        }
+
+        // Stopped (the session was lost or closed) while the stream opened.
+        if (stream is not null)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    /// <summary>Closes the stream, if open; the next <see cref="OpenAsync"/> opens one for the session it names.</summary>
+    public async Task StopAsync()
+    {
+        ITransport? stream;
+        lock (_gate)
+        {
+            stream = _stream;
+            _stream = null;
+            _session = null;
+        }
+
+        if (stream is not null)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}
