@@ -48,7 +48,7 @@ internal static class MemoryReport
         md.AppendLine();
         foreach (var r in results)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"- **{r.Variant.Label}**: {r.Variant.Describe()}; sessions opened in {r.OpenTime.TotalSeconds:0.0} s.");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- **{r.Variant.Label}**: {r.Variant.Describe()}; {(r.Listening ? "each client kept its GET stream open; " : "")}sessions opened in {r.OpenTime.TotalSeconds:0.0} s.");
         }
 
         if (findings.Length > 0)

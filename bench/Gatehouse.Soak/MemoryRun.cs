@@ -29,7 +29,7 @@ internal sealed record MemoryVariant(string Label, IReadOnlyDictionary<string, s
 internal sealed record MemorySample(long ResidentKilobytes, long AnonymousKilobytes, long FileKilobytes, double HeapBytes, double CommittedBytes, double Collections);
 
 /// <summary>One variant's figures: before any session, with every session open, and once they are all closed.</summary>
-internal sealed record MemoryResult(MemoryVariant Variant, int Sessions, MemorySample Start, MemorySample Open, MemorySample Closed, TimeSpan OpenTime)
+internal sealed record MemoryResult(MemoryVariant Variant, int Sessions, bool Listening, MemorySample Start, MemorySample Open, MemorySample Closed, TimeSpan OpenTime)
 {
     /// <summary>Resident memory the open sessions added, per session, in KiB.</summary>
     public double PerSessionKilobytes => (Open.ResidentKilobytes - Start.ResidentKilobytes) / (double)Sessions;
@@ -44,7 +44,7 @@ internal static class MemoryRun
     private const int Concurrency = 16;
     private static readonly TimeSpan s_quiet = TimeSpan.FromSeconds(3);
 
-    public static async Task<MemoryResult> RunAsync(MemoryVariant variant, int sessions, TimeSpan settle, Action<string> progress)
+    public static async Task<MemoryResult> RunAsync(MemoryVariant variant, int sessions, bool listening, TimeSpan settle, Action<string> progress)
     {
         await using var upstream = await TestServerHost.StartAsync();
         using var directory = new TestDirectory();
@@ -58,9 +58,11 @@ internal static class MemoryRun
         var start = await SampleAsync(gateway, client);
         var opening = Stopwatch.StartNew();
         var ids = await ForEachAsync(Enumerable.Range(0, sessions), _ => client.OpenSessionAsync());
+        var streams = listening ? await ForEachAsync(ids, id => OpenEventStreamAsync(client, id)) : [];
         var openTime = opening.Elapsed;
         await Task.Delay(s_quiet);
         var open = await SampleAsync(gateway, client);
+        streams.ForEach(s => s.Dispose());
         progress($"[{variant.Label}] {sessions} sessions open in {openTime.TotalSeconds:0.0} s: {open.ResidentKilobytes / 1024.0:0.0} MiB resident");
 
         await ForEachAsync(ids, async id =>
@@ -73,7 +75,19 @@ internal static class MemoryRun
         await Task.Delay(settle);
         var closed = await SampleAsync(gateway, client);
         progress($"[{variant.Label}] all closed, {settle.TotalSeconds:0} s later: {closed.ResidentKilobytes / 1024.0:0.0} MiB resident");
-        return new MemoryResult(variant, sessions, start, open, closed, openTime);
+        return new MemoryResult(variant, sessions, listening, start, open, closed, openTime);
+    }
+
+    private static async Task<HttpResponseMessage> OpenEventStreamAsync(RawMcpClient client, string sessionId)
+    {
+        var response = await client.SendAsync(client.Get(sessionId), HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+        {
+            response.Dispose();
+            throw new InvalidOperationException($"GET of session {sessionId} got {response.StatusCode}");
+        }
+
+        return response;
     }
 
     private static async Task<List<T>> ForEachAsync<TIn, T>(IEnumerable<TIn> items, Func<TIn, Task<T>> action)

@@ -55,11 +55,15 @@ Command MemoryCommand()
         Description = "A gateway to compare, as 'label:NAME=VALUE,NAME=VALUE' (its environment; an empty value removes one); repeatable. Default: as shipped.",
         AllowMultipleArgumentsPerToken = false,
     };
+    var listening = new Option<bool>("--listening")
+    {
+        Description = "Each session's client also keeps its GET stream open for messages the server sends of its own accord, as the SDKs' clients do.",
+    };
     var memoryOutput = new Option<FileInfo?>("--output") { Description = "Where to write the report; default bench/results/memory.md in the repository." };
     sessions.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 20_000) { r.AddError("--sessions must be from 1 to 20000."); } });
     var command = new Command("memory", "Opens many sessions through 'gatehouse serve' to an HTTP upstream and reports its memory at start, with them open and after closing them.")
     {
-        sessions, settle, variants, memoryOutput,
+        sessions, settle, variants, listening, memoryOutput,
     };
     command.SetAction(async (parse, cancellationToken) =>
     {
@@ -69,7 +73,8 @@ Command MemoryCommand()
         var results = new List<MemoryResult>();
         foreach (var variant in chosen)
         {
-            results.Add(await MemoryRun.RunAsync(variant, parse.GetValue(sessions), TimeSpan.FromSeconds(parse.GetValue(settle)), Console.Error.WriteLine));
+            results.Add(await MemoryRun.RunAsync(variant, parse.GetValue(sessions), parse.GetValue(listening),
+                TimeSpan.FromSeconds(parse.GetValue(settle)), Console.Error.WriteLine));
         }
 
         var reproduce = "dotnet run -c Release --project bench/Gatehouse.Soak -- " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"\"{a}\"" : a));
