@@ -3,6 +3,7 @@ using Gatehouse.Approvals;
 using Gatehouse.Authentication;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions;
+using Gatehouse.OperatorConsole;
 using Gatehouse.Relay;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,7 +25,11 @@ public static partial class GatewayApplication
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ContentRootPath = Path.GetDirectoryName(config.ConfigPath),
+            // The console's files ship beside the program, not beside the configuration.
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
+        // Run from a build (dotnet run), the console's files are where the build left them, in any environment.
+        builder.WebHost.UseStaticWebAssets();
         builder.Logging.ConfigureGatehouseLogging();
         builder.WebHost.UseUrls(listen ?? config.Listen);
         builder.Services.AddGatehouseRelay(config);
@@ -34,6 +39,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatehouseAuthentication(config);
         builder.Services.AddGatehouseState(config);
         builder.Services.AddGatehouseTelemetry(config.Telemetry);
+        builder.Services.AddGatehouseConsole();
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
@@ -42,10 +48,13 @@ public static partial class GatewayApplication
         // Probes of orchestrators address the pod by IP, so health (and the scrape) answers whatever the Host.
         app.UseWhen(IsNotHealthProbe, guarded => guarded.UseGatehouseLoopbackGuard());
         app.UseGatehouseAuthentication();
+        // The console's forms (sign-in, sign-out, every change) carry a token only its own pages can have.
+        app.UseAntiforgery();
         app.MapGatehouseAuthenticationMetadata();
         app.MapGatehouseAdmin();
         app.MapGatehouseApprovals();
         app.MapGatehouseRelay();
+        app.MapGatehouseConsole(Path.Combine(AppContext.BaseDirectory, $"{builder.Environment.ApplicationName}.staticwebassets.endpoints.json"));
         app.MapGatehouseTelemetry(config.Telemetry);
         WarnAboutAnonymousAccess(app, config, listen ?? config.Listen);
         return app;

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Http;
+using Gatehouse.OperatorConsole.Components;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.FluentUI.AspNetCore.Components;
+
+namespace Gatehouse.OperatorConsole;
+
+/// <summary>Adds the operator console to a gateway: its services, then its pages at <c>/ui</c>.</summary>
+public static class ConsoleServiceCollectionExtensions
+{
+    /// <summary>Adds the console's components, its cookie sign-in and its authorization policies.</summary>
+    public static IServiceCollection AddGatehouseConsole(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddFluentUIComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddHttpContextAccessor();
+        // The console's cookie is the default only for who a browser is; MCP and admin requests are authenticated by
+        // their bearer credential alone, which replaces whatever the cookie said.
+        services.AddAuthentication(ConsoleAuthentication.Scheme).AddCookie(ConsoleAuthentication.Scheme, ConsoleAuthentication.Configure);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ConsoleAuthentication.AdminPolicy, policy => policy
+                .AddAuthenticationSchemes(ConsoleAuthentication.Scheme)
+                .RequireAuthenticatedUser()
+                .RequireRole(Admin.Roles.Admin))
+            .AddPolicy(ConsoleAuthentication.ApprovalsPolicy, policy => policy
+                .AddAuthenticationSchemes(ConsoleAuthentication.Scheme)
+                .RequireAuthenticatedUser()
+                .RequireAssertion(context => Admin.Roles.MaySeeApprovals(context.User)));
+        return services;
+    }
+
+    /// <summary>Maps the console's pages under <c>/ui</c>, its Blazor endpoints and its static files.</summary>
+    /// <param name="endpoints">The gateway's endpoints.</param>
+    /// <param name="staticAssetsManifest">
+    /// The host's static web assets manifest (<c>NAME.staticwebassets.endpoints.json</c> beside the program), written by
+    /// its build; pages are served without their styles and scripts when it is absent (a host inside a test run).
+    /// </param>
+    public static IEndpointRouteBuilder MapGatehouseConsole(this IEndpointRouteBuilder endpoints, string staticAssetsManifest)
+    {
+        if (File.Exists(staticAssetsManifest))
+        {
+            endpoints.MapStaticAssets(staticAssetsManifest);
+        }
+
+        endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        endpoints.MapGet("/ui", () => Results.Redirect("/ui/servers"));
+        endpoints.MapPost("/ui/sign-out", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(ConsoleAuthentication.Scheme);
+            return Results.Redirect(ConsoleAuthentication.SignInPath);
+        });
+        return endpoints;
+    }
+}
