@@ -1,11 +1,11 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.AspNetCore.Http;
 using System.Security.Claims;
 using Gatehouse.Admin;
 using Gatehouse.Store;
 using Gatehouse.Store.ApiKeys;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gatehouse.OperatorConsole;
 
