@@ -526,9 +526,20 @@ public sealed partial class RelaySession : IAsyncDisposable
             LogPumpFailed(ex, Call.Server, Call.SessionId, "upstream");
         }
 
-        if (!_lifetime.IsCancellationRequested && ReferenceEquals(_upstream, upstream))
+        if (_lifetime.IsCancellationRequested)
         {
-            await OnUpstreamLostAsync(upstream).ConfigureAwait(false);
+            return;
+        }
+
+        // The GET stream's transport ends of itself only when the server answers it 404, the session gone (a restart,
+        // its idle timeout): the session is lost as surely as when its own transport ends, and with no request in
+        // flight nothing else would tell.
+        var lost = _listener.SessionOf(upstream) ?? upstream;
+
+        // Claimed once: the session's transport and its GET stream may both see the loss.
+        if (Interlocked.CompareExchange(ref _upstream, null, lost) == lost)
+        {
+            await OnUpstreamLostAsync(lost).ConfigureAwait(false);
         }
     }
 
@@ -672,9 +683,9 @@ public sealed partial class RelaySession : IAsyncDisposable
         return latest?.ReplyTo ?? _client;
     }
 
+    /// <summary>Restarts the upstream session <paramref name="lost"/>; the caller took it out of <see cref="_upstream"/>.</summary>
     private async Task OnUpstreamLostAsync(ITransport lost)
     {
-        _upstream = null;
         LogUpstreamLost(_server.Name, Call.SessionId);
         // Only what was sent is lost; a request still being decided (held for a person) goes on waiting.
         foreach (var pending in _pending.Values.Where(p => p.ForwardedAt is not null))

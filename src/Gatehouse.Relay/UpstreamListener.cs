@@ -74,6 +74,18 @@ internal sealed class UpstreamListener(UpstreamServerConfig server, IUpstreamCon
         return null;
     }
 
+    /// <summary>
+    /// The session whose stream <paramref name="stream"/> is, while it is the open one; <see langword="null"/> once it
+    /// was stopped or replaced.
+    /// </summary>
+    public ITransport? SessionOf(ITransport stream)
+    {
+        lock (_gate)
+        {
+            return ReferenceEquals(_stream, stream) ? _session : null;
+        }
+    }
+
     /// <summary>Closes the stream, if open; the next <see cref="OpenAsync"/> opens one for the session it names.</summary>
     public async Task StopAsync()
     {

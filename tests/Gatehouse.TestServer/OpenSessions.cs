@@ -16,6 +16,9 @@ public sealed class OpenSessions
     /// <summary>How many GET requests (event streams for the server's own messages) clients have sent.</summary>
     public int EventStreamsRequested => Volatile.Read(ref _eventStreams);
 
+    /// <summary>The ids of the sessions open now.</summary>
+    public IReadOnlyList<string> Ids => [.. _servers.Keys.Select(s => s.SessionId).OfType<string>()];
+
     internal void CountEventStream() => Interlocked.Increment(ref _eventStreams);
 
     internal async Task RunAsync(McpServer server, CancellationToken cancellationToken)

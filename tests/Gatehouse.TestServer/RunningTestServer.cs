@@ -27,6 +27,22 @@ public sealed class RunningTestServer : IAsyncDisposable
     /// <summary>The server's open sessions: GET streams counted, notifications of its own sent.</summary>
     public OpenSessions Sessions => _app.Services.GetRequiredService<OpenSessions>();
 
+    /// <summary>
+    /// Ends every open session, as a server that restarted has forgotten them: their GET streams close, and a request
+    /// naming one of them is answered 404.
+    /// </summary>
+    public async Task EndSessionsAsync()
+    {
+        using var http = new HttpClient();
+        foreach (var id in Sessions.Ids)
+        {
+            using var delete = new HttpRequestMessage(HttpMethod.Delete, McpUrl);
+            delete.Headers.Add("Mcp-Session-Id", id);
+            using var response = await http.SendAsync(delete);
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
     internal Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     public async ValueTask DisposeAsync()

@@ -24,28 +24,67 @@ public sealed class UpstreamEventStreamTests : TestServerGatewayTests
         response.EnsureSuccessStatusCode();
         await Eventually.UntilAsync(() => Task.FromResult(Upstream.Sessions.EventStreamsRequested == 1), "GET stream opened to the upstream");
 
-        // Sent until one arrives: the server may take the GET a moment before it can write to it.
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var line = await ReadSentUnaskedAsync(reader, "sent unasked");
+
+        Assert.Contains("notifications/message", line);
+        Assert.Equal(1, Upstream.Sessions.EventStreamsRequested);
+    }
+
+    [Fact]
+    public async Task When_the_upstream_ends_the_session_of_a_listening_client_a_fresh_one_opens_and_its_own_messages_reach_the_client()
+    {
+        using var client = new RawMcpClient(Gateway.McpUrl("test"));
+        var sessionId = await client.OpenSessionAsync();
+        using var response = await client.SendAsync(client.Get(sessionId), HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await Eventually.UntilAsync(() => Task.FromResult(Upstream.Sessions.EventStreamsRequested == 1), "GET stream opened to the upstream");
+        var ended = Assert.Single(Upstream.Sessions.Ids);
+
+        // No request of the client's follows: the gateway learns the session is gone from the GET stream, as a client
+        // connected directly would, and the client's own stream stays open across the restart.
+        await Upstream.EndSessionsAsync();
+        await Eventually.UntilAsync(() => Task.FromResult(Upstream.Sessions.Ids is [var fresh] && fresh != ended), "fresh upstream session");
+
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var line = await ReadSentUnaskedAsync(reader, "sent after the restart");
+
+        Assert.Contains("notifications/message", line);
+    }
+
+    /// <summary>
+    /// Has the upstream send <paramref name="data"/> to every session it holds, over and over (the server may take a
+    /// GET a moment before it can write to it), until the client's event stream carries it; returns that line.
+    /// </summary>
+    private async Task<string> ReadSentUnaskedAsync(StreamReader reader, string data)
+    {
         using var stop = new CancellationTokenSource(Eventually.DefaultWait);
         var notifying = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
-                await Upstream.Sessions.NotifyAllAsync("notifications/message", new JsonObject { ["level"] = "info", ["data"] = "sent unasked" });
+                await Upstream.Sessions.NotifyAllAsync("notifications/message", new JsonObject { ["level"] = "info", ["data"] = data });
                 await Task.Delay(100, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         });
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+
         string? line;
-        do
+        try
         {
-            line = await reader.ReadLineAsync(stop.Token);
+            do
+            {
+                line = await reader.ReadLineAsync(stop.Token);
+            }
+            while (line is not null && !line.Contains(data, StringComparison.Ordinal));
         }
-        while (line is not null && !line.Contains("sent unasked", StringComparison.Ordinal));
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            line = null;
+        }
 
         await stop.CancelAsync();
         await notifying;
-        Assert.NotNull(line);
-        Assert.Contains("notifications/message", line);
-        Assert.Equal(1, Upstream.Sessions.EventStreamsRequested);
+        Assert.True(line is not null, $"The client's event stream did not carry '{data}' within {Eventually.DefaultWait.TotalSeconds:0} s.");
+        return line;
     }
 }
