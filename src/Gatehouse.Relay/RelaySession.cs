@@ -59,7 +59,7 @@ public sealed partial class RelaySession : IAsyncDisposable
         _recorder = recorder;
         _time = time;
         _logger = logger;
-        _listener = new UpstreamListener(server, connector);
+        _listener = new UpstreamListener(server, connector, () => _upstream);
         call.Tools = new UpstreamTools(RequestUpstreamAsync);
         call.Progress = ReportProgressAsync;
         call.ClientElicits = () => ((_initializeRequest?.Params as JsonObject)?["capabilities"] as JsonObject)?["elicitation"] is not null;

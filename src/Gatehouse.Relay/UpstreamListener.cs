@@ -9,7 +9,10 @@ namespace Gatehouse.Relay;
 /// no connection to the server (about 20 KiB of the gateway's memory each), and the server sees the streams it would
 /// see with the client connected directly.
 /// </summary>
-internal sealed class UpstreamListener(UpstreamServerConfig server, IUpstreamConnector connector)
+/// <param name="server">The upstream server.</param>
+/// <param name="connector">Opens the stream.</param>
+/// <param name="current">The session's upstream transport now (null while it restarts or once it closed).</param>
+internal sealed class UpstreamListener(UpstreamServerConfig server, IUpstreamConnector connector, Func<ITransport?> current)
 {
     private readonly Lock _gate = new();
     private bool _wanted;
@@ -38,15 +41,18 @@ internal sealed class UpstreamListener(UpstreamServerConfig server, IUpstreamCon
     }
 
     /// <summary>
-    /// Opens the stream of <paramref name="session"/> when it is wanted, initialized and not yet open; returns it for
-    /// the caller to read, or <see langword="null"/> when there is nothing new to read.
+    /// Opens the stream of <paramref name="session"/> when it is wanted, initialized, still the current session and not
+    /// yet open; returns it for the caller to read, or <see langword="null"/> when there is nothing new to read.
     /// </summary>
     public async Task<ITransport?> OpenAsync(ITransport session, CancellationToken cancellationToken)
     {
         string? protocolVersion;
         lock (_gate)
         {
-            if (!_wanted || !_initialized || ReferenceEquals(_session, session))
+            // Asked for on a session lost meanwhile (the caller read it just before the loss), it would stand for the
+            // session after it: a stream to a dead session, and the fresh session's stream never closed. The loss
+            // takes the session out of current before it stops this listener, so checked here it cannot slip between.
+            if (!_wanted || !_initialized || ReferenceEquals(_session, session) || !ReferenceEquals(current(), session))
             {
                 return null;
             }
