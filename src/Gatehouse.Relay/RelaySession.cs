@@ -60,7 +60,7 @@ public sealed partial class RelaySession : IAsyncDisposable
         _time = time;
         _logger = logger;
         _listener = new UpstreamListener(server, connector, () => _upstream);
-        call.Tools = new UpstreamTools(RequestUpstreamAsync);
+        call.Tools = new UpstreamTools(RequestUpstreamAsync, time);
         call.Progress = ReportProgressAsync;
         call.ClientElicits = () => ((_initializeRequest?.Params as JsonObject)?["capabilities"] as JsonObject)?["elicitation"] is not null;
         call.Elicit = ElicitAsync;

@@ -13,22 +13,39 @@ public sealed class UpstreamTools
     /// <summary>The most pages one listing may take: a server that pages without end must not hold a decision forever.</summary>
     public const int MaxPages = 1000;
 
+    /// <summary>
+    /// How old a list may be when a call is judged by it. A server tells of a change on its GET stream, which is open
+    /// only while the client listens, and some servers never tell: past this age the next decision lists again.
+    /// </summary>
+    public static readonly TimeSpan MaxAge = TimeSpan.FromSeconds(30);
+
     private readonly Func<string, JsonNode?, CancellationToken, Task<JsonNode?>> _requestUpstream;
+    private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private Task<IReadOnlyDictionary<string, JsonObject>>? _listing;
+    private long _listedAt;
 
     /// <param name="requestUpstream">Sends a request of Gatehouse's own to the upstream and returns its result.</param>
-    public UpstreamTools(Func<string, JsonNode?, CancellationToken, Task<JsonNode?>> requestUpstream) =>
+    /// <param name="time">Tells a list's age (<see cref="MaxAge"/>).</param>
+    public UpstreamTools(Func<string, JsonNode?, CancellationToken, Task<JsonNode?>> requestUpstream, TimeProvider time)
+    {
         _requestUpstream = requestUpstream;
+        _time = time;
+    }
 
-    /// <summary>The upstream's tools by name; asks the upstream when this session has not seen a complete list yet.</summary>
+    /// <summary>
+    /// The upstream's tools by name; asks the upstream when this session has not seen a complete list yet, or the last
+    /// is older than <see cref="MaxAge"/>.
+    /// </summary>
     public Task<IReadOnlyDictionary<string, JsonObject>> GetAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            if (_listing is null || _listing.IsFaulted || _listing.IsCanceled)
+            if (_listing is null || _listing.IsFaulted || _listing.IsCanceled ||
+                (_listing.IsCompleted && _time.GetElapsedTime(_listedAt) > MaxAge))
             {
                 // Shared by every caller waiting for it, so no one caller's cancellation may end it.
+                _listedAt = _time.GetTimestamp();
                 _listing = ListAsync(CancellationToken.None);
             }
 

@@ -70,6 +70,22 @@ public sealed class PolicyDecisionPointTests : IDisposable
     }
 
     [Fact]
+    public async Task A_list_older_than_its_max_age_is_asked_again_before_a_call_is_judged()
+    {
+        // A server that changes a tool and tells no one (or tells a GET stream nobody opened) is seen within MaxAge.
+        var point = DecisionPoint("""{ "version": "1", "default": "allow" }""");
+        var call = Call();
+
+        Assert.Null((await point.DecideAsync(call, ToolCall("echo"), default)).Reply);
+        _time.Advance(UpstreamTools.MaxAge);
+        Assert.Null((await point.DecideAsync(call, ToolCall("echo"), default)).Reply);
+        Assert.Equal(1, _upstreamListings);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Null((await point.DecideAsync(call, ToolCall("echo"), default)).Reply);
+        Assert.Equal(2, _upstreamListings);
+    }
+
+    [Fact]
     public async Task Invalid_arguments_name_the_path_and_the_rule()
     {
         var point = DecisionPoint("""
@@ -359,14 +375,14 @@ public sealed class PolicyDecisionPointTests : IDisposable
         {
             _upstreamListings++;
             return Task.FromResult<JsonNode?>(Tools(upstreamTools ?? ["echo"]).Result);
-        });
+        }, _time);
         return call;
     }
 
     private static RelayCall Call(Func<JsonObject> upstreamListing)
     {
         var call = new RelayCall("mail", "session-1", new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "agent")], "test")));
-        call.Tools = new UpstreamTools((_, _, _) => Task.FromResult<JsonNode?>(upstreamListing()));
+        call.Tools = new UpstreamTools((_, _, _) => Task.FromResult<JsonNode?>(upstreamListing()), TimeProvider.System);
         return call;
     }
 
