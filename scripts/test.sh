@@ -22,6 +22,12 @@ if ! command -v sqlite3 >/dev/null 2>&1; then
   as_root apt-get update -qq && as_root apt-get install -y -qq sqlite3 >/dev/null || { echo "Could not install sqlite3." >&2; exit 1; }
 fi
 
+# Chromium, for the console's browser tests: Debian's package, driven by Playwright, which downloads no browser.
+if [[ ! -x /usr/bin/chromium ]]; then
+  echo "Installing chromium from Debian's packages..."
+  as_root apt-get update -qq && as_root apt-get install -y -qq chromium >/dev/null || { echo "Could not install chromium." >&2; exit 1; }
+fi
+
 # PostgreSQL, on 127.0.0.1:5433, for the store's contract tests (installed from Debian's packages when missing).
 scripts/start-postgres.sh || exit 1
 

@@ -1,0 +1,58 @@
+using Gatehouse.Cli;
+using Gatehouse.Testing;
+
+namespace Gatehouse.OperatorConsole.Tests;
+
+/// <summary>
+/// <c>gatehouse demo</c> as a process of its own (the console is served from its build, as an operator's is), with an
+/// admin key and an approver key created by the command line against its store.
+/// </summary>
+public sealed class ConsoleGateway : IAsyncLifetime
+{
+    private readonly TestDirectory _directory = new();
+    private GatehouseProcess _gateway = null!;
+
+    /// <summary>The gateway's address.</summary>
+    public Uri BaseUrl => _gateway.BaseUrl;
+
+    /// <summary>A key with the admin role, for identity <c>ops</c>.</summary>
+    public string AdminKey { get; private set; } = "";
+
+    /// <summary>A key with the approver role of one grant only, for identity <c>alice</c>.</summary>
+    public string ApproverKey { get; private set; } = "";
+
+    /// <summary>The demo's configuration file, for commands run against the running gateway's store.</summary>
+    public string ConfigPath => _directory.File("gatehouse.json");
+
+    /// <summary>The gateway's last output lines, for failure messages.</summary>
+    public string RecentOutput => _gateway.RecentOutput;
+
+    public async Task InitializeAsync()
+    {
+        _gateway = await GatehouseProcess.StartAsync(["demo", "--listen", "http://127.0.0.1:0", "--dir", _directory.Path]);
+        AdminKey = await CreateKeyAsync("ops", "admin");
+        ApproverKey = await CreateKeyAsync("alice", "approver:agents");
+    }
+
+    /// <summary>Runs <c>gatehouse keys create</c> against the demo's store and returns the secret it prints first.</summary>
+    public async Task<string> CreateKeyAsync(string identity, string role)
+    {
+        var (exitCode, output) = await RunCliAsync("keys", "create", "--identity", identity, "--role", role, "--config", ConfigPath);
+        return exitCode == 0 ? output.Split('\n')[0].Trim() : throw new InvalidOperationException($"keys create failed: {output}");
+    }
+
+    /// <summary>Runs the <c>gatehouse</c> command line in this process, as an operator in another terminal would.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCliAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await GatehouseCli.RunAsync(args, output, error);
+        return (exitCode, output + error.ToString());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _directory.Dispose();
+    }
+}
