@@ -18,6 +18,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddFluentUIComponents();
         services.AddCascadingAuthenticationState();
         services.AddHttpContextAccessor();
+        services.AddSingleton<ConsoleSignInLinks>();
         // The console's cookie is the default only for who a browser is; MCP and admin requests are authenticated by
         // their bearer credential alone, which replaces whatever the cookie said.
         services.AddAuthentication(ConsoleAuthentication.Scheme).AddCookie(ConsoleAuthentication.Scheme, ConsoleAuthentication.Configure);
@@ -48,6 +49,16 @@ public static class ConsoleServiceCollectionExtensions
 
         endpoints.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         endpoints.MapGet("/ui", () => Results.Redirect("/ui/servers"));
+        endpoints.MapGet(ConsoleSignInLinks.PathPrefix + "{token}", async (HttpContext context, string token, ConsoleSignInLinks links) =>
+        {
+            if (links.Redeem(token) is not { } key)
+            {
+                return Results.Redirect(ConsoleAuthentication.SignInPath);
+            }
+
+            await context.SignInAsync(ConsoleAuthentication.Scheme, ConsoleAuthentication.PrincipalFor(key));
+            return Results.Redirect("/ui/catalog");
+        });
         endpoints.MapPost("/ui/sign-out", async (HttpContext context) =>
         {
             await context.SignOutAsync(ConsoleAuthentication.Scheme);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Gatehouse.Cli;
 using Gatehouse.Testing;
 
@@ -24,15 +25,23 @@ public sealed class ConsoleGateway : IAsyncLifetime
     /// <summary>The demo's configuration file, for commands run against the running gateway's store.</summary>
     public string ConfigPath => _directory.File("gatehouse.json");
 
+    /// <summary>The one-time sign-in link the demo printed (its path).</summary>
+    public string SignInLink { get; private set; } = "";
+
     /// <summary>The gateway's last output lines, for failure messages.</summary>
     public string RecentOutput => _gateway.RecentOutput;
 
     public async Task InitializeAsync()
     {
         _gateway = await GatehouseProcess.StartAsync(["demo", "--listen", "http://127.0.0.1:0", "--dir", _directory.Path]);
+        SignInLink = await Eventually.UntilAsync(() => Task.FromResult(PrintedLink()), "console link in the demo's output",
+            context: () => _gateway.RecentOutput);
         AdminKey = await CreateKeyAsync("ops", "admin");
         ApproverKey = await CreateKeyAsync("alice", "approver:agents");
     }
+
+    private string? PrintedLink() =>
+        Regex.Match(_gateway.RecentOutput, @"Console:\s+(\S+)") is { Success: true } match ? new Uri(match.Groups[1].Value).PathAndQuery : null;
 
     /// <summary>Runs <c>gatehouse keys create</c> against the demo's store and returns the secret it prints first.</summary>
     public async Task<string> CreateKeyAsync(string identity, string role)

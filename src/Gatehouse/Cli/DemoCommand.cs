@@ -1,9 +1,13 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gatehouse.Admin;
 using Gatehouse.Configuration;
 using Gatehouse.Demo;
 using Gatehouse.Hosting;
+using Gatehouse.OperatorConsole;
+using Gatehouse.Store.ApiKeys;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Gatehouse.Cli;
@@ -17,6 +21,9 @@ internal static class DemoCommand
     public const string ServerName = "listmonk";
 
     private const string Identity = "demo";
+
+    /// <summary>Who the console's sign-in link signs in as: the person running the demo.</summary>
+    private const string ConsoleOperator = "demo-operator";
 
     /// <summary>The policy that defines the product: send_campaign capped at 10 a minute, every other tool denied and hidden.</summary>
     internal const string Policy = """
@@ -70,7 +77,8 @@ internal static class DemoCommand
             await using var _ = app;
             await app.StartAsync(cancellationToken);
             var url = $"{app.Urls.First()}/mcp/{ServerName}";
-            output.WriteLine(Describe(url, config, Path.Combine(dir.FullName, "listmonk.db")));
+            var console = $"{app.Urls.First()}{await ConsoleLinkAsync(app.Services, cancellationToken)}";
+            output.WriteLine(Describe(url, console, config, Path.Combine(dir.FullName, "listmonk.db")));
             await app.WaitForShutdownAsync(cancellationToken);
             output.WriteLine($"Stopped. The demo's outbox holds {DemoMailbox.CountOutbox(Path.Combine(dir.FullName, "listmonk.db"))} emails that send_campaign would have sent.");
             return ExitCodes.Ok;
@@ -115,13 +123,22 @@ internal static class DemoCommand
         return file;
     }
 
-    private static string Describe(string url, GatehouseConfig config, string database)
+    /// <summary>A key for the person running the demo, and a link that signs in with it once.</summary>
+    private static async Task<string> ConsoleLinkAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var (key, _) = await services.GetRequiredService<IApiKeyStore>().CreateAsync(ConsoleOperator, roles: [Roles.Admin], cancellationToken: cancellationToken);
+        return services.GetRequiredService<ConsoleSignInLinks>().Create(key);
+    }
+
+    private static string Describe(string url, string console, GatehouseConfig config, string database)
     {
         var (command, prefix) = SelfLaunch.Resolve();
         var stdioArgs = JsonSerializer.Serialize(prefix.Concat(["stdio", "--config", config.ConfigPath, "--server", ServerName]));
         return $$"""
             Gatehouse demo is running.
 
+              Console:        {{console}}
+                              (signs you in once, within 15 minutes; see the tools' risks, build a policy)
               Gateway URL:    {{url}}
               Upstream:       the bundled demo mailing-list server (19 Listmonk tools; send_campaign only records emails)
               Configuration:  {{config.ConfigPath}}
