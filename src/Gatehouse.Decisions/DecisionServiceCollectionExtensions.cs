@@ -19,6 +19,7 @@ public static class DecisionServiceCollectionExtensions
         services.TryAddSingleton<GrantPolicies>();
         services.AddGatehouseApprovals();
         services.TryAddSingleton<ToolCatalog>();
+        services.TryAddSingleton<CatalogRefresh>();
         services.TryAddSingleton(provider => provider.GetRequiredService<GatehouseConfig>().Counters);
         services.TryAddSingleton<IConnectionMultiplexer>(provider => Connect(provider.GetRequiredService<CountersConfig>()));
         services.TryAddSingleton(provider => new RedisCounterStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<TimeProvider>()));

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Catalog;
 using Gatehouse.Configuration;
+using Gatehouse.Decisions;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gatehouse.Cli;
@@ -78,7 +79,7 @@ internal static class CatalogCommand
         var report = await catalog.ReportAsync(name, cancellationToken);
         if (parse.GetValue(refresh) || (report.Tools.Count == 0 && report.OtherItems.Count == 0))
         {
-            await CatalogRefresh.RefreshAsync(services, upstream, cancellationToken);
+            await services.GetRequiredService<CatalogRefresh>().RefreshAsync(upstream, cancellationToken);
             report = await catalog.ReportAsync(name, cancellationToken);
         }
 

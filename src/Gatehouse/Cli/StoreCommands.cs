@@ -2,6 +2,7 @@ using System.CommandLine;
 using Gatehouse.Approvals;
 using Gatehouse.Audit;
 using Gatehouse.Catalog;
+using Gatehouse.Decisions;
 using Gatehouse.Hosting;
 using Gatehouse.Store;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +32,8 @@ internal static class StoreCommands
             .AddSingleton(loaded)
             .AddGatehouseApprovals()
             .AddHttpClient()
-            .AddSingleton<ToolCatalog>();
+            .AddSingleton<ToolCatalog>()
+            .AddSingleton<CatalogRefresh>();
         await using var provider = services.BuildServiceProvider();
         try
         {
