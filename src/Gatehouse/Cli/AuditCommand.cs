@@ -200,11 +200,7 @@ internal static class AuditCommand
         };
         command.SetAction((parse, cancellationToken) => StoreCommands.RunAsync(parse, config, async (services, output) =>
         {
-            await foreach (var record in services.GetRequiredService<IAuditStore>().ReadAsync(0, cancellationToken))
-            {
-                output.WriteLine(AuditJson.Of(record).ToJsonString());
-            }
-
+            await AuditExport.WriteJsonLinesAsync(services.GetRequiredService<IAuditStore>().ReadAsync(0, cancellationToken), output, cancellationToken);
             return ExitCodes.Ok;
         }));
         return command;
