@@ -59,6 +59,7 @@ public static class ConsoleServiceCollectionExtensions
             await context.SignInAsync(ConsoleAuthentication.Scheme, ConsoleAuthentication.PrincipalFor(key));
             return Results.Redirect("/ui/catalog");
         });
+        AuditExportEndpoint.Map(endpoints);
         endpoints.MapPost("/ui/sign-out", async (HttpContext context) =>
         {
             await context.SignOutAsync(ConsoleAuthentication.Scheme);
