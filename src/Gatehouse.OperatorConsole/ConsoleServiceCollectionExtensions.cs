@@ -34,6 +34,18 @@ public static class ConsoleServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// The console's middleware, after authentication: antiforgery for its forms, and its own page for an address
+    /// under <c>/ui</c> that has none.
+    /// </summary>
+    public static IApplicationBuilder UseGatehouseConsole(this IApplicationBuilder app)
+    {
+        app.UseAntiforgery();
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/ui"),
+            console => console.UseStatusCodePagesWithReExecute("/ui/not-found", createScopeForStatusCodePages: true));
+        return app;
+    }
+
     /// <summary>Maps the console's pages under <c>/ui</c>, its Blazor endpoints and its static files.</summary>
     /// <param name="endpoints">The gateway's endpoints.</param>
     /// <param name="staticAssetsManifest">

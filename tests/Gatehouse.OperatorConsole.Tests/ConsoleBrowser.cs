@@ -19,6 +19,8 @@ public sealed class ConsoleBrowser : IAsyncLifetime
             throw new InvalidOperationException($"Chromium is not at {ChromiumPath}: run scripts/test.sh, which installs Debian's chromium package.");
         }
 
+        // A page that waits on an upstream (a catalog refresh starts the server) can take seconds on a busy machine.
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         // Root (as the test script runs) cannot use Chromium's sandbox.
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ["--no-sandbox"] });

@@ -49,7 +49,7 @@ public static partial class GatewayApplication
         app.UseWhen(IsNotHealthProbe, guarded => guarded.UseGatehouseLoopbackGuard());
         app.UseGatehouseAuthentication();
         // The console's forms (sign-in, sign-out, every change) carry a token only its own pages can have.
-        app.UseAntiforgery();
+        app.UseGatehouseConsole();
         app.MapGatehouseAuthenticationMetadata();
         app.MapGatehouseAdmin();
         app.MapGatehouseApprovals();
