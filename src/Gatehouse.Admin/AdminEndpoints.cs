@@ -45,10 +45,10 @@ public static class AdminEndpoints
             }
         });
 
-        admin.MapGet("/keys", async (IApiKeyStore keys, TimeProvider time, CancellationToken ct) =>
+        admin.MapGet("/keys", async (ApiKeyAdministration keys, TimeProvider time, CancellationToken ct) =>
             Results.Json((await keys.ListAsync(ct)).Select(k => Describe(k, time))));
 
-        admin.MapPost("/keys", async (HttpContext context, IApiKeyStore keys, TimeProvider time, CancellationToken ct) =>
+        admin.MapPost("/keys", async (HttpContext context, ApiKeyAdministration keys, CancellationToken ct) =>
         {
             if (!context.Request.HasJsonContentType())
             {
@@ -65,36 +65,18 @@ public static class AdminEndpoints
                 return BadRequest($"The body is not a JSON object of identity, roles and expires: {ex.Message}");
             }
 
-            if (request?.Identity is not { Length: > 0 } identity)
+            var created = await keys.CreateAsync(CallerIdentity.NameOf(context.User)!, request?.Identity, request?.Roles, request?.Expires, ct);
+            if (created.Key is not { Record: var record, Secret: var secret })
             {
-                return BadRequest("\"identity\" is required.");
+                return BadRequest(created.Error!);
             }
 
-            TimeSpan? lifetime = null;
-            if (request.Expires is { } text)
-            {
-                if (!Durations.TryParse(text, out var duration, out _))
-                {
-                    return BadRequest($"\"expires\" must be a duration such as \"30d\" or \"12h\", not '{text}'.");
-                }
-
-                lifetime = duration;
-            }
-
-            try
-            {
-                var (record, secret) = await keys.CreateAsync(identity, time.GetUtcNow() + lifetime, request.Roles, ct);
-                return Results.Json(new { key = secret, id = record.Id, identity = record.Identity, roles = record.Roles, expiresAt = record.ExpiresAt },
-                    statusCode: StatusCodes.Status201Created);
-            }
-            catch (ArgumentException ex)
-            {
-                return BadRequest(ex.Message);
-            }
+            return Results.Json(new { key = secret, id = record.Id, identity = record.Identity, roles = record.Roles, expiresAt = record.ExpiresAt },
+                statusCode: StatusCodes.Status201Created);
         });
 
-        admin.MapDelete("/keys/{id}", async (string id, IApiKeyStore keys, CancellationToken ct) =>
-            await keys.RevokeAsync(id, ct) == ApiKeyRevocation.NotFound
+        admin.MapDelete("/keys/{id}", async (string id, HttpContext context, ApiKeyAdministration keys, CancellationToken ct) =>
+            await keys.RevokeAsync(CallerIdentity.NameOf(context.User)!, id, ct) == ApiKeyRevocation.NotFound
                 ? AdminErrors.Of(StatusCodes.Status404NotFound, "not_found", $"There is no key {id}.")
                 : Results.NoContent());
 

@@ -72,6 +72,12 @@ public static class AuditKinds
     /// withheld, a new one accepted by an operator (the <see cref="AuditEvent.Decision"/>).
     /// </summary>
     public const string Catalog = "catalog";
+
+    /// <summary>
+    /// A change an operator made through the admin API or the console, such as an API key created or revoked (the
+    /// <see cref="AuditEvent.Decision"/>); the <see cref="AuditEvent.Identity"/> is the operator's.
+    /// </summary>
+    public const string Admin = "admin";
 }
 
 /// <summary>The decisions a record can carry.</summary>
@@ -98,6 +104,12 @@ public static class AuditDecisions
 
     /// <summary>A tool's definition, reviewed and accepted by an operator.</summary>
     public const string Accepted = "accepted";
+
+    /// <summary>An API key created by an operator.</summary>
+    public const string KeyCreated = "key_created";
+
+    /// <summary>An API key revoked by an operator.</summary>
+    public const string KeyRevoked = "key_revoked";
 
     /// <summary>Refused at authentication.</summary>
     public const string Unauthenticated = "unauthenticated";

@@ -39,6 +39,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatehouseAuthentication(config);
         builder.Services.AddGatehouseState(config);
         builder.Services.AddGatehouseTelemetry(config.Telemetry);
+        builder.Services.AddGatehouseAdmin();
         builder.Services.AddGatehouseConsole();
         configureServices?.Invoke(builder.Services);
 

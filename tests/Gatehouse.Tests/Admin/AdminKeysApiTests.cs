@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Gatehouse.Audit;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
@@ -57,6 +58,31 @@ public sealed class AdminKeysApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
         using var afterwards = await SendAsync(HttpMethod.Get, Keys, key);
         Assert.Equal(HttpStatusCode.Unauthorized, afterwards.StatusCode);
+    }
+
+    [Fact]
+    public async Task Creating_and_revoking_a_key_is_recorded_in_the_audit_log_with_who_did_it()
+    {
+        var admin = await KeyAsync("root", "admin");
+
+        using var created = await SendAsync(HttpMethod.Post, Keys, admin, """{ "identity": "mailer", "roles": ["approver"] }""");
+        var body = JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+        var (id, secret) = (body["id"]!.GetValue<string>(), body["key"]!.GetValue<string>());
+        using var revoked = await SendAsync(HttpMethod.Delete, new Uri(Keys, $"keys/{id}"), admin);
+        using var again = await SendAsync(HttpMethod.Delete, new Uri(Keys, $"keys/{id}"), admin);
+
+        var records = (await _gateway.Services.GetRequiredService<IAuditStore>().QueryAsync(new AuditQuery { Kind = AuditKinds.Admin }, default))
+            .Records.OrderBy(r => r.Sequence).Select(r => r.Event).ToList();
+        Assert.Collection(records,
+            r =>
+            {
+                Assert.Equal((AuditDecisions.KeyCreated, "root", id), (r.Decision, r.Identity, r.Target));
+                Assert.Contains("'mailer'", r.Reason, StringComparison.Ordinal);
+                Assert.Contains("approver", r.Reason, StringComparison.Ordinal);
+            },
+            // Revoking it a second time changes nothing, and records nothing.
+            r => Assert.Equal((AuditDecisions.KeyRevoked, "root", id), (r.Decision, r.Identity, r.Target)));
+        Assert.DoesNotContain(records, r => r.Reason!.Contains(secret, StringComparison.Ordinal));
     }
 
     [Fact]
