@@ -53,7 +53,7 @@ public sealed partial class PolicyDecisionPoint(GrantPolicies grants, ICounterSt
                     CatalogView tools;
                     try
                     {
-                        tools = await ViewAsync(call, cancellationToken).ConfigureAwait(false);
+                        tools = await ViewAsync(call, cancellationToken, current: true).ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
@@ -214,8 +214,10 @@ public sealed partial class PolicyDecisionPoint(GrantPolicies grants, ICounterSt
         return new JsonRpcResponse { Id = response.Id, Result = result, Context = response.Context };
     }
 
-    private async Task<CatalogView> ViewAsync(RelayCall call, CancellationToken cancellationToken) =>
-        await catalog.ViewAsync(call.Server, await call.Tools.GetAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    // A call is judged by a list at most UpstreamTools.MaxAge old; a list being filtered reads what the session has.
+    private async Task<CatalogView> ViewAsync(RelayCall call, CancellationToken cancellationToken, bool current = false) =>
+        await catalog.ViewAsync(call.Server, await (current ? call.Tools.GetCurrentAsync(cancellationToken) : call.Tools.GetAsync(cancellationToken)).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
 
     private async Task<RequestDecision> ConsumeAsync(RelayCall call, GrantPolicy grant, JsonRpcRequest request, AuditEvent record,
         PolicyDecision decision, CancellationToken cancellationToken)

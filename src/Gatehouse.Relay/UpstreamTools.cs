@@ -33,16 +33,25 @@ public sealed class UpstreamTools
         _time = time;
     }
 
+    /// <summary>The upstream's tools by name; asks the upstream when this session has not seen a complete list yet.</summary>
+    /// <remarks>
+    /// Never asks again because the list is old: it is read while an answer of the upstream is relayed, when the
+    /// upstream's next message (the answer to a listing of Gatehouse's own) cannot be read until the relay is done.
+    /// </remarks>
+    public Task<IReadOnlyDictionary<string, JsonObject>> GetAsync(CancellationToken cancellationToken) => Get(TimeSpan.MaxValue, cancellationToken);
+
     /// <summary>
-    /// The upstream's tools by name; asks the upstream when this session has not seen a complete list yet, or the last
-    /// is older than <see cref="MaxAge"/>.
+    /// The upstream's tools by name, as listed at most <see cref="MaxAge"/> ago: what a call is judged by. Asks the upstream
+    /// when the list is older, so never call it while an answer of the upstream is being relayed.
     /// </summary>
-    public Task<IReadOnlyDictionary<string, JsonObject>> GetAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyDictionary<string, JsonObject>> GetCurrentAsync(CancellationToken cancellationToken) => Get(MaxAge, cancellationToken);
+
+    private Task<IReadOnlyDictionary<string, JsonObject>> Get(TimeSpan maxAge, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             if (_listing is null || _listing.IsFaulted || _listing.IsCanceled ||
-                (_listing.IsCompleted && _time.GetElapsedTime(_listedAt) > MaxAge))
+                (_listing.IsCompleted && _time.GetElapsedTime(_listedAt) > maxAge))
             {
                 // Shared by every caller waiting for it, so no one caller's cancellation may end it.
                 _listedAt = _time.GetTimestamp();
@@ -135,6 +144,7 @@ public sealed class UpstreamTools
             lock (_gate)
             {
                 _listing = Task.FromResult<IReadOnlyDictionary<string, JsonObject>>(ByName(tools));
+                _listedAt = _time.GetTimestamp();
             }
         }
     }
