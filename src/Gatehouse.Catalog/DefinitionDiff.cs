@@ -19,7 +19,16 @@ public static class DefinitionDiff
         ArgumentNullException.ThrowIfNull(pending);
         var pinned = pending.PinnedDefinition is { } stored ? Visible(CanonicalJson.Write(JsonNode.Parse(stored), indented: true)) : "";
         var listed = Visible(CanonicalJson.Write(pending.Standing.Definition.Pinned, indented: true));
-        var diff = InlineDiffBuilder.Diff(pinned, listed, ignoreWhiteSpace: false);
+        return Lines(pinned, listed);
+    }
+
+    /// <summary>
+    /// Two texts compared line by line: <c>- </c> for a line only <paramref name="before"/> has, <c>+ </c> for one only
+    /// <paramref name="after"/> has, two spaces for a line both have.
+    /// </summary>
+    public static string Lines(string before, string after)
+    {
+        var diff = InlineDiffBuilder.Diff(before, after, ignoreWhiteSpace: false);
         var text = new StringBuilder();
         foreach (var line in diff.Lines)
         {

@@ -42,6 +42,12 @@ public sealed class GrantPolicies : IAccessCheck, IDisposable
         _grants = [.. config.Grants.Select(g => new GrantPolicy(g, files[g.PolicyPath]))];
     }
 
+    /// <summary>Every grant with its policy, as the configuration lists them.</summary>
+    public IReadOnlyList<GrantPolicy> All => _grants;
+
+    /// <summary>The grant named <paramref name="grantId"/>, if the configuration has one.</summary>
+    public GrantPolicy? Find(string grantId) => _grants.FirstOrDefault(g => g.Grant.Id == grantId);
+
     /// <summary>
     /// The grant that gives <paramref name="user"/> access to <paramref name="server"/>, if any: one naming the
     /// identity beats one matching it by glob, which beats one matching a claim of its token; among equals the

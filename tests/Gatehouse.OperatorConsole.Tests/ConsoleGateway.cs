@@ -22,6 +22,12 @@ public sealed class ConsoleGateway : IAsyncLifetime
     /// <summary>A key with the approver role of one grant only, for identity <c>alice</c>.</summary>
     public string ApproverKey { get; private set; } = "";
 
+    /// <summary>Connects an MCP client (the SDK's) to the demo server as the demo's agent (anonymous, identity <c>demo</c>).</summary>
+    public Task<ModelContextProtocol.Client.McpClient> ConnectAgentAsync() => _gateway.ConnectAsync("listmonk");
+
+    /// <summary>A key with the approver role of every grant, for identity <c>carol</c>.</summary>
+    public string ApproverOfEveryGrantKey { get; private set; } = "";
+
     /// <summary>The demo's configuration file, for commands run against the running gateway's store.</summary>
     public string ConfigPath => _directory.File("gatehouse.json");
 
@@ -38,6 +44,7 @@ public sealed class ConsoleGateway : IAsyncLifetime
             context: () => _gateway.RecentOutput);
         AdminKey = await CreateKeyAsync("ops", "admin");
         ApproverKey = await CreateKeyAsync("alice", "approver:agents");
+        ApproverOfEveryGrantKey = await CreateKeyAsync("carol", "approver");
     }
 
     private string? PrintedLink() =>

@@ -59,6 +59,8 @@ public sealed class ConsolePage : IAsyncDisposable
     public async Task ScreenshotAsync(string name)
     {
         Directory.CreateDirectory(s_screenshots);
+        // As an operator first sees the page: from its top.
+        await Page.EvaluateAsync("window.scrollTo(0, 0)");
         await Page.ScreenshotAsync(new() { Path = Path.Combine(s_screenshots, $"{name}.png") });
     }
 

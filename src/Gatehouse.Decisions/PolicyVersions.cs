@@ -1,0 +1,119 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Gatehouse.Audit;
+using Gatehouse.Policy;
+
+namespace Gatehouse.Decisions;
+
+/// <summary>
+/// A grant's policy file as an operator changes it (the console's builder): only text that compiles is written, each
+/// saved text is kept with who saved it and when (beside the file, in <c>.gatehouse-history/FILE.versions.jsonl</c>),
+/// every save is audited, and any kept version can be put back. The gateway applies a saved file at once.
+/// </summary>
+public sealed class PolicyVersions(GrantPolicies policies, IAuditLog audit, TimeProvider time)
+{
+    /// <summary>What the history calls the text that was in the file before the first save through Gatehouse.</summary>
+    public const string BeforeFirstSave = "(the file as it was)";
+
+    private static readonly JsonSerializerOptions s_lines = new(JsonSerializerDefaults.Web);
+    private readonly Lock _gate = new();
+
+    /// <summary>The grant's policy file and its text now.</summary>
+    /// <exception cref="KeyNotFoundException">The configuration has no such grant.</exception>
+    public PolicyText Read(string grantId)
+    {
+        var grant = Require(grantId);
+        return new PolicyText(grant.Grant.Id, grant.Grant.Server, grant.Policy.Path, File.ReadAllText(grant.Policy.Path));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="text"/> as the grant's policy when it compiles, keeps it in the history as saved by
+    /// <paramref name="by"/>, applies it and records the save in the audit log; otherwise writes nothing and returns
+    /// the compiler's errors.
+    /// </summary>
+    public async Task<PolicySave> SaveAsync(string grantId, string text, string by, CancellationToken cancellationToken, string? note = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var grant = Require(grantId);
+        var compiled = PolicyCompiler.Compile(text);
+        if (!compiled.Succeeded)
+        {
+            return new PolicySave(false, compiled.Errors);
+        }
+
+        var path = grant.Policy.Path;
+        lock (_gate)
+        {
+            var history = HistoryPath(path);
+            Directory.CreateDirectory(Path.GetDirectoryName(history)!);
+            if (!File.Exists(history) && File.Exists(path))
+            {
+                Append(history, new PolicyVersion(0, File.GetLastWriteTimeUtc(path), BeforeFirstSave, Hash(File.ReadAllText(path)), File.ReadAllText(path)));
+            }
+
+            // Written whole, then moved over the file: the gateway's reload never reads half a policy.
+            var temporary = path + ".saving";
+            File.WriteAllText(temporary, text);
+            File.Move(temporary, path, overwrite: true);
+            Append(history, new PolicyVersion(0, time.GetUtcNow(), by, Hash(text), text));
+        }
+
+        grant.Policy.Reload();
+        await audit.RecordAsync(new AuditEvent
+        {
+            Time = time.GetUtcNow(),
+            Kind = AuditKinds.Admin,
+            Identity = by,
+            Server = grant.Grant.Server,
+            Grant = grant.Grant.Id,
+            Decision = "policy_saved",
+            Target = Path.GetFileName(path),
+            Reason = $"{by} saved the policy of grant '{grant.Grant.Id}' ({Path.GetFileName(path)}, sha256 {Hash(text)[..12]}){(note is null ? "" : $": {note}")}",
+        }, cancellationToken).ConfigureAwait(false);
+        return new PolicySave(true, []);
+    }
+
+    /// <summary>The kept versions of the grant's policy, newest first.</summary>
+    public IReadOnlyList<PolicyVersion> List(string grantId)
+    {
+        var history = HistoryPath(Require(grantId).Policy.Path);
+        if (!File.Exists(history))
+        {
+            return [];
+        }
+
+        var versions = File.ReadAllLines(history)
+            .Where(line => line.Length > 0)
+            .Select((line, index) => JsonSerializer.Deserialize<PolicyVersion>(line, s_lines)! with { Number = index + 1 })
+            .ToList();
+        versions.Reverse();
+        return versions;
+    }
+
+    /// <summary>Saves version <paramref name="number"/> again, as <paramref name="by"/>: a revert is a save, audited as one.</summary>
+    public Task<PolicySave> RevertAsync(string grantId, int number, string by, CancellationToken cancellationToken) =>
+        List(grantId).FirstOrDefault(v => v.Number == number) is { } version
+            ? SaveAsync(grantId, version.Text, by, cancellationToken, $"back to version {number}")
+            : throw new KeyNotFoundException($"Grant '{grantId}' has no policy version {number}.");
+
+    private GrantPolicy Require(string grantId) =>
+        policies.Find(grantId) ?? throw new KeyNotFoundException($"There is no grant '{grantId}'.");
+
+    private static string HistoryPath(string policyPath) =>
+        Path.Combine(Path.GetDirectoryName(policyPath)!, ".gatehouse-history", Path.GetFileName(policyPath) + ".versions.jsonl");
+
+    private static void Append(string history, PolicyVersion version) =>
+        File.AppendAllText(history, JsonSerializer.Serialize(version, s_lines) + "\n");
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
+
+/// <summary>A grant's policy file and its text.</summary>
+public sealed record PolicyText(string Grant, string Server, string Path, string Text);
+
+/// <summary>Whether a save wrote the file; when not, why (the compiler's errors, with line and column).</summary>
+public sealed record PolicySave(bool Saved, IReadOnlyList<PolicyError> Errors);
+
+/// <summary>One kept text of a policy: its number (1 is the oldest), when and by whom it was saved, its SHA-256.</summary>
+public sealed record PolicyVersion(int Number, DateTimeOffset SavedAt, string By, string Sha256, string Text);

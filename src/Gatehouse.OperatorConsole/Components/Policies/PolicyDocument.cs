@@ -1,0 +1,126 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gatehouse.OperatorConsole.Components.Policies;
+
+/// <summary>
+/// A policy's JSON as the builder's form reads and changes it. The form edits only what it shows (a rule's action,
+/// reason and rate limit, the default); everything else a rule holds (argument checks, approvers, limits written in
+/// the long form) is kept as written, so the JSON and the form never disagree on what the policy says.
+/// </summary>
+public sealed class PolicyDocument
+{
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+    private readonly JsonObject _root;
+
+    private PolicyDocument(JsonObject root) => _root = root;
+
+    /// <summary>The document of <paramref name="text"/>, or null when it is not a JSON object (the compiler says why).</summary>
+    public static PolicyDocument? TryParse(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip }) is JsonObject root
+                ? new PolicyDocument(root)
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The action for tools no rule selects: <c>allow</c> or <c>deny</c>.</summary>
+    public string Default
+    {
+        get => _root["default"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : "deny";
+        set => _root["default"] = value;
+    }
+
+    /// <summary>The names and globs the <c>tools</c> section has a rule for, in the order written.</summary>
+    public IReadOnlyList<string> ToolRules => _root["tools"] is JsonObject tools ? [.. tools.Select(t => t.Key)] : [];
+
+    /// <summary>What the rule for <paramref name="name"/> (a tool name or glob) says, or null when there is none.</summary>
+    public ToolRule? RuleFor(string name)
+    {
+        return (_root["tools"] as JsonObject)?[name] switch
+        {
+            JsonValue value when value.TryGetValue<string>(out var action) => new ToolRule(action, null, null, null, Detailed: false),
+            JsonObject rule => new ToolRule(
+                Text(rule["action"]) ?? "allow",
+                Text(rule["reason"]),
+                (rule["rate_limit"] as JsonObject)?["max"] is JsonValue max && max.TryGetValue<int>(out var m) ? m : null,
+                (rule["rate_limit"] as JsonObject)?["window"] is JsonValue window && window.TryGetValue<int>(out var w) ? w : null,
+                Detailed: rule.Any(p => p.Key is not ("action" or "reason" or "rate_limit"))),
+            _ => null,
+        };
+
+        static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+    }
+
+    /// <summary>
+    /// Sets the rule for <paramref name="name"/>: its action, the reason an agent reads, and at most
+    /// <paramref name="max"/> calls in any <paramref name="windowSeconds"/>; a null action removes the rule. What else
+    /// the rule holds stays; a reason or limit a denied call cannot use is dropped, as the compiler requires.
+    /// </summary>
+    public void SetRule(string name, string? action, string? reason, int? max, int? windowSeconds)
+    {
+        if (_root["tools"] is not JsonObject tools)
+        {
+            tools = [];
+            _root["tools"] = tools;
+        }
+
+        if (action is null)
+        {
+            tools.Remove(name);
+            return;
+        }
+
+        var rule = tools[name] as JsonObject ?? [];
+        tools[name] = rule;
+        rule["action"] = action;
+        Set(rule, "reason", string.IsNullOrWhiteSpace(reason) ? null : reason.Trim());
+        Set(rule, "rate_limit", action == "deny" || max is null
+            ? null
+            : new JsonObject { ["max"] = max.Value, ["window"] = windowSeconds ?? 60 });
+        if (action != "require_approval")
+        {
+            foreach (var key in new[] { "approvers", "approvals", "approve_via", "timeout" })
+            {
+                rule.Remove(key);
+            }
+        }
+
+        if (action == "deny")
+        {
+            foreach (var key in new[] { "limits", "arguments" })
+            {
+                rule.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>The document as indented JSON, as the builder shows and saves it.</summary>
+    public string ToJson() => _root.ToJsonString(s_indented) + "\n";
+
+    private static void Set(JsonObject rule, string key, JsonNode? value)
+    {
+        if (value is null)
+        {
+            rule.Remove(key);
+        }
+        else
+        {
+            rule[key] = value;
+        }
+    }
+}
+
+/// <summary>What a rule of the <c>tools</c> section says, as the builder's form shows it.</summary>
+/// <param name="Action"><c>allow</c>, <c>deny</c> or <c>require_approval</c>.</param>
+/// <param name="Reason">What an agent is told when the rule refuses or holds its call.</param>
+/// <param name="Max">At most this many calls in any <paramref name="WindowSeconds"/> (the <c>rate_limit</c> short form).</param>
+/// <param name="WindowSeconds">The rate limit's window.</param>
+/// <param name="Detailed">The rule holds more than the form shows (argument checks, approvers, long-form limits): edit those in the JSON.</param>
+public sealed record ToolRule(string Action, string? Reason, int? Max, int? WindowSeconds, bool Detailed);

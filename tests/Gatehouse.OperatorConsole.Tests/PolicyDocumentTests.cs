@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using Gatehouse.OperatorConsole.Components.Policies;
+using Gatehouse.Policy;
+
+namespace Gatehouse.OperatorConsole.Tests;
+
+/// <summary>The policy builder's form and its JSON: each change of one shows in the other, and what the form does not show stays.</summary>
+public sealed class PolicyDocumentTests
+{
+    private const string Policy = """
+        {
+          "version": "1",
+          "default": "deny",
+          "tools": {
+            "create_campaign": { "arguments": { "conditions": { "lists": { "max_items": 2 } } } },
+            "import_subscribers": "require_approval"
+          }
+        }
+        """;
+
+    [Fact]
+    public void The_form_reads_each_rule_the_JSON_has_short_or_long()
+    {
+        var document = PolicyDocument.TryParse(Policy)!;
+
+        Assert.Equal(["create_campaign", "import_subscribers"], document.ToolRules);
+        Assert.Equal(new ToolRule("allow", null, null, null, Detailed: true), document.RuleFor("create_campaign"));
+        Assert.Equal(new ToolRule("require_approval", null, null, null, Detailed: false), document.RuleFor("import_subscribers"));
+        Assert.Null(document.RuleFor("send_campaign"));
+        Assert.Equal("deny", document.Default);
+    }
+
+    [Fact]
+    public void A_rule_set_in_the_form_is_written_to_the_JSON_and_compiles()
+    {
+        var document = PolicyDocument.TryParse(Policy)!;
+
+        document.SetRule("delete_*", "deny", "Deleting is for people.", max: null, windowSeconds: null);
+        document.SetRule("send_campaign", "allow", null, max: 2, windowSeconds: 60);
+        document.SetRule("schedule_campaign", "require_approval", null, null, null);
+        var json = document.ToJson();
+
+        var tools = JsonNode.Parse(json)!["tools"]!;
+        Assert.Equal("""{"action":"deny","reason":"Deleting is for people."}""", tools["delete_*"]!.ToJsonString());
+        Assert.Equal("""{"action":"allow","rate_limit":{"max":2,"window":60}}""", tools["send_campaign"]!.ToJsonString());
+        Assert.True(PolicyCompiler.Compile(json).Succeeded, string.Join("\n", PolicyCompiler.Compile(json).Errors));
+        Assert.Equal(new ToolRule("allow", null, 2, 60, Detailed: false), PolicyDocument.TryParse(json)!.RuleFor("send_campaign"));
+    }
+
+    [Fact]
+    public void What_the_form_does_not_show_is_kept_and_what_a_denial_cannot_have_is_dropped()
+    {
+        var document = PolicyDocument.TryParse(Policy)!;
+
+        document.SetRule("create_campaign", "allow", null, max: 5, windowSeconds: 3600);
+        Assert.NotNull(JsonNode.Parse(document.ToJson())!["tools"]!["create_campaign"]!["arguments"]);
+
+        document.SetRule("create_campaign", "deny", "No.", max: 5, windowSeconds: 3600);
+        var denied = JsonNode.Parse(document.ToJson())!["tools"]!["create_campaign"]!.AsObject();
+        Assert.Equal(["action", "reason"], denied.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.True(PolicyCompiler.Compile(document.ToJson()).Succeeded);
+
+        document.SetRule("create_campaign", action: null, null, null, null);
+        Assert.Null(document.RuleFor("create_campaign"));
+    }
+
+    [Fact]
+    public void Text_that_is_not_a_JSON_object_gives_no_document()
+    {
+        Assert.Null(PolicyDocument.TryParse("{ \"version\": "));
+        Assert.Null(PolicyDocument.TryParse("[]"));
+    }
+}
