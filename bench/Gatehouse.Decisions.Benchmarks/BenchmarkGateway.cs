@@ -59,7 +59,7 @@ public sealed class BenchmarkGateway : IDisposable
         };
         Call = new RelayCall("listmonk", "session-1", new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "campaign-agent")], "bench")))
         {
-            Tools = new UpstreamTools((_, _, _) => Task.FromResult<JsonNode?>(tools.DeepClone())),
+            Tools = new UpstreamTools((_, _, _) => Task.FromResult<JsonNode?>(tools.DeepClone()), TimeProvider.System),
         };
     }
 
