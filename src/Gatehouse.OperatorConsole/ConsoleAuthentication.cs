@@ -34,7 +34,7 @@ public static class ConsoleAuthentication
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(30);
 
     /// <summary>How often a session's key is checked again against the store.</summary>
-    internal static readonly TimeSpan KeyRecheck = TimeSpan.FromMinutes(1);
+    public static readonly TimeSpan KeyRecheck = TimeSpan.FromMinutes(1);
 
     internal const string KeyIdClaim = "gatehouse:key_id";
     private const string CheckedAt = "gatehouse:checked_at";

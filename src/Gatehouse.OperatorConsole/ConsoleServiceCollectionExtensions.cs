@@ -1,4 +1,5 @@
 using Gatehouse.OperatorConsole.Components;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -41,7 +42,8 @@ public static class ConsoleServiceCollectionExtensions
     public static IApplicationBuilder UseGatehouseConsole(this IApplicationBuilder app)
     {
         app.UseAntiforgery();
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/ui"),
+        // Pages only: a refused form post keeps its own status (re-executing it would look for a page to post to).
+        app.UseWhen(context => context.Request.Path.StartsWithSegments("/ui") && HttpMethods.IsGet(context.Request.Method),
             console => console.UseStatusCodePagesWithReExecute("/ui/not-found", createScopeForStatusCodePages: true));
         return app;
     }
@@ -72,8 +74,14 @@ public static class ConsoleServiceCollectionExtensions
             return Results.Redirect("/ui/catalog");
         });
         AuditExportEndpoint.Map(endpoints);
-        endpoints.MapPost("/ui/sign-out", async (HttpContext context) =>
+        endpoints.MapPost("/ui/sign-out", async (HttpContext context, IAntiforgery antiforgery) =>
         {
+            // A form another site makes a signed-in browser post carries no token of ours: it changes nothing.
+            if (!await antiforgery.IsRequestValidAsync(context))
+            {
+                return Results.BadRequest();
+            }
+
             await context.SignOutAsync(ConsoleAuthentication.Scheme);
             return Results.Redirect(ConsoleAuthentication.SignInPath);
         });

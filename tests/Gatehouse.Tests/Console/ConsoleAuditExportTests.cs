@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
@@ -9,10 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gatehouse.Tests.Console;
 
 /// <summary>The console's audit export: the filtered records as JSON Lines, for a signed-in admin only.</summary>
-public sealed partial class ConsoleAuditExportTests : IAsyncLifetime
+public sealed class ConsoleAuditExportTests : IAsyncLifetime
 {
-    private readonly CookieContainer _cookies = new();
-    private HttpClient _browser = null!;
+    private ConsoleBrowserClient _browser = null!;
     private RunningTestServer _upstream = null!;
     private RunningGateway _gateway = null!;
 
@@ -20,8 +18,7 @@ public sealed partial class ConsoleAuditExportTests : IAsyncLifetime
     {
         _upstream = await TestServerHost.StartAsync();
         _gateway = await RunningGateway.StartAsync(Upstreams.Servers(("test", Upstreams.Http(_upstream.McpUrl))));
-        // No redirects followed: the test sees where the console sends a browser.
-        _browser = new HttpClient(new HttpClientHandler { CookieContainer = _cookies, AllowAutoRedirect = false }) { BaseAddress = _gateway.BaseUrl };
+        _browser = new ConsoleBrowserClient(_gateway.BaseUrl);
         await using var client = await _gateway.ConnectAsync("test");
         for (var i = 0; i < 3; i++)
         {
@@ -43,7 +40,7 @@ public sealed partial class ConsoleAuditExportTests : IAsyncLifetime
     {
         await SignInAsync(await KeyAsync("root", "admin"));
 
-        using var response = await _browser.GetAsync("/ui/audit/export?tool=echo&kind=decision");
+        using var response = await _browser.Http.GetAsync("/ui/audit/export?tool=echo&kind=decision");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/jsonl", response.Content.Headers.ContentType?.MediaType);
@@ -66,7 +63,7 @@ public sealed partial class ConsoleAuditExportTests : IAsyncLifetime
     {
         await SignInAsync(await KeyAsync("root", "admin"));
 
-        using var response = await _browser.GetAsync("/ui/audit/export?since=whenever");
+        using var response = await _browser.Http.GetAsync("/ui/audit/export?since=whenever");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -74,14 +71,14 @@ public sealed partial class ConsoleAuditExportTests : IAsyncLifetime
     [Fact]
     public async Task A_browser_without_a_session_is_sent_to_sign_in_and_an_approver_is_refused()
     {
-        using (var anonymous = await _browser.GetAsync("/ui/audit/export"))
+        using (var anonymous = await _browser.Http.GetAsync("/ui/audit/export"))
         {
             Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
             Assert.StartsWith("/ui/sign-in", anonymous.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
         }
 
         await SignInAsync(await KeyAsync("carol", "approver"));
-        using var approver = await _browser.GetAsync("/ui/audit/export");
+        using var approver = await _browser.Http.GetAsync("/ui/audit/export");
         Assert.Equal(HttpStatusCode.Redirect, approver.StatusCode);
         Assert.StartsWith("/ui/forbidden", approver.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
     }
@@ -91,19 +88,8 @@ public sealed partial class ConsoleAuditExportTests : IAsyncLifetime
 
     private async Task SignInAsync(string key)
     {
-        var form = await _browser.GetStringAsync("/ui/sign-in");
-        var token = AntiforgeryToken().Match(form).Groups[1].Value;
-        using var content = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "sign-in",
-            ["__RequestVerificationToken"] = token,
-            ["Form.Key"] = key,
-        });
-        using var response = await _browser.PostAsync("/ui/sign-in", content);
+        using var response = await _browser.SignInAsync(key);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Contains(_cookies.GetCookies(_gateway.BaseUrl).Cast<Cookie>(), c => c.Name == "gatehouse-console");
+        Assert.Contains(_browser.Cookies.GetCookies(_gateway.BaseUrl).Cast<Cookie>(), c => c.Name == "gatehouse-console");
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
 }
