@@ -24,10 +24,13 @@ public sealed class PolicyBuilderTests(ConsoleGateway gateway, ConsoleBrowser br
         await admin.Page.GetByLabel("Rule for a pattern").FillAsync("delete_*");
         await admin.Page.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).ClickAsync();
         await admin.Page.GetByLabel("Rule for schedule_campaign").SelectOptionAsync("require_approval");
+        await admin.Page.GetByLabel("Approvers of schedule_campaign").FillAsync("carol");
+        await admin.Page.GetByLabel("Timeout of schedule_campaign").FillAsync("5m");
+        await admin.Page.GetByLabel("Timeout of schedule_campaign").BlurAsync();
         await admin.Page.GetByLabel("At most this many calls of send_campaign").FillAsync("2");
         await admin.Page.GetByLabel("At most this many calls of send_campaign").BlurAsync();
         // Each change shows in the JSON beside the form, checked by the compiler.
-        await Expect(admin.Page.GetByLabel("policy.json")).ToHaveValueAsync(new Regex("\"delete_\\*\"[\\s\\S]*\"schedule_campaign\"[\\s\\S]*\"require_approval\""));
+        await Expect(admin.Page.GetByLabel("policy.json")).ToHaveValueAsync(new Regex("\"delete_\\*\"[\\s\\S]*\"schedule_campaign\"[\\s\\S]*\"require_approval\"[\\s\\S]*\"carol\"[\\s\\S]*\"5m\""));
         await Expect(admin.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Valid; not saved yet");
         await admin.ScreenshotAsync("policy-builder");
         await admin.Page.Locator("fluent-button", new() { HasText = "Save" }).ClickAsync();

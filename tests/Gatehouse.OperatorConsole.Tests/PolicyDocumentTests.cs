@@ -65,6 +65,24 @@ public sealed class PolicyDocumentTests
     }
 
     [Fact]
+    public void Who_releases_a_held_call_is_set_in_the_form_and_compiles()
+    {
+        var document = PolicyDocument.TryParse(Policy)!;
+
+        document.SetRule("send_campaign", "require_approval", "A person looks first.", null, null);
+        document.SetApproval("send_campaign", ["alice", " bob ", "", "alice"], approvals: 2, timeout: "30m");
+
+        var rule = document.RuleFor("send_campaign")!;
+        Assert.Equal(["alice", "bob"], rule.Approvers);
+        Assert.Equal((2, "30m", false), (rule.Approvals, rule.Timeout, rule.Detailed));
+        Assert.True(PolicyCompiler.Compile(document.ToJson()).Succeeded, string.Join("\n", PolicyCompiler.Compile(document.ToJson()).Errors));
+
+        // Allowed again: fields only a held call has are dropped, as the compiler requires.
+        document.SetRule("send_campaign", "allow", null, null, null);
+        Assert.Equal(["action"], JsonNode.Parse(document.ToJson())!["tools"]!["send_campaign"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
     public void Text_that_is_not_a_JSON_object_gives_no_document()
     {
         Assert.Null(PolicyDocument.TryParse("{ \"version\": "));

@@ -11,6 +11,9 @@ namespace Gatehouse.OperatorConsole.Components.Policies;
 public sealed class PolicyDocument
 {
     private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
+    // What the form shows of a rule; a rule with anything else is marked as having more in the JSON.
+    private static readonly HashSet<string> s_shown = ["action", "reason", "rate_limit", "approvers", "approvals", "timeout"];
     private readonly JsonObject _root;
 
     private PolicyDocument(JsonObject root) => _root = root;
@@ -51,7 +54,12 @@ public sealed class PolicyDocument
                 Text(rule["reason"]),
                 (rule["rate_limit"] as JsonObject)?["max"] is JsonValue max && max.TryGetValue<int>(out var m) ? m : null,
                 (rule["rate_limit"] as JsonObject)?["window"] is JsonValue window && window.TryGetValue<int>(out var w) ? w : null,
-                Detailed: rule.Any(p => p.Key is not ("action" or "reason" or "rate_limit"))),
+                Detailed: rule.Any(p => !s_shown.Contains(p.Key)))
+            {
+                Approvers = rule["approvers"] is JsonArray approvers ? [.. approvers.Select(Text).OfType<string>()] : [],
+                Approvals = rule["approvals"] is JsonValue approvals && approvals.TryGetValue<int>(out var n) ? n : null,
+                Timeout = Text(rule["timeout"]),
+            },
             _ => null,
         };
 
@@ -101,6 +109,24 @@ public sealed class PolicyDocument
         }
     }
 
+    /// <summary>
+    /// Sets who may release a call the rule for <paramref name="name"/> holds (none: anyone with the approver role),
+    /// how many of them must, and how long it may wait (a duration such as <c>30m</c>; null for the default).
+    /// </summary>
+    public void SetApproval(string name, IReadOnlyList<string> approvers, int? approvals, string? timeout)
+    {
+        ArgumentNullException.ThrowIfNull(approvers);
+        if ((_root["tools"] as JsonObject)?[name] is not JsonObject rule)
+        {
+            return;
+        }
+
+        var names = approvers.Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        Set(rule, "approvers", names.Count == 0 ? null : new JsonArray([.. names.Select(a => (JsonNode)a)]));
+        Set(rule, "approvals", approvals is > 1 ? approvals.Value : null);
+        Set(rule, "timeout", string.IsNullOrWhiteSpace(timeout) ? null : timeout.Trim());
+    }
+
     /// <summary>The document as indented JSON, as the builder shows and saves it.</summary>
     public string ToJson() => _root.ToJsonString(s_indented) + "\n";
 
@@ -123,4 +149,14 @@ public sealed class PolicyDocument
 /// <param name="Max">At most this many calls in any <paramref name="WindowSeconds"/> (the <c>rate_limit</c> short form).</param>
 /// <param name="WindowSeconds">The rate limit's window.</param>
 /// <param name="Detailed">The rule holds more than the form shows (argument checks, approvers, long-form limits): edit those in the JSON.</param>
-public sealed record ToolRule(string Action, string? Reason, int? Max, int? WindowSeconds, bool Detailed);
+public sealed record ToolRule(string Action, string? Reason, int? Max, int? WindowSeconds, bool Detailed)
+{
+    /// <summary>Who may release a held call; empty for anyone with the approver role.</summary>
+    public IReadOnlyList<string> Approvers { get; init; } = [];
+
+    /// <summary>How many distinct approvers must approve; null for one.</summary>
+    public int? Approvals { get; init; }
+
+    /// <summary>How long a held call may wait, as written (<c>30m</c>); null for the default.</summary>
+    public string? Timeout { get; init; }
+}
