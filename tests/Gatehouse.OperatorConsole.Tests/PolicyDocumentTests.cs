@@ -83,6 +83,25 @@ public sealed class PolicyDocumentTests
     }
 
     [Fact]
+    public void Rules_by_class_are_added_read_and_removed_and_compile()
+    {
+        var document = PolicyDocument.TryParse(Policy)!;
+
+        document.AddClassRule("high", null, "require_approval", null);
+        document.AddClassRule(null, "destructive", "deny", "Nothing destructive without a person.");
+
+        Assert.Equal(
+            [new ClassRule(0, ["high"], [], "require_approval", null), new ClassRule(1, [], ["destructive"], "deny", "Nothing destructive without a person.")],
+            document.ClassRules, (a, b) => a.Index == b.Index && a.Risks.SequenceEqual(b.Risks) && a.Categories.SequenceEqual(b.Categories) && a.Action == b.Action && a.Reason == b.Reason);
+        Assert.True(PolicyCompiler.Compile(document.ToJson()).Succeeded, string.Join("\n", PolicyCompiler.Compile(document.ToJson()).Errors));
+
+        document.RemoveClassRule(0);
+        document.RemoveClassRule(0);
+        Assert.Empty(document.ClassRules);
+        Assert.Null(JsonNode.Parse(document.ToJson())!["classes"]);
+    }
+
+    [Fact]
     public void Text_that_is_not_a_JSON_object_gives_no_document()
     {
         Assert.Null(PolicyDocument.TryParse("{ \"version\": "));

@@ -62,8 +62,6 @@ public sealed class PolicyDocument
             },
             _ => null,
         };
-
-        static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
     }
 
     /// <summary>
@@ -127,8 +125,56 @@ public sealed class PolicyDocument
         Set(rule, "timeout", string.IsNullOrWhiteSpace(timeout) ? null : timeout.Trim());
     }
 
+    /// <summary>The <c>classes</c> rules, in order (a class rule is named by its position, <c>classes[0]</c>).</summary>
+    public IReadOnlyList<ClassRule> ClassRules =>
+        _root["classes"] is JsonArray classes
+            ? [.. classes.Select((node, index) => node is JsonObject rule
+                ? new ClassRule(index, Values(rule["risk"]), Values(rule["category"]), Text(rule["action"]) ?? "allow", Text(rule["reason"]))
+                : new ClassRule(index, [], [], "?", null))]
+            : [];
+
+    /// <summary>Adds a rule for tools of <paramref name="risk"/> and <paramref name="category"/> (null: any) at the end.</summary>
+    public void AddClassRule(string? risk, string? category, string action, string? reason)
+    {
+        if (_root["classes"] is not JsonArray classes)
+        {
+            classes = [];
+            _root["classes"] = classes;
+        }
+
+        var rule = new JsonObject();
+        Set(rule, "risk", risk);
+        Set(rule, "category", category);
+        rule["action"] = action;
+        Set(rule, "reason", string.IsNullOrWhiteSpace(reason) ? null : reason.Trim());
+        classes.Add(rule);
+    }
+
+    /// <summary>Removes the class rule at <paramref name="index"/> (the later ones move up, and with them their names).</summary>
+    public void RemoveClassRule(int index)
+    {
+        if (_root["classes"] is JsonArray classes && index >= 0 && index < classes.Count)
+        {
+            classes.RemoveAt(index);
+            if (classes.Count == 0)
+            {
+                _root.Remove("classes");
+            }
+        }
+    }
+
     /// <summary>The document as indented JSON, as the builder shows and saves it.</summary>
     public string ToJson() => _root.ToJsonString(s_indented) + "\n";
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+
+    // A class rule's risk or category: one value or a list of them.
+    private static IReadOnlyList<string> Values(JsonNode? node) => node switch
+    {
+        JsonArray list => [.. list.Select(Text).OfType<string>()],
+        _ when Text(node) is { } one => [one],
+        _ => [],
+    };
 
     private static void Set(JsonObject rule, string key, JsonNode? value)
     {
@@ -160,3 +206,6 @@ public sealed record ToolRule(string Action, string? Reason, int? Max, int? Wind
     /// <summary>How long a held call may wait, as written (<c>30m</c>); null for the default.</summary>
     public string? Timeout { get; init; }
 }
+
+/// <summary>A rule of the <c>classes</c> section: tools of one of its risks and one of its categories (empty: any).</summary>
+public sealed record ClassRule(int Index, IReadOnlyList<string> Risks, IReadOnlyList<string> Categories, string Action, string? Reason);
