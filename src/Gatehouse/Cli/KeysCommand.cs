@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gatehouse.Admin;
+using Gatehouse.Audit;
 using Gatehouse.Hosting;
 using Gatehouse.Policy;
 using Gatehouse.Store;
@@ -40,12 +42,15 @@ internal static class KeysCommand
                 result.AddError($"--expires must be a duration such as 30d, 12h or 90m, not '{text}'.");
             }
         });
-        command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, config, async (keys, time, output) =>
+        command.SetAction((parse, cancellationToken) => WithAdministrationAsync(parse, config, async (keys, time, output) =>
         {
-            DateTimeOffset? expiry = parse.GetValue(expires) is { } text && Durations.TryParse(text, out var duration, out _)
-                ? time.GetUtcNow() + duration
-                : null;
-            var (record, secret) = await keys.CreateAsync(parse.GetRequiredValue(identity), expiry, parse.GetValue(roles), cancellationToken);
+            var creation = await keys.CreateAsync(CommandLineOperator, parse.GetRequiredValue(identity), parse.GetValue(roles), parse.GetValue(expires), cancellationToken);
+            if (creation.Key is not var (record, secret))
+            {
+                parse.InvocationConfiguration.Error.WriteLine(creation.Error);
+                return ExitCodes.Usage;
+            }
+
             if (parse.GetValue(json))
             {
                 var node = Describe(record, time);
@@ -101,10 +106,10 @@ internal static class KeysCommand
         {
             config, id,
         };
-        command.SetAction((parse, cancellationToken) => WithStoreAsync(parse, config, async (keys, _, output) =>
+        command.SetAction((parse, cancellationToken) => WithAdministrationAsync(parse, config, async (keys, _, output) =>
         {
             var key = parse.GetRequiredValue(id);
-            switch (await keys.RevokeAsync(key, cancellationToken))
+            switch (await keys.RevokeAsync(CommandLineOperator, key, cancellationToken))
             {
                 case ApiKeyRevocation.Revoked:
                     output.WriteLine($"Key {key} is revoked.");
@@ -119,6 +124,15 @@ internal static class KeysCommand
         }));
         return command;
     }
+
+    /// <summary>Who the audit log names for a key created or revoked here: the account that ran the command.</summary>
+    private static string CommandLineOperator => $"{Environment.UserName} (command line)";
+
+    // Creating and revoking go through the same administration as the admin API and the console, so they are audited.
+    private static Task<int> WithAdministrationAsync(ParseResult parse, Option<FileInfo> config, Func<ApiKeyAdministration, TimeProvider, TextWriter, Task<int>> action) =>
+        StoreCommands.RunAsync(parse, config, (services, output) =>
+            action(new ApiKeyAdministration(services.GetRequiredService<IApiKeyStore>(), services.GetRequiredService<IAuditLog>(),
+                services.GetRequiredService<TimeProvider>()), services.GetRequiredService<TimeProvider>(), output));
 
     private static Task<int> WithStoreAsync(ParseResult parse, Option<FileInfo> config, Func<IApiKeyStore, TimeProvider, TextWriter, Task<int>> action) =>
         StoreCommands.RunAsync(parse, config, (services, output) =>

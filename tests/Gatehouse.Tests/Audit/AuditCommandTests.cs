@@ -38,6 +38,19 @@ public sealed class AuditCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Keys_created_and_revoked_on_the_command_line_are_audited_as_its_user()
+    {
+        var created = await CliRunner.RunAsync("keys", "create", "--config", Config, "--identity", "cli-made", "--json");
+        var id = JsonNode.Parse(created.Output)!["id"]!.GetValue<string>();
+        var revoked = await CliRunner.RunAsync("keys", "revoke", id, "--config", Config);
+
+        Assert.Equal((0, 0), (created.ExitCode, revoked.ExitCode));
+        var records = (await _gateway.Services.GetRequiredService<IAuditStore>().QueryAsync(new AuditQuery { Kind = AuditKinds.Admin, Target = id }, default)).Records;
+        Assert.Equal([AuditDecisions.KeyRevoked, AuditDecisions.KeyCreated], records.Select(r => r.Event.Decision));
+        Assert.All(records, r => Assert.Equal($"{Environment.UserName} (command line)", r.Event.Identity));
+    }
+
+    [Fact]
     public async Task Query_filters_by_tool_and_prints_json_for_scripts()
     {
         var result = await CliRunner.RunAsync("audit", "query", "--config", Config, "--tool", "echo", "--kind", "decision", "--since", "1h", "--json");
