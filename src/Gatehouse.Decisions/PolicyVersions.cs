@@ -49,7 +49,8 @@ public sealed class PolicyVersions(GrantPolicies policies, IAuditLog audit, Time
             Directory.CreateDirectory(Path.GetDirectoryName(history)!);
             if (!File.Exists(history) && File.Exists(path))
             {
-                Append(history, new PolicyVersion(0, File.GetLastWriteTimeUtc(path), BeforeFirstSave, Hash(File.ReadAllText(path)), File.ReadAllText(path)));
+                var before = File.ReadAllText(path);
+                Append(history, new PolicyVersion(0, File.GetLastWriteTimeUtc(path), BeforeFirstSave, Hash(before), before));
             }
 
             // Written whole, then moved over the file: the gateway's reload never reads half a policy.
