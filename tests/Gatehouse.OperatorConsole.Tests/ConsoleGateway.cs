@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Gatehouse.Cli;
 using Gatehouse.Testing;
 
 namespace Gatehouse.OperatorConsole.Tests;
@@ -53,17 +52,8 @@ public sealed class ConsoleGateway : IAsyncLifetime
     /// <summary>Runs <c>gatehouse keys create</c> against the demo's store and returns the secret it prints first.</summary>
     public async Task<string> CreateKeyAsync(string identity, string role)
     {
-        var (exitCode, output) = await RunCliAsync("keys", "create", "--identity", identity, "--role", role, "--config", ConfigPath);
-        return exitCode == 0 ? output.Split('\n')[0].Trim() : throw new InvalidOperationException($"keys create failed: {output}");
-    }
-
-    /// <summary>Runs the <c>gatehouse</c> command line in this process, as an operator in another terminal would.</summary>
-    public static async Task<(int ExitCode, string Output)> RunCliAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await GatehouseCli.RunAsync(args, output, error);
-        return (exitCode, output + error.ToString());
+        var result = await CliRunner.RunAsync("keys", "create", "--identity", identity, "--role", role, "--config", ConfigPath);
+        return result.ExitCode == 0 ? result.Output.Split('\n')[0].Trim() : throw new InvalidOperationException($"keys create failed: {result.Output}{result.Error}");
     }
 
     public async Task DisposeAsync()

@@ -1,3 +1,4 @@
+using Gatehouse.Testing;
 using Microsoft.Playwright;
 
 namespace Gatehouse.OperatorConsole.Tests;
@@ -8,7 +9,7 @@ namespace Gatehouse.OperatorConsole.Tests;
 /// </summary>
 public sealed class ConsolePage : IAsyncDisposable
 {
-    private static readonly string s_screenshots = Path.Combine(RepositoryRoot(), "TestResults", "console");
+    private static readonly string s_screenshots = Path.Combine(RepositoryRoot.Find() ?? Path.GetTempPath(), "TestResults", "console");
     private readonly IBrowserContext _context;
     private readonly Uri _baseUrl;
     private readonly List<string> _errors = [];
@@ -65,17 +66,4 @@ public sealed class ConsolePage : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Gatehouse.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Path.GetTempPath();
-    }
 }

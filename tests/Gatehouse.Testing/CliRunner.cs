@@ -1,9 +1,9 @@
 using Gatehouse.Cli;
 
-namespace Gatehouse.Tests.Cli;
+namespace Gatehouse.Testing;
 
-/// <summary>Runs the <c>gatehouse</c> command line in this process, capturing what it prints.</summary>
-internal static class CliRunner
+/// <summary>Runs the <c>gatehouse</c> command line in this process, capturing what it prints, as an operator's terminal would.</summary>
+public static class CliRunner
 {
     public static async Task<CliResult> RunAsync(params string[] args)
     {
@@ -14,4 +14,5 @@ internal static class CliRunner
     }
 }
 
-internal sealed record CliResult(int ExitCode, string Output, string Error);
+/// <summary>What a command exited with and printed.</summary>
+public sealed record CliResult(int ExitCode, string Output, string Error);

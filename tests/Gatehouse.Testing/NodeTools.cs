@@ -36,7 +36,7 @@ public sealed class NodeTools
     /// </summary>
     public static NodeTools Locate()
     {
-        var repoRoot = FindRepoRoot(AppContext.BaseDirectory)
+        var repoRoot = RepositoryRoot.Find()
             ?? throw new InvalidOperationException($"No Gatehouse.slnx above {AppContext.BaseDirectory}; cannot find the repository's .tools/node.");
         var tools = new NodeTools(repoRoot);
         var missing = new[] { tools.Node, tools.ConformanceCli, tools.ServerEverything, tools.TypeScriptSdk }
@@ -48,17 +48,5 @@ public sealed class NodeTools
                 $"The Node tools are not installed (missing: {string.Join(", ", missing)}). Run scripts/install-node-tools.sh from the repository root.");
         }
         return tools;
-    }
-
-    private static string? FindRepoRoot(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Gatehouse.slnx")))
-            {
-                return dir.FullName;
-            }
-        }
-        return null;
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Gatehouse.Demo;
 using Gatehouse.Testing;
-using Gatehouse.Tests.Cli;
 
 namespace Gatehouse.Tests.Approvals;
 

@@ -7,7 +7,6 @@ using Gatehouse.Audit;
 using Gatehouse.Demo;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Testing;
-using Gatehouse.Tests.Cli;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;

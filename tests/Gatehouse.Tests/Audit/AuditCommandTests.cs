@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Gatehouse.Audit;
 using Gatehouse.Testing;
-using Gatehouse.Tests.Cli;
 using Gatehouse.TestServer;
 using Microsoft.Extensions.DependencyInjection;
 

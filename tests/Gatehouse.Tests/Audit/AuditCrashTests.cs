@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Gatehouse.Audit;
 using Gatehouse.Store;
 using Gatehouse.Testing;
-using Gatehouse.Tests.Cli;
 using Gatehouse.TestServer;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using Gatehouse.Approvals;
 using Gatehouse.Demo;
 using Gatehouse.Testing;
-using Gatehouse.Tests.Cli;
 using Microsoft.Extensions.DependencyInjection;
 using static Gatehouse.Tests.Relay.EverythingServerTests;
 

@@ -5,7 +5,6 @@ using System.Text.Json.Nodes;
 using Gatehouse.Audit;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Testing;
-using Gatehouse.Tests.Cli;
 using Gatehouse.Tests.Relay;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
