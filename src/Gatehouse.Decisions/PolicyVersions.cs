@@ -32,6 +32,7 @@ public sealed class PolicyVersions(GrantPolicies policies, IAuditLog audit, Time
     /// <paramref name="by"/>, applies it and records the save in the audit log; otherwise writes nothing and returns
     /// the compiler's errors.
     /// </summary>
+    /// <exception cref="AuditUnavailableException">The save could not be recorded; the file was not written.</exception>
     public async Task<PolicySave> SaveAsync(string grantId, string text, string by, CancellationToken cancellationToken, string? note = null)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -42,7 +43,19 @@ public sealed class PolicyVersions(GrantPolicies policies, IAuditLog audit, Time
             return new PolicySave(false, compiled.Errors);
         }
 
+        // The audit record comes first: a change the log could not record does not take effect.
         var path = grant.Policy.Path;
+        await audit.RecordAsync(new AuditEvent
+        {
+            Time = time.GetUtcNow(),
+            Kind = AuditKinds.Admin,
+            Identity = by,
+            Server = grant.Grant.Server,
+            Grant = grant.Grant.Id,
+            Decision = "policy_saved",
+            Target = Path.GetFileName(path),
+            Reason = $"{by} saved the policy of grant '{grant.Grant.Id}' ({Path.GetFileName(path)}, sha256 {Hash(text)[..12]}){(note is null ? "" : $": {note}")}",
+        }, cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             var history = HistoryPath(path);
@@ -61,17 +74,6 @@ public sealed class PolicyVersions(GrantPolicies policies, IAuditLog audit, Time
         }
 
         grant.Policy.Reload();
-        await audit.RecordAsync(new AuditEvent
-        {
-            Time = time.GetUtcNow(),
-            Kind = AuditKinds.Admin,
-            Identity = by,
-            Server = grant.Grant.Server,
-            Grant = grant.Grant.Id,
-            Decision = "policy_saved",
-            Target = Path.GetFileName(path),
-            Reason = $"{by} saved the policy of grant '{grant.Grant.Id}' ({Path.GetFileName(path)}, sha256 {Hash(text)[..12]}){(note is null ? "" : $": {note}")}",
-        }, cancellationToken).ConfigureAwait(false);
         return new PolicySave(true, []);
     }
 

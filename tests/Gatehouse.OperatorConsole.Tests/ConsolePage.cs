@@ -56,13 +56,24 @@ public sealed class ConsolePage : IAsyncDisposable
         await Page.WaitForLoadStateAsync(LoadState.NetworkIdle);
     }
 
-    /// <summary>Saves the tab as <c>TestResults/console/NAME.png</c>, for a person to look at.</summary>
-    public async Task ScreenshotAsync(string name)
+    /// <summary>
+    /// Saves the tab as <c>TestResults/console/NAME.png</c>, for a person to look at: from the page's top, as an operator
+    /// first sees it, or scrolled to <paramref name="showing"/>.
+    /// </summary>
+    public async Task ScreenshotAsync(string name, ILocator? showing = null)
     {
         Directory.CreateDirectory(s_screenshots);
-        // As an operator first sees the page: from its top.
-        await Page.EvaluateAsync("window.scrollTo(0, 0)");
-        await Page.ScreenshotAsync(new() { Path = Path.Combine(s_screenshots, $"{name}.png") });
+        if (showing is null)
+        {
+            await Page.EvaluateAsync("window.scrollTo(0, 0)");
+        }
+        else
+        {
+            await showing.ScrollIntoViewIfNeededAsync();
+        }
+
+        // Animations finished: a message fading in is shown as it ends up, not half drawn.
+        await Page.ScreenshotAsync(new() { Path = Path.Combine(s_screenshots, $"{name}.png"), Animations = ScreenshotAnimations.Disabled });
     }
 
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();

@@ -22,7 +22,16 @@ internal static class CallOutcomes
         _ => CallOutcome.Other,
     };
 
-    /// <summary>The design token a badge or bar of <paramref name="outcome"/> is drawn in.</summary>
+    /// <summary>The badge of <paramref name="outcome"/>: the console's one badge style, in the tone of its chart bar.</summary>
+    public static string BadgeClass(CallOutcome outcome) => outcome switch
+    {
+        CallOutcome.Allowed => "gh-badge gh-badge-success",
+        CallOutcome.Refused => "gh-badge gh-badge-error",
+        CallOutcome.Held => "gh-badge gh-badge-warning",
+        _ => "gh-badge gh-badge-info",
+    };
+
+    /// <summary>The design token a bar of <paramref name="outcome"/> is drawn in.</summary>
     public static string Colour(CallOutcome outcome) => outcome switch
     {
         CallOutcome.Allowed => "var(--success)",

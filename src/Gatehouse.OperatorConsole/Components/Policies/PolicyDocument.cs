@@ -107,6 +107,22 @@ public sealed class PolicyDocument
         }
     }
 
+    /// <summary>The rule for <paramref name="name"/> as written (an action alone, or an object), or null when there is none.</summary>
+    public JsonNode? RuleJson(string name) => (_root["tools"] as JsonObject)?[name];
+
+    /// <summary>Puts <paramref name="rule"/> (a copy) as the rule for <paramref name="name"/>, in place of the one it has.</summary>
+    public void PutRule(string name, JsonNode rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (_root["tools"] is not JsonObject tools)
+        {
+            tools = [];
+            _root["tools"] = tools;
+        }
+
+        tools[name] = rule.DeepClone();
+    }
+
     /// <summary>
     /// Sets who may release a call the rule for <paramref name="name"/> holds (none: anyone with the approver role),
     /// how many of them must, and how long it may wait (a duration such as <c>30m</c>; null for the default).
