@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Admin;
 using Gatehouse.Configuration;
+using Gatehouse.Decisions;
 using Gatehouse.Demo;
 using Gatehouse.Hosting;
 using Gatehouse.OperatorConsole;
@@ -79,6 +80,7 @@ internal static class DemoCommand
             var url = $"{app.Urls.First()}/mcp/{ServerName}";
             var console = $"{app.Urls.First()}{await ConsoleLinkAsync(app.Services, cancellationToken)}";
             output.WriteLine(Describe(url, console, config, Path.Combine(dir.FullName, "listmonk.db")));
+            await ListInCatalogAsync(app.Services, config, output, cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);
             output.WriteLine($"Stopped. The demo's outbox holds {DemoMailbox.CountOutbox(Path.Combine(dir.FullName, "listmonk.db"))} emails that send_campaign would have sent.");
             return ExitCodes.Ok;
@@ -121,6 +123,22 @@ internal static class DemoCommand
         var file = new FileInfo(Path.Combine(dir.FullName, "gatehouse.json"));
         File.WriteAllText(file.FullName, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         return file;
+    }
+
+    /// <summary>
+    /// Lists the demo server into the catalog, so that the console's link opens on its tools and their risks rather than
+    /// on an empty catalog; the demo goes on without it when the server cannot be listed.
+    /// </summary>
+    private static async Task ListInCatalogAsync(IServiceProvider services, GatehouseConfig config, TextWriter output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await services.GetRequiredService<CatalogRefresh>().RefreshAsync(config.McpServers[ServerName], cancellationToken);
+        }
+        catch (UpstreamUnreachableException e)
+        {
+            output.WriteLine($"The catalog could not list the demo server yet ({e.Message}); refresh it from the console's Catalog page.");
+        }
     }
 
     /// <summary>A key for the person running the demo, and a link that signs in with it once.</summary>
