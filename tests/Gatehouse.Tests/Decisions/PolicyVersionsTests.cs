@@ -59,4 +59,24 @@ public sealed class PolicyVersionsTests : TestServerGatewayTests
             Assert.Contains(await client.ListToolsAsync(), t => t.Name == "echo");
         }
     }
+
+    [Fact]
+    public async Task A_save_the_audit_log_cannot_record_writes_nothing()
+    {
+        var before = Versions.Read("test").Text;
+        var unaudited = new PolicyVersions(Gateway.Services.GetRequiredService<GrantPolicies>(), new UnavailableAuditLog(), TimeProvider.System);
+
+        await Assert.ThrowsAsync<AuditUnavailableException>(() => unaudited.SaveAsync("test", DenyEcho, "ops", default));
+
+        Assert.Equal(before, Versions.Read("test").Text);
+        Assert.Empty(Versions.List("test"));
+    }
+
+    private sealed class UnavailableAuditLog : IAuditLog
+    {
+        public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken) =>
+            throw new AuditUnavailableException("the audit store is down");
+
+        public void Post(AuditEvent record) => throw new AuditUnavailableException("the audit store is down");
+    }
 }
