@@ -25,9 +25,12 @@ public static class ListenAddress
             return false;
         }
 
-        return string.Equals(uri.DnsSafeHost, "localhost", StringComparison.OrdinalIgnoreCase)
-            || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
+        return IsLoopbackHost(uri.DnsSafeHost);
     }
+
+    /// <summary>Whether <paramref name="host"/> (a URL's host, as <see cref="Uri.DnsSafeHost"/> gives it) names this machine alone.</summary>
+    public static bool IsLoopbackHost(string host) =>
+        string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(host, out var address) && IPAddress.IsLoopback(address));
 
     private static bool TryParse(string listen, [NotNullWhen(true)] out Uri? uri, out string? error)
     {

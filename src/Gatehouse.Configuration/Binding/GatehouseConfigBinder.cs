@@ -7,7 +7,7 @@ namespace Gatehouse.Configuration.Binding;
 internal sealed class GatehouseConfigBinder(string configPath, Func<string, string?> environment, ConfigErrorList errors)
 {
     // "$schema" lets editors offer completion; it has no meaning to Gatehouse.
-    private static readonly string[] Fields = ["$schema", "listen", "dataDir", "mcpServers", "grants", "auth", "http", "store", "counters", "audit", "catalog", "telemetry"];
+    private static readonly string[] Fields = ["$schema", "listen", "dataDir", "mcpServers", "grants", "auth", "http", "store", "counters", "audit", "catalog", "telemetry", "console"];
 
     private readonly string _configDirectory = Path.GetDirectoryName(configPath)!;
 
@@ -28,8 +28,10 @@ internal sealed class GatehouseConfigBinder(string configPath, Func<string, stri
         var audit = fields.Object("audit");
         var catalog = fields.Object("catalog");
         var telemetry = fields.Object("telemetry");
+        var console = fields.Object("console");
         var environmentExpander = new EnvironmentExpander(environment, _configDirectory, errors);
         var serverNames = servers?.Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? [];
+        var authConfig = auth is null ? new AuthConfig() : AuthBinder.Bind(auth, fields.PathOf("auth"), environmentExpander, errors);
         return new GatehouseConfig
         {
             ConfigPath = configPath,
@@ -40,13 +42,14 @@ internal sealed class GatehouseConfigBinder(string configPath, Func<string, stri
                 : new UpstreamServersBinder(_configDirectory, environmentExpander, errors)
                     .Bind(servers, fields.PathOf("mcpServers")),
             Grants = grants is null ? [] : new GrantsBinder(_configDirectory, serverNames, environmentExpander, errors).Bind(grants, fields.PathOf("grants")),
-            Auth = auth is null ? new AuthConfig() : AuthBinder.Bind(auth, fields.PathOf("auth"), environmentExpander, errors),
+            Auth = authConfig,
             Http = http is null ? new HttpConfig() : HttpBinder.Bind(http, fields.PathOf("http"), errors),
             Store = store is null ? new StoreConfig() : StoreBinder.Bind(store, fields.PathOf("store"), environmentExpander, errors),
             Counters = counters is null ? new CountersConfig() : CountersBinder.Bind(counters, fields.PathOf("counters"), environmentExpander, errors),
             Audit = audit is null ? new AuditConfig() : AuditBinder.Bind(audit, fields.PathOf("audit"), environmentExpander, errors),
             Catalog = catalog is null ? new CatalogConfig() : CatalogBinder.Bind(catalog, fields.PathOf("catalog"), errors),
             Telemetry = telemetry is null ? new TelemetryConfig() : TelemetryBinder.Bind(telemetry, fields.PathOf("telemetry"), errors),
+            Console = console is null ? new ConsoleConfig() : ConsoleBinder.Bind(console, fields.PathOf("console"), authConfig.Jwt, environmentExpander, errors),
         };
     }
 
