@@ -10,8 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gatehouse.OperatorConsole;
 
 /// <summary>
-/// How an operator signs in to the console: with an API key, once, for a cookie session that ends after
-/// <see cref="IdleTimeout"/> without use, on sign-out, or as soon as the key is revoked or expires.
+/// How an operator signs in to the console: with an API key, once, or with the operator's OpenID Connect provider, for a
+/// cookie session that ends after <see cref="IdleTimeout"/> without use, <see cref="SessionLifetime"/> after sign-in, on
+/// sign-out, or (a key's) as soon as the key is revoked or expires.
 /// </summary>
 public static class ConsoleAuthentication
 {
@@ -36,42 +37,91 @@ public static class ConsoleAuthentication
     /// <summary>How often a session's key is checked again against the store.</summary>
     public static readonly TimeSpan KeyRecheck = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// A console session ends this long after sign-in, however busy: roles a provider takes away, which the console cannot
+    /// ask it about, stop counting by then at the latest.
+    /// </summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(8);
+
     internal const string KeyIdClaim = "gatehouse:key_id";
+
+    /// <summary>Marks a session that the OpenID Connect provider signed in; its value is the provider's issuer.</summary>
+    internal const string ProviderClaim = "gatehouse:provider";
+
     private const string CheckedAt = "gatehouse:checked_at";
+    private const string SignedInAt = "gatehouse:signed_in_at";
 
     /// <summary>The principal a console session carries for <paramref name="key"/>.</summary>
-    internal static ClaimsPrincipal PrincipalFor(ApiKeyRecord key)
+    internal static ClaimsPrincipal PrincipalFor(ApiKeyRecord key) => PrincipalFor(key.Identity, key.Roles, new Claim(KeyIdClaim, key.Id));
+
+    /// <summary>The principal a console session carries for <paramref name="name"/>, however it signed in (<paramref name="how"/>).</summary>
+    internal static ClaimsPrincipal PrincipalFor(string name, IEnumerable<string> roles, Claim how)
     {
         var identity = new ClaimsIdentity(Scheme, ClaimTypes.Name, ClaimTypes.Role);
-        identity.AddClaim(new Claim(ClaimTypes.Name, key.Identity));
-        identity.AddClaim(new Claim(KeyIdClaim, key.Id));
-        identity.AddClaims(key.Roles.Select(role => new Claim(ClaimTypes.Role, role)));
+        identity.AddClaim(new Claim(ClaimTypes.Name, name));
+        identity.AddClaim(how);
+        identity.AddClaims(roles.Select(role => new Claim(ClaimTypes.Role, role)));
         return new ClaimsPrincipal(identity);
     }
 
     /// <summary>Whether <paramref name="user"/> may use the console at all.</summary>
     internal static bool MayUseConsole(ClaimsPrincipal user) => user.IsInRole(Roles.Admin) || Roles.MaySeeApprovals(user);
 
-    internal static void Configure(CookieAuthenticationOptions options)
+    /// <summary>
+    /// Where <paramref name="user"/> goes once signed in: <paramref name="returnUrl"/> when it is a page of the console (a
+    /// sign-in must not send anyone elsewhere), else the first page their roles open.
+    /// </summary>
+    internal static string LandingPath(ClaimsPrincipal user, string? returnUrl)
+    {
+        if (returnUrl is { Length: > 0 } && returnUrl.StartsWith("/ui/", StringComparison.Ordinal) && !returnUrl.Contains('\\'))
+        {
+            return returnUrl;
+        }
+
+        return user.IsInRole(Roles.Admin) ? "/ui/servers" : MayUseConsole(user) ? "/ui/approvals" : ForbiddenPath;
+    }
+
+    /// <param name="withProvider">
+    /// Whether people also sign in with an OpenID Connect provider. The cookie is then SameSite=Lax, not Strict: the
+    /// browser comes back from the provider's site, and a Strict cookie set at the end of that trip is not sent with the
+    /// redirect to the console's page. Lax still keeps it off every cross-site request but top-level GETs, which change nothing.
+    /// </param>
+    internal static void Configure(CookieAuthenticationOptions options, bool withProvider)
     {
         options.Cookie.Name = "gatehouse-console";
         options.Cookie.HttpOnly = true;
-        options.Cookie.SameSite = SameSiteMode.Strict;
+        options.Cookie.SameSite = withProvider ? SameSiteMode.Lax : SameSiteMode.Strict;
         options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
         options.ExpireTimeSpan = IdleTimeout;
         options.SlidingExpiration = true;
         options.LoginPath = SignInPath;
         options.AccessDeniedPath = ForbiddenPath;
-        options.Events.OnValidatePrincipal = RecheckKeyAsync;
+        options.Events.OnSigningIn = context =>
+        {
+            context.Properties.Items[SignedInAt] = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToString("O");
+            return Task.CompletedTask;
+        };
+        options.Events.OnValidatePrincipal = RecheckAsync;
     }
 
-    /// <summary>Ends the session of a key revoked or expired since sign-in, within <see cref="KeyRecheck"/>.</summary>
-    private static async Task RecheckKeyAsync(CookieValidatePrincipalContext context)
+    /// <summary>
+    /// Ends a session past <see cref="SessionLifetime"/>, and the session of a key revoked or expired since sign-in, within
+    /// <see cref="KeyRecheck"/>.
+    /// </summary>
+    private static async Task RecheckAsync(CookieValidatePrincipalContext context)
     {
         var time = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
         var now = time.GetUtcNow();
-        if (context.Properties.Items.TryGetValue(CheckedAt, out var text) && DateTimeOffset.TryParse(text, out var checkedAt) &&
-            now - checkedAt < KeyRecheck)
+        if (!context.Properties.Items.TryGetValue(SignedInAt, out var signedIn) || !DateTimeOffset.TryParse(signedIn, out var signedInAt) ||
+            now - signedInAt >= SessionLifetime)
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+            return;
+        }
+
+        if (context.Principal?.FindFirst(ProviderClaim) is not null ||
+            (context.Properties.Items.TryGetValue(CheckedAt, out var text) && DateTimeOffset.TryParse(text, out var checkedAt) && now - checkedAt < KeyRecheck))
         {
             return;
         }

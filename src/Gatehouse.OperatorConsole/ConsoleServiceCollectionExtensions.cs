@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.FluentUI.AspNetCore.Components;
 
 namespace Gatehouse.OperatorConsole;
@@ -12,9 +13,16 @@ namespace Gatehouse.OperatorConsole;
 /// <summary>Adds the operator console to a gateway: its services, then its pages at <c>/ui</c>.</summary>
 public static class ConsoleServiceCollectionExtensions
 {
-    /// <summary>Adds the console's components, its cookie sign-in and its authorization policies.</summary>
-    public static IServiceCollection AddGatehouseConsole(this IServiceCollection services)
+    /// <summary>
+    /// Adds the console's components, its cookie sign-in (and sign-in with the provider of <see cref="ConsoleOptions.Provider"/>)
+    /// and its authorization policies.
+    /// </summary>
+    public static IServiceCollection AddGatehouseConsole(this IServiceCollection services, Action<ConsoleOptions>? configure = null)
     {
+        // Read now: whether there is a provider decides which authentication handlers exist.
+        var options = new ConsoleOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(Options.Create(options));
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddFluentUIComponents();
         services.AddCascadingAuthenticationState();
@@ -22,7 +30,13 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton<ConsoleSignInLinks>();
         // The console's cookie is the default only for who a browser is; MCP and admin requests are authenticated by
         // their bearer credential alone, which replaces whatever the cookie said.
-        services.AddAuthentication(ConsoleAuthentication.Scheme).AddCookie(ConsoleAuthentication.Scheme, ConsoleAuthentication.Configure);
+        var authentication = services.AddAuthentication(ConsoleAuthentication.Scheme)
+            .AddCookie(ConsoleAuthentication.Scheme, cookie => ConsoleAuthentication.Configure(cookie, withProvider: options.Provider is not null));
+        if (options.Provider is { } provider)
+        {
+            ConsoleProviderSignIn.Add(authentication, provider);
+        }
+
         services.AddAuthorizationBuilder()
             .AddPolicy(ConsoleAuthentication.AdminPolicy, policy => policy
                 .AddAuthenticationSchemes(ConsoleAuthentication.Scheme)
@@ -83,8 +97,13 @@ public static class ConsoleServiceCollectionExtensions
             }
 
             await context.SignOutAsync(ConsoleAuthentication.Scheme);
-            return Results.Redirect(ConsoleAuthentication.SignInPath);
+            return await ConsoleProviderSignIn.SignOutAsync(context) ? Results.Empty : Results.Redirect(ConsoleAuthentication.SignInPath);
         });
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<ConsoleOptions>>().Value.Provider is not null)
+        {
+            ConsoleProviderSignIn.Map(endpoints);
+        }
+
         return endpoints;
     }
 }

@@ -19,10 +19,15 @@ public sealed class RunningGateway : IAsyncDisposable
         _app = app;
         _directory = directory;
         Config = config;
-        BaseUrl = new Uri(app.Urls.First());
+        var (gateway, console) = GatewayListeners.Addresses(app);
+        BaseUrl = new Uri(gateway);
+        ConsoleUrl = new Uri(console);
     }
 
     public Uri BaseUrl { get; }
+
+    /// <summary>Where the console is served: <see cref="BaseUrl"/>, unless <c>console.listen</c> gives it an address of its own.</summary>
+    public Uri ConsoleUrl { get; }
 
     public GatehouseConfig Config { get; }
 

@@ -77,8 +77,9 @@ internal static class DemoCommand
 
             await using var _ = app;
             await app.StartAsync(cancellationToken);
-            var url = $"{app.Urls.First()}/mcp/{ServerName}";
-            var console = $"{app.Urls.First()}{await ConsoleLinkAsync(app.Services, cancellationToken)}";
+            var (gateway, consoleAddress) = GatewayListeners.Addresses(app);
+            var url = $"{gateway}/mcp/{ServerName}";
+            var console = $"{consoleAddress}{await ConsoleLinkAsync(app.Services, cancellationToken)}";
             output.WriteLine(Describe(url, console, config, Path.Combine(dir.FullName, "listmonk.db")));
             await ListInCatalogAsync(app.Services, config, output, cancellationToken);
             await app.WaitForShutdownAsync(cancellationToken);

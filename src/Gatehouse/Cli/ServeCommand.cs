@@ -31,10 +31,9 @@ internal static class ServeCommand
 
             await using var _ = app;
             await app.StartAsync(cancellationToken);
-            foreach (var url in app.Urls)
-            {
-                parse.InvocationConfiguration.Error.WriteLine($"Gatehouse listens on {url}; servers: {string.Join(", ", loaded.McpServers.Keys.Select(s => $"{url}/mcp/{s}"))}");
-            }
+            var (gateway, console) = GatewayListeners.Addresses(app);
+            parse.InvocationConfiguration.Error.WriteLine($"Gatehouse listens on {gateway}; servers: {string.Join(", ", loaded.McpServers.Keys.Select(s => $"{gateway}/mcp/{s}"))}");
+            parse.InvocationConfiguration.Error.WriteLine($"The operator console is at {console}/ui");
 
             await app.WaitForShutdownAsync(cancellationToken);
             return ExitCodes.Ok;

@@ -31,7 +31,7 @@ public static partial class GatewayApplication
         // Run from a build (dotnet run), the console's files are where the build left them, in any environment.
         builder.WebHost.UseStaticWebAssets();
         builder.Logging.ConfigureGatehouseLogging();
-        builder.WebHost.UseUrls(listen ?? config.Listen);
+        GatewayListeners.Configure(builder.WebHost, listen ?? config.Listen, config.Console.Listen);
         builder.Services.AddGatehouseRelay(config);
         builder.Services.AddGatehouseIdleSessionReaper();
         builder.Services.AddGatehousePolicyDecisions();
@@ -40,14 +40,39 @@ public static partial class GatewayApplication
         builder.Services.AddGatehouseState(config);
         builder.Services.AddGatehouseTelemetry(config.Telemetry);
         builder.Services.AddGatehouseAdmin();
-        builder.Services.AddGatehouseConsole();
+        builder.Services.AddGatehouseConsole(console =>
+        {
+            console.Listen = config.Console.Listen;
+            if (config.Console.Oidc is { } oidc && config.Auth.Jwt is { } jwt)
+            {
+                console.Provider = new ConsoleProviderOptions
+                {
+                    Issuer = jwt.Issuer,
+                    ClientId = oidc.ClientId,
+                    ClientSecret = oidc.ClientSecret,
+                    IdentityClaim = jwt.IdentityClaim,
+                    RolesClaim = jwt.RolesClaim,
+                    DisplayName = oidc.DisplayName,
+                };
+                console.Provider.Scopes.Clear();
+                foreach (var scope in oidc.Scopes)
+                {
+                    console.Provider.Scopes.Add(scope);
+                }
+            }
+        });
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         // Loaded now, so that a policy that does not compile stops Gatehouse before it listens.
         app.Services.GetRequiredService<GrantPolicies>();
+        // On its own address the console alone answers; nothing there, not even a sign-in, reaches the gateway's endpoints.
+        app.UseGatehouseConsoleAddress();
         // Probes of orchestrators address the pod by IP, so health (and the scrape) answers whatever the Host.
         app.UseWhen(IsNotHealthProbe, guarded => guarded.UseGatehouseLoopbackGuard());
+        // Here rather than first, where the host would put them: after the address and the Host header are checked.
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseGatehouseAuthentication();
         // The console's forms (sign-in, sign-out, every change) carry a token only its own pages can have.
         app.UseGatehouseConsole();

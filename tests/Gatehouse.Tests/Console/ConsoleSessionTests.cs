@@ -66,6 +66,26 @@ public sealed class ConsoleSessionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_session_in_use_all_along_is_over_after_its_lifetime()
+    {
+        var (_, secret) = await Keys.CreateAsync("ops", roles: ["admin"]);
+        using (await _browser.SignInAsync(secret))
+        {
+        }
+
+        var step = ConsoleAuthentication.IdleTimeout / 2;
+        for (var used = TimeSpan.Zero; used + step < ConsoleAuthentication.SessionLifetime; used += step)
+        {
+            _time.Advance(step);
+            Assert.Equal(HttpStatusCode.OK, await StatusOfAsync("/ui/servers"));
+        }
+
+        _time.Advance(step);
+
+        Assert.Equal(HttpStatusCode.Redirect, await StatusOfAsync("/ui/servers"));
+    }
+
+    [Fact]
     public async Task The_cookie_is_out_of_scripts_reach_and_not_sent_by_other_sites()
     {
         var (_, secret) = await Keys.CreateAsync("ops", roles: ["admin"]);
