@@ -27,6 +27,9 @@ public sealed class PolicyDecision
 
     public DecisionKind Kind { get; }
 
+    /// <summary>The kind as policies and cases files write it: <c>allow</c>, <c>deny</c>, <c>require_approval</c>, <c>invalid_arguments</c>.</summary>
+    public string KindName => PolicyNames.Of(Kind);
+
     /// <summary>The rule that decided, e.g. <c>tools.send_campaign</c>, <c>tools["get_*"]</c>, <c>classes[0]</c> or <c>default</c>.</summary>
     public string Rule { get; }
 
@@ -47,7 +50,7 @@ public sealed class PolicyDecision
 
     public override string ToString()
     {
-        var text = new StringBuilder(PolicyNames.Of(Kind)).Append(" by ").Append(Rule);
+        var text = new StringBuilder(KindName).Append(" by ").Append(Rule);
         if (Reason is not null)
         {
             text.Append(": ").Append(Reason);
