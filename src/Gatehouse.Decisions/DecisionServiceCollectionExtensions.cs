@@ -21,6 +21,7 @@ public static class DecisionServiceCollectionExtensions
         services.TryAddSingleton<ToolCatalog>();
         services.TryAddSingleton<CatalogRefresh>();
         services.TryAddSingleton<PolicyVersions>();
+        services.TryAddSingleton<PolicyCases>();
         services.TryAddSingleton(provider => provider.GetRequiredService<GatehouseConfig>().Counters);
         services.TryAddSingleton<IConnectionMultiplexer>(provider => Connect(provider.GetRequiredService<CountersConfig>()));
         services.TryAddSingleton(provider => new RedisCounterStore(provider.GetRequiredService<IConnectionMultiplexer>(), provider.GetRequiredService<TimeProvider>()));
