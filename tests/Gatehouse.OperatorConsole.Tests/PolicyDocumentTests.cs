@@ -24,7 +24,8 @@ public sealed class PolicyDocumentTests
         var document = PolicyDocument.TryParse(Policy)!;
 
         Assert.Equal(["create_campaign", "import_subscribers"], document.ToolRules);
-        Assert.Equal(new ToolRule("allow", null, null, null, Detailed: true), document.RuleFor("create_campaign"));
+        // Conditions are in the form: only what it has no field for (an argument schema, redactions) is "more in the JSON".
+        Assert.Equal(new ToolRule("allow", null, null, null, Detailed: false), document.RuleFor("create_campaign"));
         Assert.Equal(new ToolRule("require_approval", null, null, null, Detailed: false), document.RuleFor("import_subscribers"));
         Assert.Null(document.RuleFor("send_campaign"));
         Assert.Equal("deny", document.Default);

@@ -5,15 +5,16 @@ namespace Gatehouse.OperatorConsole.Components.Policies;
 
 /// <summary>
 /// A policy's JSON as the builder's form reads and changes it. The form edits only what it shows (a rule's action,
-/// reason and rate limit, the default); everything else a rule holds (argument checks, approvers, limits written in
-/// the long form) is kept as written, so the JSON and the form never disagree on what the policy says.
+/// reason, approval, limits and argument conditions, the default); everything else a rule holds (an argument schema,
+/// redactions) is kept as written, so the JSON and the form never disagree on what the policy says.
 /// </summary>
-public sealed class PolicyDocument
+public sealed partial class PolicyDocument
 {
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+    // Written for people: a reason's "é" or a path's quote stays readable rather than becoming \u00E9 or \u0022.
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     // What the form shows of a rule; a rule with anything else is marked as having more in the JSON.
-    private static readonly HashSet<string> s_shown = ["action", "reason", "rate_limit", "approvers", "approvals", "timeout"];
+    private static readonly HashSet<string> s_shown = ["action", "reason", "rate_limit", "approvers", "approvals", "timeout", "limits", "arguments"];
     private readonly JsonObject _root;
 
     private PolicyDocument(JsonObject root) => _root = root;
@@ -54,7 +55,7 @@ public sealed class PolicyDocument
                 Text(rule["reason"]),
                 (rule["rate_limit"] as JsonObject)?["max"] is JsonValue max && max.TryGetValue<int>(out var m) ? m : null,
                 (rule["rate_limit"] as JsonObject)?["window"] is JsonValue window && window.TryGetValue<int>(out var w) ? w : null,
-                Detailed: rule.Any(p => !s_shown.Contains(p.Key)))
+                Detailed: rule.Any(p => !s_shown.Contains(p.Key)) || HasArgumentsBeyondConditions(rule))
             {
                 Approvers = rule["approvers"] is JsonArray approvers ? [.. approvers.Select(Text).OfType<string>()] : [],
                 Approvals = rule["approvals"] is JsonValue approvals && approvals.TryGetValue<int>(out var n) ? n : null,
@@ -210,7 +211,7 @@ public sealed class PolicyDocument
 /// <param name="Reason">What an agent is told when the rule refuses or holds its call.</param>
 /// <param name="Max">At most this many calls in any <paramref name="WindowSeconds"/> (the <c>rate_limit</c> short form).</param>
 /// <param name="WindowSeconds">The rate limit's window.</param>
-/// <param name="Detailed">The rule holds more than the form shows (argument checks, approvers, long-form limits): edit those in the JSON.</param>
+/// <param name="Detailed">The rule holds more than the form shows (an argument schema, redactions): edit those in the JSON.</param>
 public sealed record ToolRule(string Action, string? Reason, int? Max, int? WindowSeconds, bool Detailed)
 {
     /// <summary>Who may release a held call; empty for anyone with the approver role.</summary>
