@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Gatehouse.OperatorConsole.Components.Policies;
 using Gatehouse.Policy;
 
-namespace Gatehouse.OperatorConsole.Tests;
+namespace Gatehouse.OperatorConsole.Components.Tests;
 
 /// <summary>The policy builder's form and its JSON: each change of one shows in the other, and what the form does not show stays.</summary>
 public sealed class PolicyDocumentTests
@@ -100,6 +100,37 @@ public sealed class PolicyDocumentTests
         document.RemoveClassRule(0);
         Assert.Empty(document.ClassRules);
         Assert.Null(JsonNode.Parse(document.ToJson())!["classes"]);
+    }
+
+    [Fact]
+    public void A_condition_is_written_under_the_argument_however_its_path_is_spelt_and_goes_when_it_has_no_operator()
+    {
+        var document = PolicyDocument.TryParse("""
+            { "version": "1", "tools": { "send_campaign": { "arguments": { "schema": { "type": "object" }, "conditions": { "$[\"list_ids\"]": { "max_items": 2 } } } }, "import_subscribers": "require_approval" } }
+            """)!;
+
+        document.SetCondition("send_campaign", "list_ids", "max_items", 3, required: false);
+        document.SetCondition("send_campaign", "send at", "pattern", "[0-9:]*", required: false);
+        document.SetCondition("send_campaign", "campaign_id", "min", 1, required: true);
+
+        var arguments = JsonNode.Parse(document.ToJson())!["tools"]!["send_campaign"]!["arguments"]!;
+        Assert.Equal(["$[\"list_ids\"]", "$[\"send at\"]", "campaign_id"], arguments["conditions"]!.AsObject().Select(c => c.Key));
+        Assert.Equal(["""{"max_items":3}""", """{"optional":true,"pattern":"[0-9:]*"}""", """{"min":1}"""], arguments["conditions"]!.AsObject().Select(c => c.Value!.ToJsonString()));
+        Assert.Contains("\"$[\\\"send at\\\"]\": {", document.ToJson(), StringComparison.Ordinal);
+        Assert.True(PolicyCompiler.Compile(document.ToJson()).Succeeded, string.Join("\n", PolicyCompiler.Compile(document.ToJson()).Errors));
+        Assert.True(document.RuleFor("send_campaign")!.Detailed);
+
+        foreach (var (argument, op) in new[] { ("list_ids", "max_items"), ("send at", "pattern"), ("campaign_id", "min") })
+        {
+            document.SetCondition("send_campaign", argument, op, null, required: false);
+        }
+
+        Assert.Equal("""{"schema":{"type":"object"}}""", JsonNode.Parse(document.ToJson())!["tools"]!["send_campaign"]!["arguments"]!.ToJsonString());
+        document.SetCondition("import_subscribers", "list_ids", "max_items", 1, required: false);
+        Assert.Equal("""{"action":"require_approval","arguments":{"conditions":{"list_ids":{"optional":true,"max_items":1}}}}""",
+            JsonNode.Parse(document.ToJson())!["tools"]!["import_subscribers"]!.ToJsonString());
+        document.SetCondition("no_rule_yet", "list_ids", "max_items", 1, required: false);
+        Assert.Null(document.RuleFor("no_rule_yet"));
     }
 
     [Fact]
