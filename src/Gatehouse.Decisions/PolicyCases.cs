@@ -84,18 +84,10 @@ public sealed class PolicyCases(GrantPolicies policies, IAuditLog audit, TimePro
             File.Move(temporary, path, overwrite: true);
         }
 
-        await audit.RecordAsync(new AuditEvent
-        {
-            Time = time.GetUtcNow(),
-            Kind = AuditKinds.Admin,
-            Identity = by,
-            Server = grant.Grant.Server,
-            Grant = grant.Grant.Id,
-            Decision = "policy_case_kept",
-            Target = Path.GetFileName(path),
-            // The case's arguments stay out of the log: a rule may redact them, and the file holds them anyway.
-            Reason = $"{by} kept a test case of grant '{grant.Grant.Id}' in {Path.GetFileName(path)} (case {count}: {testCase["name"]})",
-        }, cancellationToken).ConfigureAwait(false);
+        // The case's arguments stay out of the log: a rule may redact them, and the file holds them anyway.
+        await audit.RecordChangeAsync(time, grant, by, "policy_case_kept", path,
+            $"{by} kept a test case of grant '{grant.Grant.Id}' in {Path.GetFileName(path)} (case {count}: {testCase["name"]})",
+            cancellationToken).ConfigureAwait(false);
         return new PolicyCaseKept(path, count, null);
     }
 

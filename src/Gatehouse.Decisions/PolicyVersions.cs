@@ -45,17 +45,9 @@ public sealed class PolicyVersions(GrantPolicies policies, IAuditLog audit, Time
 
         // The audit record comes first: a change the log could not record does not take effect.
         var path = grant.Policy.Path;
-        await audit.RecordAsync(new AuditEvent
-        {
-            Time = time.GetUtcNow(),
-            Kind = AuditKinds.Admin,
-            Identity = by,
-            Server = grant.Grant.Server,
-            Grant = grant.Grant.Id,
-            Decision = "policy_saved",
-            Target = Path.GetFileName(path),
-            Reason = $"{by} saved the policy of grant '{grant.Grant.Id}' ({Path.GetFileName(path)}, sha256 {Hash(text)[..12]}){(note is null ? "" : $": {note}")}",
-        }, cancellationToken).ConfigureAwait(false);
+        await audit.RecordChangeAsync(time, grant, by, "policy_saved", path,
+            $"{by} saved the policy of grant '{grant.Grant.Id}' ({Path.GetFileName(path)}, sha256 {Hash(text)[..12]}){(note is null ? "" : $": {note}")}",
+            cancellationToken).ConfigureAwait(false);
         lock (_gate)
         {
             var history = HistoryPath(path);
