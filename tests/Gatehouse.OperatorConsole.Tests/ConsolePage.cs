@@ -57,19 +57,19 @@ public sealed class ConsolePage : IAsyncDisposable
     }
 
     /// <summary>
-    /// Saves the tab as <c>TestResults/console/NAME.png</c>, for a person to look at: from the page's top, as an operator
-    /// first sees it, or scrolled to <paramref name="showing"/>.
+    /// Saves the tab as <c>TestResults/console/NAME.png</c>, for a person to look at: from the page's top, or scrolled to
+    /// <paramref name="part"/> as an operator scrolls to what they work on.
     /// </summary>
-    public async Task ScreenshotAsync(string name, ILocator? showing = null)
+    public async Task ScreenshotAsync(string name, ILocator? part = null)
     {
         Directory.CreateDirectory(s_screenshots);
-        if (showing is null)
+        if (part is null)
         {
             await Page.EvaluateAsync("window.scrollTo(0, 0)");
         }
         else
         {
-            await showing.ScrollIntoViewIfNeededAsync();
+            await part.EvaluateAsync("element => element.scrollIntoView({ block: 'center', behavior: 'instant' })");
         }
 
         // Animations finished: a message fading in is shown as it ends up, not half drawn.

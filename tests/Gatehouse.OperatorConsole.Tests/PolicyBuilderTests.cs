@@ -11,15 +11,22 @@ namespace Gatehouse.OperatorConsole.Tests;
 /// </summary>
 public sealed class PolicyBuilderTests(ConsoleGateway gateway, ConsoleBrowser browser) : IClassFixture<ConsoleGateway>, IClassFixture<ConsoleBrowser>
 {
-    [Fact]
-    public async Task A_policy_built_visually_is_what_an_agent_lives_by()
+    // The builder as an operator reaches it: signed in, the server's tools in the catalog (refreshed, as no agent listed them yet).
+    private async Task<ConsolePage> OpenPoliciesAsync()
     {
-        await using var admin = await ConsolePage.OpenAsync(browser, gateway.BaseUrl);
+        var admin = await ConsolePage.OpenAsync(browser, gateway.BaseUrl);
         await admin.SignInAsync(gateway.AdminKey);
         await admin.GoToAsync("/ui/catalog");
         await admin.Page.Locator("fluent-button", new() { HasText = "Refresh from the server" }).ClickAsync();
         await Expect(admin.Page.GetByRole(AriaRole.Link, new() { Name = "send_campaign", Exact = true })).ToBeVisibleAsync();
         await admin.GoToAsync("/ui/policies");
+        return admin;
+    }
+
+    [Fact]
+    public async Task A_policy_built_visually_is_what_an_agent_lives_by()
+    {
+        await using var admin = await OpenPoliciesAsync();
         await Expect(admin.Page.GetByRole(AriaRole.Heading, new() { Name = "Policies" })).ToBeVisibleAsync();
         await admin.Page.GetByLabel("Rule for a pattern").FillAsync("delete_*");
         await admin.Page.GetByRole(AriaRole.Button, new() { Name = "Add rule" }).ClickAsync();
@@ -61,5 +68,42 @@ public sealed class PolicyBuilderTests(ConsoleGateway gateway, ConsoleBrowser br
         Assert.True(scheduled.Meta?["gatehouse/decision"] is null, text);
         Assert.Empty(admin.Errors);
         Assert.Empty(approver.Errors);
+    }
+
+    [Fact]
+    public async Task A_condition_from_the_tools_schema_refuses_a_dry_run_that_becomes_a_test_case()
+    {
+        await using var admin = await OpenPoliciesAsync();
+        // By keyboard: the rule's details open from the toggle with Enter.
+        await admin.Page.GetByRole(AriaRole.Button, new() { Name = "Limits and arguments of send_campaign" }).FocusAsync();
+        await admin.Page.Keyboard.PressAsync("Enter");
+        var details = admin.Page.Locator("tr.policy-details");
+        await Expect(details.GetByText("integer, required")).ToBeVisibleAsync();
+        await admin.Page.GetByLabel("Max of campaign_id in send_campaign").FillAsync("100");
+        await admin.Page.Keyboard.PressAsync("Tab");
+        await Expect(admin.Page.GetByLabel("policy.json")).ToHaveValueAsync(new Regex("\"campaign_id\": \\{\\s*\"max\": 100"));
+        await Expect(admin.Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Valid; not saved yet");
+        await admin.ScreenshotAsync("policy-conditions", details);
+
+        var dryRun = admin.Page.GetByRole(AriaRole.Region, new() { Name = "Dry run" });
+        await dryRun.GetByLabel("Tool", new() { Exact = true }).SelectOptionAsync("send_campaign");
+        await dryRun.Locator("#dry-argument-0").FillAsync("500");
+        await dryRun.GetByRole(AriaRole.Button, new() { Name = "Try it" }).ClickAsync();
+        await Expect(dryRun.GetByLabel("Decision and trace")).ToContainTextAsync("decision: invalid_arguments by tools.send_campaign");
+        await dryRun.GetByRole(AriaRole.Button, new() { Name = "Keep as a test case" }).ClickAsync();
+        await Expect(dryRun.GetByText("Kept as case 1 of policy.cases.json")).ToBeVisibleAsync();
+        await admin.ScreenshotAsync("policy-dry-run", dryRun);
+
+        var cases = admin.Page.GetByRole(AriaRole.Region, new() { Name = "Test cases" });
+        await cases.GetByRole(AriaRole.Button, new() { Name = "Run the test cases" }).ClickAsync();
+        await Expect(cases.GetByText("1 passed, 0 failed")).ToBeVisibleAsync();
+        // The kept case holds the draft's decision: without the condition, the same call is allowed and the case fails.
+        await admin.Page.GetByLabel("Max of campaign_id in send_campaign").FillAsync("");
+        await admin.Page.Keyboard.PressAsync("Tab");
+        await cases.GetByRole(AriaRole.Button, new() { Name = "Run the test cases" }).ClickAsync();
+        await Expect(cases.GetByText("0 passed, 1 failed")).ToBeVisibleAsync();
+        await Expect(cases.GetByRole(AriaRole.List, new() { Name = "Failed cases" })).ToContainTextAsync("expected invalid_arguments by tools.send_campaign, got allow");
+        await admin.ScreenshotAsync("policy-test-cases", cases);
+        Assert.Empty(admin.Errors);
     }
 }
