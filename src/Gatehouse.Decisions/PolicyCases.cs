@@ -14,7 +14,8 @@ namespace Gatehouse.Decisions;
 public sealed class PolicyCases(GrantPolicies policies, IAuditLog audit, TimeProvider time)
 {
     private static readonly JsonSerializerOptions s_compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-    private readonly Lock _gate = new();
+    // Keeps one at a time, the audit record included: the case number recorded is the one written.
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Where the cases of the policy at <paramref name="policyPath"/> are kept: beside it, <c>NAME.cases.json</c>.</summary>
     public static string PathFor(string policyPath)
@@ -50,10 +51,11 @@ public sealed class PolicyCases(GrantPolicies policies, IAuditLog audit, TimePro
         var grant = Require(grantId);
         var path = PathFor(grant.Policy.Path);
         var line = testCase.ToJsonString(s_compact);
-        int count;
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
             var text = File.Exists(path) ? File.ReadAllText(path) : "[]";
+            int count;
             try
             {
                 using var cases = JsonDocument.Parse(text);
@@ -78,17 +80,22 @@ public sealed class PolicyCases(GrantPolicies policies, IAuditLog audit, TimePro
                 appended.Append('\n');
             }
 
+            // The audit record comes first: a change the log could not record does not take effect. The case's
+            // arguments stay out of the log: a rule may redact them, and the file holds them anyway.
+            await audit.RecordChangeAsync(time, grant, by, "policy_case_kept", path,
+                $"{by} kept a test case of grant '{grant.Grant.Id}' in {Path.GetFileName(path)} (case {count}: {testCase["name"]})",
+                cancellationToken).ConfigureAwait(false);
+
             // Written whole, then moved over the file: `gatehouse policy test` never reads half a file.
             var temporary = path + ".saving";
             File.WriteAllText(temporary, appended.ToString());
             File.Move(temporary, path, overwrite: true);
+            return new PolicyCaseKept(path, count, null);
         }
-
-        // The case's arguments stay out of the log: a rule may redact them, and the file holds them anyway.
-        await audit.RecordChangeAsync(time, grant, by, "policy_case_kept", path,
-            $"{by} kept a test case of grant '{grant.Grant.Id}' in {Path.GetFileName(path)} (case {count}: {testCase["name"]})",
-            cancellationToken).ConfigureAwait(false);
-        return new PolicyCaseKept(path, count, null);
+        finally
+        {
+            _gate.Release();
+        }
     }
 
     private GrantPolicy Require(string grantId) =>
