@@ -42,9 +42,9 @@ public sealed class PolicyDryRunTests : ConsoleComponentTest
     {
         var dryRun = RenderDryRun();
 
-        dryRun.Find("#dry-argument-0").Change("3");
+        dryRun.Find("#dry-argument-0").Input("3");
         dryRun.Find("#dry-argument-2").Change("plain");
-        dryRun.Find("#dry-argument-3").Change("[1, 2, 3]");
+        dryRun.Find("#dry-argument-3").Input("[1, 2, 3]");
         dryRun.FindAll("button").Single(b => b.TextContent == "Try it").Click();
 
         var trace = dryRun.Find("[aria-label='Decision and trace']").TextContent;
@@ -65,13 +65,13 @@ public sealed class PolicyDryRunTests : ConsoleComponentTest
     {
         var dryRun = RenderDryRun();
 
-        dryRun.Find("#dry-argument-1").Change("Hello");
+        dryRun.Find("#dry-argument-1").Input("Hello");
         dryRun.Find("#dry-argument-4").Change("true");
         dryRun.Find("input[type=checkbox]").Change(true);
 
         Assert.Equal("""{"subject":"Hello","send_now":true}""", JsonNode.Parse(dryRun.Find("#dry-arguments").GetAttribute("value")!)!.ToJsonString());
 
-        dryRun.Find("#dry-arguments").Change("""{ "subject": "Bye", "lists": [4] }""");
+        dryRun.Find("#dry-arguments").Input("""{ "subject": "Bye", "lists": [4] }""");
         dryRun.Find("input[type=checkbox]").Change(false);
 
         Assert.Equal(("Bye", "[4]", ""), (dryRun.Find("#dry-argument-1").GetAttribute("value"), dryRun.Find("#dry-argument-3").GetAttribute("value"), dryRun.Find("#dry-argument-4").GetAttribute("value")));

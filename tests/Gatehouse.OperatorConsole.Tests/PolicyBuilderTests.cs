@@ -89,7 +89,8 @@ public sealed class PolicyBuilderTests(ConsoleGateway gateway, ConsoleBrowser br
         await dryRun.GetByLabel("Tool", new() { Exact = true }).SelectOptionAsync("send_campaign");
         await dryRun.Locator("#dry-argument-0").FillAsync("500");
         await dryRun.GetByRole(AriaRole.Button, new() { Name = "Try it" }).ClickAsync();
-        await Expect(dryRun.GetByLabel("Decision and trace")).ToContainTextAsync("decision: invalid_arguments by tools.send_campaign");
+        await Expect(dryRun.GetByLabel("Decision and trace")).ToContainTextAsync(
+            "decision: invalid_arguments by tools.send_campaign: argument $.campaign_id must be at most 100");
         await dryRun.GetByRole(AriaRole.Button, new() { Name = "Keep as a test case" }).ClickAsync();
         await Expect(dryRun.GetByText("Kept as case 1 of policy.cases.json")).ToBeVisibleAsync();
         await admin.ScreenshotAsync("policy-dry-run", dryRun);
@@ -102,7 +103,7 @@ public sealed class PolicyBuilderTests(ConsoleGateway gateway, ConsoleBrowser br
         await admin.Page.Keyboard.PressAsync("Tab");
         await cases.GetByRole(AriaRole.Button, new() { Name = "Run the test cases" }).ClickAsync();
         await Expect(cases.GetByText("0 passed, 1 failed")).ToBeVisibleAsync();
-        await Expect(cases.GetByRole(AriaRole.List, new() { Name = "Failed cases" })).ToContainTextAsync("expected invalid_arguments by tools.send_campaign, got allow");
+        await Expect(cases.GetByRole(AriaRole.List, new() { Name = "Failed cases" })).ToContainTextAsync("send_campaign {\"campaign_id\":500}: expected invalid_arguments by tools.send_campaign, got allow");
         await admin.ScreenshotAsync("policy-test-cases", cases);
         Assert.Empty(admin.Errors);
     }
