@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gatehouse.Catalog;
+using Gatehouse.Decisions;
 using Gatehouse.Policy;
 
 namespace Gatehouse.Cli;
@@ -43,11 +44,13 @@ internal static class PolicyCommand
     private static Command Test()
     {
         var policy = PolicyFileArgument("policy", "The policy file.");
-        var cases = PolicyFileArgument("cases", "A JSON array of cases: {\"name\", \"tool\" | \"resource\" | \"prompt\", \"arguments\", \"expect\"}.");
+        var cases = PolicyFileArgument("cases",
+            "A JSON array of cases: {\"name\", \"tool\" | \"resource\" | \"prompt\", \"arguments\", \"expect\"}. Left out: the policy's own, NAME.cases.json beside it.");
+        cases.Arity = ArgumentArity.ZeroOrOne;
         var json = CommonOptions.Json();
         var command = new Command("test",
             "Run decision test cases against a policy, like 'opa test': print each failure and a closing 'N passed, N failed' line; exit 1 on any failure.\n\n" +
-            "Example:\n  gatehouse policy test policies/marketing.json policies/marketing.cases.json")
+            "Example:\n  gatehouse policy test policies/marketing.json policies/marketing.cases.json\n  gatehouse policy test policies/marketing.json    (runs policies/marketing.cases.json)")
         {
             policy,
             cases,
@@ -57,7 +60,13 @@ internal static class PolicyCommand
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var casesFile = parse.GetRequiredValue(cases);
+            var casesFile = parse.GetValue(cases) ?? new FileInfo(PolicyCases.PathFor(parse.GetRequiredValue(policy).FullName));
+            if (!casesFile.Exists)
+            {
+                error.WriteLine($"{casesFile.FullName}: no such cases file; name one, or keep the policy's cases beside it as {casesFile.Name}.");
+                return ExitCodes.Usage;
+            }
+
             if (Compile(parse.GetRequiredValue(policy), error) is not { } compiled)
             {
                 return ExitCodes.Failed;

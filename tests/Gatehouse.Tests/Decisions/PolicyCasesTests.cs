@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Gatehouse.Audit;
 using Gatehouse.Decisions;
 using Gatehouse.Policy;
+using Gatehouse.Testing;
 using Gatehouse.Tests.Relay;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,6 +15,8 @@ namespace Gatehouse.Tests.Decisions;
 public sealed class PolicyCasesTests : TestServerGatewayTests
 {
     private PolicyCases Cases => Gateway.Services.GetRequiredService<PolicyCases>();
+
+    private PolicyVersions Versions => Gateway.Services.GetRequiredService<PolicyVersions>();
 
     private static CompiledPolicy AllowAll => PolicyCompiler.Compile("""{ "version": "1", "default": "allow" }""").Policy!;
 
@@ -62,5 +65,20 @@ public sealed class PolicyCasesTests : TestServerGatewayTests
         Assert.Equal(0, kept.Number);
         Assert.Contains("not a JSON array", kept.Problem, StringComparison.Ordinal);
         Assert.Equal("""{ "tool": "echo" }""", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public async Task The_command_line_runs_a_policys_own_cases_when_none_are_named()
+    {
+        var policy = Versions.Read("test").Path;
+        var missing = await CliRunner.RunAsync("policy", "test", policy);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("test.cases.json: no such cases file", missing.Error, StringComparison.Ordinal);
+
+        await Cases.KeepAsync("test", EchoCase("allow"), "ops", default);
+        var run = await CliRunner.RunAsync("policy", "test", policy);
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Error);
+        Assert.Contains("1 passed, 0 failed", run.Output, StringComparison.Ordinal);
     }
 }
