@@ -10,8 +10,9 @@ using ModelContextProtocol.Client;
 
 namespace Gatehouse.LoadDriver;
 
-/// <summary>An endpoint the driver calls <c>echo</c> on: the upstream itself, or the upstream through a gateway.</summary>
-internal sealed record LoadTarget(string Name, string Description, Uri Endpoint)
+/// <summary>What the driver calls <c>echo</c> on: the upstream itself, or the upstream through a gateway or proxy.</summary>
+/// <param name="Transport">A new client transport for each session.</param>
+internal sealed record LoadTarget(string Name, string Description, Func<IClientTransport> Transport)
 {
     /// <summary>
     /// Pinned so the direct and gateway runs speak the same revision: unpinned, the SDK probes the session-less
@@ -20,15 +21,18 @@ internal sealed record LoadTarget(string Name, string Description, Uri Endpoint)
     /// </summary>
     public const string ProtocolVersion = "2025-11-25";
 
-    public Task<McpClient> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var transport = new HttpClientTransport(new HttpClientTransportOptions
-        {
-            Endpoint = Endpoint,
-            TransportMode = HttpTransportMode.StreamableHttp,
-        });
-        return McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = ProtocolVersion }, cancellationToken: cancellationToken);
-    }
+    /// <summary>
+    /// The target's own processes (a proxy and the servers it started), for a target outside this process: their
+    /// processor time is what the target spends, which this process's own figures do not include.
+    /// </summary>
+    public ProcessTree? Processes { get; init; }
+
+    /// <summary>A target served over Streamable HTTP at <paramref name="endpoint"/>.</summary>
+    public static LoadTarget Http(string name, string description, Uri endpoint) => new(name, description, () => new HttpClientTransport(
+        new HttpClientTransportOptions { Endpoint = endpoint, TransportMode = HttpTransportMode.StreamableHttp }));
+
+    public Task<McpClient> ConnectAsync(CancellationToken cancellationToken) =>
+        McpClient.CreateAsync(Transport(), new McpClientOptions { ProtocolVersion = ProtocolVersion }, cancellationToken: cancellationToken);
 }
 
 /// <summary>The test server and the gateways in front of it, all in this process on 127.0.0.1.</summary>
@@ -69,17 +73,17 @@ internal sealed class LoadTargets : IAsyncDisposable
         _unauditedGateway = unauditedGateway;
         _normalSyncGateway = normalSyncGateway;
         _discardingGateway = discardingGateway;
-        Direct = new LoadTarget("direct", "the test server itself, no gateway", upstream.McpUrl);
-        Bare = new LoadTarget("gateway: relay only, no resume store", "relay only, and resumable streams off (`RelayHttpOptions.ResumeWindow` = 0)", bareGateway.McpUrl("bare"));
-        Relay = new LoadTarget("gateway: relay only", "gateway with its decision point replaced by allow-all (no policy engine)", relayGateway.McpUrl("relay"));
-        AllowAll = new LoadTarget("gateway: allow-all policy", "gateway as shipped, grant under `{\"version\":\"1\",\"default\":\"allow\"}`", policyGateway.McpUrl("allow"));
-        Enforced = new LoadTarget("gateway: enforced policy", "same gateway, grant under the rate-limit + argument-condition policy below", policyGateway.McpUrl("enforced"));
-        Unaudited = new LoadTarget("gateway: enforced policy, audit off", "a gateway like the one above with `\"audit\": { \"enabled\": false }`",
+        Direct = LoadTarget.Http("direct", "the test server itself, no gateway", upstream.McpUrl);
+        Bare = LoadTarget.Http("gateway: relay only, no resume store", "relay only, and resumable streams off (`RelayHttpOptions.ResumeWindow` = 0)", bareGateway.McpUrl("bare"));
+        Relay = LoadTarget.Http("gateway: relay only", "gateway with its decision point replaced by allow-all (no policy engine)", relayGateway.McpUrl("relay"));
+        AllowAll = LoadTarget.Http("gateway: allow-all policy", "gateway as shipped, grant under `{\"version\":\"1\",\"default\":\"allow\"}`", policyGateway.McpUrl("allow"));
+        Enforced = LoadTarget.Http("gateway: enforced policy", "same gateway, grant under the rate-limit + argument-condition policy below", policyGateway.McpUrl("enforced"));
+        Unaudited = LoadTarget.Http("gateway: enforced policy, audit off", "a gateway like the one above with `\"audit\": { \"enabled\": false }`",
             unauditedGateway.McpUrl("enforced"));
-        NormalSync = new LoadTarget("gateway: enforced policy, sqliteSync normal",
+        NormalSync = LoadTarget.Http("gateway: enforced policy, sqliteSync normal",
             "a gateway like the enforced one with `\"store\": { \"sqliteSync\": \"normal\" }`: the audit on, commits not flushed to the disk one by one",
             normalSyncGateway.McpUrl("enforced"));
-        Discarding = new LoadTarget("gateway: enforced policy, audit store keeps nothing",
+        Discarding = LoadTarget.Http("gateway: enforced policy, audit store keeps nothing",
             "a gateway like the enforced one whose audit store drops every commit at once: the audit log's own work (records, redaction, hashing, group commit, waiting) without SQLite and the disk",
             discardingGateway.McpUrl("enforced"));
     }

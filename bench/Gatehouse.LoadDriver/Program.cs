@@ -25,23 +25,38 @@ var auditOnly = new Option<bool>("--audit")
 {
     Description = "Only the targets that show what the audit log costs (direct, enforced, audit off, sqliteSync normal, an audit store that keeps nothing); the report goes to bench/results/gateway-audit.md.",
 };
-var output = new Option<FileInfo?>("--output") { Description = "Where to write the report; default bench/results/gateway-load.md (gateway-audit.md with --audit) in the repository." };
+var stdio = new Option<bool>("--stdio")
+{
+    Description = "Compare Gatehouse with the proxies a user could pick instead (npm mcp-proxy and supergateway; install them with bench/install-proxies.sh), " +
+        "all in front of one stdio echo server, at 1 and at --clients sessions; the report goes to bench/results/gateway-stdio.md.",
+};
+var output = new Option<FileInfo?>("--output")
+{
+    Description = "Where to write the report; default bench/results/gateway-load.md (gateway-audit.md with --audit, gateway-stdio.md with --stdio) in the repository.",
+};
 clients.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 256) { r.AddError("--clients must be between 1 and 256."); } });
 duration.Validators.Add(r => { if (r.GetValueOrDefault<double>() is <= 0 or > 300) { r.AddError("--duration must be more than 0 and at most 300 seconds."); } });
 calls.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1_000_000) { r.AddError("--calls must be between 1 and 1000000."); } });
 
 var root = new RootCommand("Measures what the Gatehouse gateway costs an MCP agent: the same calls directly and through the gateway, in one run.")
 {
-    quick, clients, duration, calls, auditOnly, output,
+    quick, clients, duration, calls, auditOnly, stdio, output,
 };
+root.Validators.Add(r => { if (r.GetValue(stdio) && r.GetValue(auditOnly)) { r.AddError("--stdio and --audit measure different targets; give one."); } });
 root.SetAction(async (parse, cancellationToken) =>
 {
     var settings = parse.GetValue(quick)
         ? LoadSettings.QuickRun(parse.GetValue(clients))
         : LoadSettings.Full(parse.GetValue(clients), TimeSpan.FromSeconds(parse.GetValue(duration)), parse.GetValue(calls));
     var audit = parse.GetValue(auditOnly);
-    var path = parse.GetValue(output)?.FullName ?? Path.Combine(RepositoryRoot(), "bench", "results", audit ? "gateway-audit.md" : "gateway-load.md");
     var command = MarkdownReport.ReproduceCommand + (args.Length > 0 ? " -- " + string.Join(' ', args) : "");
+    if (parse.GetValue(stdio))
+    {
+        var stdioPath = parse.GetValue(output)?.FullName ?? Path.Combine(RepositoryRoot(), "bench", "results", "gateway-stdio.md");
+        return await RunStdioAsync(settings, stdioPath, command, cancellationToken);
+    }
+
+    var path = parse.GetValue(output)?.FullName ?? Path.Combine(RepositoryRoot(), "bench", "results", audit ? "gateway-audit.md" : "gateway-load.md");
     return await RunAsync(settings, audit, path, command, cancellationToken);
 });
 return await root.Parse(args).InvokeAsync();
@@ -84,6 +99,46 @@ static async Task<int> RunAsync(LoadSettings settings, bool auditOnly, string pa
     Progress($"report written to {path}");
     // Failed calls are left out of the latencies, so a run that had any must not pass for a clean one.
     return latency.Sum(r => r.Errors) + throughput.Sum(r => r.Errors) == 0 ? 0 : 1;
+}
+
+static async Task<int> RunStdioAsync(LoadSettings settings, string path, string command, CancellationToken cancellationToken)
+{
+    using var ceiling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    ceiling.CancelAfter(TimeSpan.FromMinutes(15));
+    var token = ceiling.Token;
+
+    var clock = Stopwatch.StartNew();
+    var environment = RunEnvironment.Capture(TimeProvider.System);
+    void Progress(string message) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {message}");
+
+    await using var targets = await StdioTargets.StartAsync(RepositoryRoot(), settings.Clients, token);
+    Progress("gateways and proxies started");
+
+    var checks = await SanityChecks.EchoAsync(targets.All, token);
+    foreach (var check in checks)
+    {
+        Progress($"{(check.Passed ? "ok  " : "FAIL")} {check.Description}: {check.Detail}");
+    }
+
+    if (checks.Any(c => !c.Passed))
+    {
+        Console.Error.WriteLine("A check failed, so the targets are not what the report would say they are; nothing was measured.");
+        return 1;
+    }
+
+    // Per-session server processes are as warm as one shared process only after a longer warm-up than an in-process target needs.
+    var stdioSettings = settings.Quick ? settings : settings with { ThroughputWarmup = TimeSpan.FromSeconds(3) };
+    var single = await ThroughputScenario.RunAsync(targets.All, stdioSettings with { Clients = 1 }, Progress, token, probeRetention: false);
+    var concurrent = await ThroughputScenario.RunAsync(targets.All, stdioSettings, Progress, token, probeRetention: false);
+    var report = StdioReport.Render(
+        new StdioReport.Inputs(environment, command, stdioSettings, targets, checks, single, concurrent, clock.Elapsed, RunEnvironment.LoadAverage()),
+        File.Exists(path) ? await File.ReadAllTextAsync(path, token) : null);
+
+    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+    await File.WriteAllTextAsync(path, report, token);
+    Console.WriteLine(report);
+    Progress($"report written to {path}");
+    return single.Sum(r => r.Errors) + concurrent.Sum(r => r.Errors) == 0 ? 0 : 1;
 }
 
 // The report belongs in the repository whatever directory the driver is started from.

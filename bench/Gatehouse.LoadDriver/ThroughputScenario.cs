@@ -12,21 +12,32 @@ internal static class ThroughputScenario
     /// <param name="CpuTime">Processor time of the whole process (client, gateway and server) over the measured slices.</param>
     /// <param name="AllocatedBytes">Bytes the whole process allocated over the measured slices.</param>
     /// <param name="SplitHalfSpread">How far apart the calls/s of the even and the odd rounds are, relative to the whole: the run's own noise floor.</param>
-    /// <param name="RetainedBytesPerCall">Managed memory still reachable after a full GC, per call, over an extra untimed slice.</param>
+    /// <param name="RetainedBytesPerCall">Managed memory still reachable after a full GC, per call, over an extra untimed slice (NaN when not probed).</param>
+    /// <param name="RoundRates">The calls/s of each round, in the order they ran.</param>
+    /// <param name="TargetCpuTime">Processor time of the target's own processes over the measured slices, for a target outside this process.</param>
+    /// <param name="TargetProcesses">The most processes the target had at the end of a slice, for a target outside this process.</param>
     public sealed record Result(LoadTarget Target, long Calls, int Errors, TimeSpan Elapsed, LatencySummary UnderLoad, TimeSpan CpuTime, long AllocatedBytes,
-        double SplitHalfSpread, double RetainedBytesPerCall)
+        double SplitHalfSpread, double RetainedBytesPerCall, IReadOnlyList<double> RoundRates, TimeSpan? TargetCpuTime, int? TargetProcesses)
     {
         public double CallsPerSecond => Calls / Elapsed.TotalSeconds;
+
+        /// <summary>The median round's calls/s: a round slowed by someone else's work on the machine moves it less than the mean.</summary>
+        public double MedianRoundRate => RoundRates.Order().ElementAt(RoundRates.Count / 2);
+
+        public double? TargetCpuMicrosPerCall => TargetCpuTime?.TotalMicroseconds / Calls;
 
         public double CpuMicrosPerCall => CpuTime.TotalMicroseconds / Calls;
 
         public double KilobytesPerCall => AllocatedBytes / 1024.0 / Calls;
     }
 
-    private sealed record Slice(long Calls, int Errors, TimeSpan Elapsed, List<long> Latencies, TimeSpan CpuTime, long AllocatedBytes);
+    private sealed record Slice(long Calls, int Errors, TimeSpan Elapsed, List<long> Latencies, TimeSpan CpuTime, long AllocatedBytes, ProcessTree.Sample? Target);
 
+    /// <param name="probeRetention">
+    /// Whether to measure the heap a call leaves behind; it tells something only of targets in this process.
+    /// </param>
     public static async Task<IReadOnlyList<Result>> RunAsync(IReadOnlyList<LoadTarget> targets, LoadSettings settings,
-        Action<string> progress, CancellationToken cancellationToken)
+        Action<string> progress, CancellationToken cancellationToken, bool probeRetention = true)
     {
         var clients = new List<McpClient>[targets.Count];
         try
@@ -42,7 +53,7 @@ internal static class ThroughputScenario
 
             for (var t = 0; t < targets.Count; t++)
             {
-                await RunSliceAsync(clients[t], settings.ThroughputWarmup, cancellationToken);
+                await RunSliceAsync(targets[t], clients[t], settings.ThroughputWarmup, cancellationToken);
             }
 
             var slices = targets.Select(_ => new List<Slice>()).ToArray();
@@ -50,7 +61,7 @@ internal static class ThroughputScenario
             {
                 foreach (var t in LatencyScenario.RoundOrder(round, targets.Count))
                 {
-                    slices[t].Add(await RunSliceAsync(clients[t], settings.ThroughputSlice, cancellationToken));
+                    slices[t].Add(await RunSliceAsync(targets[t], clients[t], settings.ThroughputSlice, cancellationToken));
                 }
 
                 progress($"throughput round {round + 1}/{settings.ThroughputRounds} done");
@@ -58,15 +69,19 @@ internal static class ThroughputScenario
 
             // Outside the timed rounds, because a full blocking GC on each side of a slice would distort them: what a
             // call leaves behind that lives on (a session's state, a stored response event) grows a gateway's heap.
-            var retained = new double[targets.Count];
-            for (var t = 0; t < targets.Count; t++)
+            var retained = targets.Select(_ => double.NaN).ToArray();
+            for (var t = 0; probeRetention && t < targets.Count; t++)
             {
                 var before = GC.GetTotalMemory(forceFullCollection: true);
-                var slice = await RunSliceAsync(clients[t], settings.ThroughputSlice, cancellationToken);
+                var slice = await RunSliceAsync(targets[t], clients[t], settings.ThroughputSlice, cancellationToken);
                 retained[t] = (GC.GetTotalMemory(forceFullCollection: true) - before) / (double)Math.Max(1, slice.Calls);
             }
 
-            progress("retention probe done");
+            if (probeRetention)
+            {
+                progress("retention probe done");
+            }
+
             return [.. targets.Select((target, t) => new Result(
                 target,
                 slices[t].Sum(s => s.Calls),
@@ -76,7 +91,10 @@ internal static class ThroughputScenario
                 TimeSpan.FromTicks(slices[t].Sum(s => s.CpuTime.Ticks)),
                 slices[t].Sum(s => s.AllocatedBytes),
                 SplitHalfSpread(slices[t]),
-                retained[t]))];
+                retained[t],
+                [.. slices[t].Select(s => s.Calls / s.Elapsed.TotalSeconds)],
+                targets[t].Processes is null ? null : TimeSpan.FromTicks(slices[t].Sum(s => s.Target!.CpuTime.Ticks)),
+                targets[t].Processes is null ? null : slices[t].Max(s => s.Target!.Processes)))];
         }
         finally
         {
@@ -95,13 +113,14 @@ internal static class ThroughputScenario
         return odd.Count == 0 ? double.NaN : Math.Abs(Rate(even) - Rate(odd)) / Rate(slices);
     }
 
-    private static async Task<Slice> RunSliceAsync(IReadOnlyList<McpClient> clients, TimeSpan duration, CancellationToken cancellationToken)
+    private static async Task<Slice> RunSliceAsync(LoadTarget target, IReadOnlyList<McpClient> clients, TimeSpan duration, CancellationToken cancellationToken)
     {
         // Only one target is loaded at a time and the others' sessions sit idle, so the process-wide CPU and
         // allocation over a slice are what that target's calls cost, end to end.
         using var process = Process.GetCurrentProcess();
         var cpuBefore = process.TotalProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: false);
+        var targetBefore = target.Processes?.Read();
         var start = Stopwatch.GetTimestamp();
         var deadline = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var workers = clients.Select(client => Task.Run(() => WorkAsync(client, deadline, cancellationToken), cancellationToken)).ToArray();
@@ -111,7 +130,10 @@ internal static class ThroughputScenario
         var allocated = GC.GetTotalAllocatedBytes(precise: false) - allocatedBefore;
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
-        return new Slice(results.Sum(r => (long)r.Latencies.Count), results.Sum(r => r.Errors), elapsed, [.. results.SelectMany(r => r.Latencies)], cpu, allocated);
+        var targetAfter = target.Processes?.Read();
+        var targetUsed = targetAfter is null ? null : targetAfter with { CpuTime = targetAfter.CpuTime - targetBefore!.CpuTime };
+        return new Slice(results.Sum(r => (long)r.Latencies.Count), results.Sum(r => r.Errors), elapsed, [.. results.SelectMany(r => r.Latencies)], cpu, allocated,
+            targetUsed);
     }
 
     private static async Task<(List<long> Latencies, int Errors)> WorkAsync(McpClient client, long deadline, CancellationToken cancellationToken)
