@@ -76,14 +76,8 @@ static async Task<int> RunAsync(LoadSettings settings, bool auditOnly, string pa
     Progress("test server and gateways started");
 
     var checks = await SanityChecks.RunAsync(targets, token);
-    foreach (var check in checks)
+    if (!ChecksPassed(checks, Progress))
     {
-        Progress($"{(check.Passed ? "ok  " : "FAIL")} {check.Description}: {check.Detail}");
-    }
-
-    if (checks.Any(c => !c.Passed))
-    {
-        Console.Error.WriteLine("A check failed, so the targets are not what the report would say they are; nothing was measured.");
         return 1;
     }
 
@@ -115,14 +109,8 @@ static async Task<int> RunStdioAsync(LoadSettings settings, string path, string 
     Progress("gateways and proxies started");
 
     var checks = await SanityChecks.EchoAsync(targets.All, token);
-    foreach (var check in checks)
+    if (!ChecksPassed(checks, Progress))
     {
-        Progress($"{(check.Passed ? "ok  " : "FAIL")} {check.Description}: {check.Detail}");
-    }
-
-    if (checks.Any(c => !c.Passed))
-    {
-        Console.Error.WriteLine("A check failed, so the targets are not what the report would say they are; nothing was measured.");
         return 1;
     }
 
@@ -139,6 +127,22 @@ static async Task<int> RunStdioAsync(LoadSettings settings, string path, string 
     Console.WriteLine(report);
     Progress($"report written to {path}");
     return single.Sum(r => r.Errors) + concurrent.Sum(r => r.Errors) == 0 ? 0 : 1;
+}
+
+static bool ChecksPassed(IReadOnlyList<SanityChecks.Check> checks, Action<string> progress)
+{
+    foreach (var check in checks)
+    {
+        progress($"{(check.Passed ? "ok  " : "FAIL")} {check.Description}: {check.Detail}");
+    }
+
+    if (checks.Any(c => !c.Passed))
+    {
+        Console.Error.WriteLine("A check failed, so the targets are not what the report would say they are; nothing was measured.");
+        return false;
+    }
+
+    return true;
 }
 
 // The report belongs in the repository whatever directory the driver is started from.

@@ -25,7 +25,27 @@ internal sealed record RunEnvironment(
         $"{(GCSettings.IsServerGC ? "server" : "workstation")}, {GCSettings.LatencyMode}",
         LoadAverage());
 
-    /// <summary>The 1-, 5- and 15-minute load averages, where Linux publishes them: a busy machine explains noisy numbers.</summary>
+    /// <summary>
+    /// Writes what every report of the driver starts its run with: a warning for a smoke run, then the command, when
+    /// and how long, and the machine.
+    /// </summary>
+    public void WriteRunStart(System.Text.StringBuilder md, bool quick, string command, TimeSpan runTime)
+    {
+        if (quick)
+        {
+            md.AppendLine();
+            md.AppendLine("> **This was a `--quick` smoke run**: too few samples to quote, p99 especially.");
+        }
+
+        md.AppendLine();
+        md.AppendLine("## This run");
+        md.AppendLine();
+        WriteRow(md, "Command", $"`{command}`");
+        WriteRow(md, "Date (UTC)", Started.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+        WriteRow(md, "Run time", $"{runTime.TotalSeconds:0.0} s (start-up, checks and both scenarios)");
+        WriteMachineRows(md);
+    }
+
     /// <summary>Writes the machine's rows of a report (processors, CPU, OS), which every report of a run shares.</summary>
     public void WriteMachineRows(System.Text.StringBuilder md)
     {
@@ -38,6 +58,7 @@ internal sealed record RunEnvironment(
     public static void WriteRow(System.Text.StringBuilder md, string name, string value) =>
         md.AppendLine(System.Globalization.CultureInfo.InvariantCulture, $"- **{name}**: {value}");
 
+    /// <summary>The 1-, 5- and 15-minute load averages, where Linux publishes them: a busy machine explains noisy numbers.</summary>
     public static string LoadAverage()
     {
         try

@@ -43,19 +43,7 @@ internal static class StdioReport
         md.AppendLine();
         md.AppendLine("Every target is measured in the same run, taking turns, so the **ratios** below are the result.");
         md.AppendLine("Absolute numbers depend on the machine and on whatever else it was doing; do not compare them across runs.");
-        if (s.Quick)
-        {
-            md.AppendLine();
-            md.AppendLine("> **This was a `--quick` smoke run**: too few samples to quote, p99 especially.");
-        }
-
-        md.AppendLine();
-        md.AppendLine("## This run");
-        md.AppendLine();
-        RunEnvironment.WriteRow(md, "Command", $"`{run.Command}`");
-        RunEnvironment.WriteRow(md, "Date (UTC)", run.Environment.Started.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
-        RunEnvironment.WriteRow(md, "Run time", $"{run.RunTime.TotalSeconds:0.0} s (start-up, checks and both scenarios)");
-        run.Environment.WriteMachineRows(md);
+        run.Environment.WriteRunStart(md, s.Quick, run.Command, run.RunTime);
         RunEnvironment.WriteRow(md, ".NET", $"{run.Environment.Runtime}, {run.Environment.Configuration} build (driver, Gatehouse and echo server)");
         RunEnvironment.WriteRow(md, "Node", run.Targets.NodeVersion);
         RunEnvironment.WriteRow(md, "Load average before / after", $"{run.Environment.LoadAverageBefore} / {run.LoadAverageAfter}");

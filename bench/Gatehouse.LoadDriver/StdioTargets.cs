@@ -109,7 +109,7 @@ internal sealed class StdioTargets : IAsyncDisposable
                     Processes = ProcessTree.ChildrenOfThisProcess(EchoAssembly),
                 },
             ];
-            return new StdioTargets(processes, directories, all, await VersionAsync(node, cancellationToken));
+            return new StdioTargets(processes, directories, all, await VersionAsync(node, repositoryRoot, cancellationToken));
         }
         catch
         {
@@ -152,12 +152,13 @@ internal sealed class StdioTargets : IAsyncDisposable
         return File.Exists(pinned) ? pinned : "node";
     }
 
-    private static async Task<string> VersionAsync(string node, CancellationToken cancellationToken)
+    private static async Task<string> VersionAsync(string node, string repositoryRoot, CancellationToken cancellationToken)
     {
         using var process = Process.Start(new ProcessStartInfo(node, "--version") { RedirectStandardOutput = true, UseShellExecute = false })!;
         var version = await process.StandardOutput.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
-        return $"{version.Trim()} ({node})";
+        // Relative, so the report names the same Node on every machine that ran the install scripts.
+        return $"{version.Trim()} ({(Path.IsPathRooted(node) ? Path.GetRelativePath(repositoryRoot, node) : node)})";
     }
 
     private static Uri Endpoint(int port) => new($"http://127.0.0.1:{Port(port)}/mcp");
