@@ -87,6 +87,8 @@ public sealed class PolicyBuilderTests(ConsoleGateway gateway, ConsoleBrowser br
 
         var dryRun = admin.Page.GetByRole(AriaRole.Region, new() { Name = "Dry run" });
         await dryRun.GetByLabel("Tool", new() { Exact = true }).SelectOptionAsync("send_campaign");
+        // The fields are the chosen tool's once its form is drawn: a value typed sooner goes to the previous tool's field.
+        await Expect(dryRun.Locator("label[for='dry-argument-0']")).ToContainTextAsync("campaign_id");
         await dryRun.Locator("#dry-argument-0").FillAsync("500");
         await dryRun.GetByRole(AriaRole.Button, new() { Name = "Try it" }).ClickAsync();
         await Expect(dryRun.GetByLabel("Decision and trace")).ToContainTextAsync(
