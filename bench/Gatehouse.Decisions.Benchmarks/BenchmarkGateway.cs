@@ -57,10 +57,8 @@ public sealed class BenchmarkGateway : IDisposable
         {
             ["tools"] = new JsonArray([.. new[] { NoLimit, OneLimit, TwoLimits }.Select(n => (JsonNode)new JsonObject { ["name"] = n })]),
         };
-        Call = new RelayCall("listmonk", "session-1", new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "campaign-agent")], "bench")))
-        {
-            Tools = new UpstreamTools((_, _, _) => Task.FromResult<JsonNode?>(tools.DeepClone()), TimeProvider.System),
-        };
+        Call = new RelayCall("listmonk", "session-1", new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "campaign-agent")], "bench")),
+            new UpstreamTools((_, _, _) => Task.FromResult<JsonNode?>(tools.DeepClone()), TimeProvider.System));
     }
 
     public PolicyDecisionPoint Point { get; }

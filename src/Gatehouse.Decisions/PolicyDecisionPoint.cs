@@ -286,13 +286,13 @@ public sealed partial class PolicyDecisionPoint(GrantPolicies grants, ICounterSt
 
         // A rule may let the caller's own user decide, in their client, when the client can be asked; never a rule
         // that names its approvers or needs more than one, since the caller's user is not one of them.
-        var elicited = approval is { Via: "elicitation", Approvers.Count: 0, Approvals: 1 } && call.ClientElicits();
+        var elicited = approval is { Via: "elicitation", Approvers.Count: 0, Approvals: 1 } && call.Client.CanElicit;
         HeldCall ended;
         try
         {
             ended = elicited
-                ? await approvals.ElicitAsync(held, (parameters, ct) => call.Elicit(request, parameters, ct), cancellationToken).ConfigureAwait(false)
-                : await approvals.HoldAsync(held, waited => call.Progress(request, Math.Floor(waited.TotalSeconds),
+                ? await approvals.ElicitAsync(held, (parameters, ct) => call.Client.ElicitAsync(request, parameters, ct), cancellationToken).ConfigureAwait(false)
+                : await approvals.HoldAsync(held, waited => call.Client.ReportProgressAsync(request, Math.Floor(waited.TotalSeconds),
                     $"Waiting for a person to approve this call ({held.Id}); it expires at {held.ExpiresAt:u}."), cancellationToken).ConfigureAwait(false);
         }
         catch (ApprovalsUnavailableException)

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json.Nodes;
 using Gatehouse.Audit;
 using ModelContextProtocol.Protocol;
 
@@ -24,7 +23,12 @@ public interface IDecisionPoint
 }
 
 /// <summary>Who is calling, on which server and session: what a decision may depend on besides the message.</summary>
-public sealed class RelayCall(string server, string sessionId, ClaimsPrincipal? user)
+/// <param name="server">The upstream server's name in the configuration.</param>
+/// <param name="sessionId">The client session's id.</param>
+/// <param name="user">The authenticated caller; null when unauthenticated.</param>
+/// <param name="tools">What the upstream offers on the session; null for a call outside any session (a refusal at the door).</param>
+/// <param name="client">The client of the session, to be told of progress or asked; null for a client that can be asked nothing.</param>
+public sealed class RelayCall(string server, string sessionId, ClaimsPrincipal? user, UpstreamTools? tools = null, IClientChannel? client = null)
 {
     /// <summary>The upstream server's name in the configuration.</summary>
     public string Server { get; } = server;
@@ -68,23 +72,11 @@ public sealed class RelayCall(string server, string sessionId, ClaimsPrincipal? 
     };
 
     /// <summary>What the upstream offers on this session.</summary>
-    public UpstreamTools Tools { get; internal set; } = null!;
+    /// <exception cref="InvalidOperationException">The call belongs to no session.</exception>
+    public UpstreamTools Tools => tools ?? throw new InvalidOperationException($"A call on server '{Server}' outside any session has no upstream tools.");
 
-    /// <summary>
-    /// Sends the client a progress notification for a request still being decided (a call held for approval),
-    /// when the request asked for progress; does nothing otherwise.
-    /// </summary>
-    public Func<JsonRpcRequest, double, string, Task> Progress { get; internal set; } = (_, _, _) => Task.CompletedTask;
-
-    /// <summary>Whether the client said, when it initialized, that it can ask its user for input (MCP elicitation).</summary>
-    public Func<bool> ClientElicits { get; internal set; } = () => false;
-
-    /// <summary>
-    /// Asks the client's user through the client (<c>elicitation/create</c> with these parameters), on the stream of
-    /// the request being decided, and returns the client's result.
-    /// </summary>
-    public Func<JsonRpcRequest, JsonObject, CancellationToken, Task<JsonNode?>> Elicit { get; internal set; } =
-        (_, _, _) => throw new NotSupportedException("This session cannot ask its client.");
+    /// <summary>The client of this session, which a decision may tell of progress or ask.</summary>
+    public IClientChannel Client { get; } = client ?? NoClientChannel.Instance;
 }
 
 /// <summary>The outcome of <see cref="IDecisionPoint.DecideAsync"/>.</summary>

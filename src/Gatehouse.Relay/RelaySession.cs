@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Gatehouse.Audit;
 using Gatehouse.Configuration;
@@ -16,7 +17,7 @@ namespace Gatehouse.Relay;
 /// Request ids are never rewritten: each client has an upstream session of its own, so ids cannot
 /// collide, and the upstream sees exactly what the client sent.
 /// </remarks>
-public sealed partial class RelaySession : IAsyncDisposable
+public sealed partial class RelaySession : IAsyncDisposable, IClientChannel
 {
     private static readonly TimeSpan[] s_restartBackoff =
         [TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8)];
@@ -48,10 +49,10 @@ public sealed partial class RelaySession : IAsyncDisposable
     private long _lastActivityTimestamp;
     private int _closed;
 
-    private RelaySession(RelayCall call, UpstreamServerConfig server, ITransport client, IUpstreamConnector connector,
+    private RelaySession(string sessionId, ClaimsPrincipal? user, UpstreamServerConfig server, ITransport client, IUpstreamConnector connector,
         IDecisionPoint decisions, CallRecorder recorder, TimeProvider time, ILogger logger)
     {
-        Call = call;
+        Call = new RelayCall(server.Name, sessionId, user, new UpstreamTools(RequestUpstreamAsync, time), this);
         _server = server;
         _client = client;
         _connector = connector;
@@ -60,10 +61,6 @@ public sealed partial class RelaySession : IAsyncDisposable
         _time = time;
         _logger = logger;
         _listener = new UpstreamListener(server, connector, () => _upstream);
-        call.Tools = new UpstreamTools(RequestUpstreamAsync, time);
-        call.Progress = ReportProgressAsync;
-        call.ClientElicits = () => ((_initializeRequest?.Params as JsonObject)?["capabilities"] as JsonObject)?["elicitation"] is not null;
-        call.Elicit = ElicitAsync;
         Touch();
     }
 
@@ -88,12 +85,12 @@ public sealed partial class RelaySession : IAsyncDisposable
 
     /// <summary>Connects the upstream and starts relaying between it and <paramref name="client"/>.</summary>
     /// <exception cref="Exception">The upstream could not be started or reached.</exception>
-    public static async Task<RelaySession> StartAsync(RelayCall call, UpstreamServerConfig server, ITransport client,
+    public static async Task<RelaySession> StartAsync(string sessionId, ClaimsPrincipal? user, UpstreamServerConfig server, ITransport client,
         IUpstreamConnector connector, IDecisionPoint decisions, CallRecorder recorder, TimeProvider time, ILogger logger,
         CancellationToken cancellationToken)
     {
         var upstream = await connector.ConnectAsync(server, cancellationToken).ConfigureAwait(false);
-        var session = new RelaySession(call, server, client, connector, decisions, recorder, time, logger);
+        var session = new RelaySession(sessionId, user, server, client, connector, decisions, recorder, time, logger);
         session.Start(upstream);
         return session;
     }
@@ -911,7 +908,7 @@ public sealed partial class RelaySession : IAsyncDisposable
     /// Sends the client an <c>elicitation/create</c> of Gatehouse's own, on the stream of <paramref name="request"/>, and
     /// returns the client's result. Its id cannot be guessed, so its reply is taken here and never reaches the upstream.
     /// </summary>
-    private async Task<JsonNode?> ElicitAsync(JsonRpcRequest request, JsonObject parameters, CancellationToken cancellationToken)
+    async Task<JsonNode?> IClientChannel.ElicitAsync(JsonRpcRequest request, JsonObject parameters, CancellationToken cancellationToken)
     {
         if (!_pending.TryGetValue(request.Id, out var pending) || !ReferenceEquals(pending.Request, request))
         {
@@ -938,8 +935,11 @@ public sealed partial class RelaySession : IAsyncDisposable
         }
     }
 
+    bool IClientChannel.CanElicit =>
+        ((_initializeRequest?.Params as JsonObject)?["capabilities"] as JsonObject)?["elicitation"] is not null;
+
     /// <summary>Tells the client that its request is still being worked on, when it asked for progress.</summary>
-    private async Task ReportProgressAsync(JsonRpcRequest request, double progress, string message)
+    async Task IClientChannel.ReportProgressAsync(JsonRpcRequest request, double progress, string message)
     {
         if (!_pending.TryGetValue(request.Id, out var pending) || !ReferenceEquals(pending.Request, request)
             || ((request.Params as JsonObject)?["_meta"] as JsonObject)?["progressToken"] is not { } token)

@@ -49,7 +49,7 @@ public sealed partial class RelaySessionRegistry(
         RelaySession session;
         try
         {
-            session = await RelaySession.StartAsync(new RelayCall(server.Name, sessionId, user), server, clientTransport,
+            session = await RelaySession.StartAsync(sessionId, user, server, clientTransport,
                 connector, decisions, recorder, time, loggerFactory.CreateLogger<RelaySession>(), cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -370,20 +370,18 @@ public sealed class PolicyDecisionPointTests : IDisposable
 
     private RelayCall Call(string identity = "agent", string[]? upstreamTools = null)
     {
-        var call = new RelayCall("mail", "session-1", new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, identity)], "test")));
-        call.Tools = new UpstreamTools((_, _, _) =>
-        {
-            _upstreamListings++;
-            return Task.FromResult<JsonNode?>(Tools(upstreamTools ?? ["echo"]).Result);
-        }, _time);
-        return call;
+        return new RelayCall("mail", "session-1", new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, identity)], "test")),
+            new UpstreamTools((_, _, _) =>
+            {
+                _upstreamListings++;
+                return Task.FromResult<JsonNode?>(Tools(upstreamTools ?? ["echo"]).Result);
+            }, _time));
     }
 
     private static RelayCall Call(Func<JsonObject> upstreamListing)
     {
-        var call = new RelayCall("mail", "session-1", new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "agent")], "test")));
-        call.Tools = new UpstreamTools((_, _, _) => Task.FromResult<JsonNode?>(upstreamListing()), TimeProvider.System);
-        return call;
+        return new RelayCall("mail", "session-1", new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "agent")], "test")),
+            new UpstreamTools((_, _, _) => Task.FromResult<JsonNode?>(upstreamListing()), TimeProvider.System));
     }
 
     private static JsonObject Echo(string description) => new()
