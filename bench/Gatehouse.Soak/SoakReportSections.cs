@@ -129,7 +129,7 @@ internal static class SoakReportSections
                 $"**Found by this soak**: the {audit.AllowedWithoutOutcome} allowed calls without an outcome record all got a JSON-RPC error, and the clients were");
             md.AppendLine("told \"is restarting; retry the request shortly\": calls sent while their upstream restarted, which never reached it. The log");
             md.AppendLine("records each as `allow` and nothing after it, which a reader cannot tell from a call whose outcome a crash lost. In the");
-            md.AppendLine("relay, `RelaySession.Forward` fails a call whose upstream is restarting through `FailAsync`, and `TakePending` records an");
+            md.AppendLine("relay, `CallPath.Forward` fails a call whose upstream is restarting through `FailAsync`, and `PendingRequests.Take` records an");
             md.AppendLine("outcome only for a call that was forwarded; a call cancelled before it was forwarded is recorded as `cancelled`.");
         }
     }

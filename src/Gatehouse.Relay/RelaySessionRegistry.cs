@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Gatehouse.Configuration;
+using Gatehouse.Relay.Session;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 

@@ -1,4 +1,5 @@
 using Gatehouse.Configuration;
+using Gatehouse.Relay.Session;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
