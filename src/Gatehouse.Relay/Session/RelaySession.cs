@@ -14,7 +14,8 @@ namespace Gatehouse.Relay.Session;
 /// Made of parts with one job each: the <see cref="ClientPump"/> reads the client and hands each request to the
 /// <see cref="CallPath"/> (decide → audit → forward); the <see cref="UpstreamPump"/> reads the upstream and routes
 /// what it sends; the <see cref="PendingRequests"/> hold what waits; the <see cref="UpstreamSupervisor"/> keeps the
-/// upstream session (and restarts it); the <see cref="ClientConnection"/> sends to the client.
+/// upstream session (and restarts it), on which <see cref="UpstreamRequests"/> carries Gatehouse's own requests; the
+/// <see cref="ClientConnection"/> sends to the client.
 /// </para>
 /// <para>
 /// Request ids are never rewritten: each client has an upstream session of its own, so ids cannot
@@ -29,6 +30,7 @@ public sealed class RelaySession : IAsyncDisposable, ISupervisedSession
     private readonly PendingRequests _pending;
     private readonly ClientConnection _client;
     private readonly UpstreamSupervisor _upstream;
+    private readonly UpstreamRequests _ownRequests;
     private readonly CallPath _calls;
     private readonly ClientPump _clientPump;
     private readonly UpstreamPump _upstreamPump;
@@ -43,10 +45,11 @@ public sealed class RelaySession : IAsyncDisposable, ISupervisedSession
         _pending = new PendingRequests(recorder, time);
         _client = new ClientConnection(client, server.Name, sessionId, _pending, logger, lifetime);
         _upstream = new UpstreamSupervisor(server, sessionId, connector, _client, this, time, logger, lifetime);
-        Call = new RelayCall(server.Name, sessionId, user, new UpstreamTools(_upstream.RequestAsync, time), _client);
+        _ownRequests = new UpstreamRequests(server, _upstream, lifetime);
+        Call = new RelayCall(server.Name, sessionId, user, new UpstreamTools(_ownRequests.SendAsync, time), _client);
         _calls = new CallPath(server, Call, _pending, _client, _upstream, decisions, recorder, time, logger, lifetime);
         _clientPump = new ClientPump(server, Call, _pending, _client, _upstream, _calls, recorder, _activity, logger, lifetime);
-        _upstreamPump = new UpstreamPump(Call, _pending, _client, _upstream, decisions, _activity, logger, lifetime);
+        _upstreamPump = new UpstreamPump(Call, _pending, _client, _upstream, _ownRequests, decisions, _activity, logger, lifetime);
     }
 
     /// <summary>Who this session belongs to.</summary>
@@ -121,5 +124,9 @@ public sealed class RelaySession : IAsyncDisposable, ISupervisedSession
 
     Task ISupervisedSession.ReadAsync(ITransport upstream) => _upstreamPump.RunAsync(upstream);
 
-    Task ISupervisedSession.UpstreamLostAsync() => _calls.FailSentAsync();
+    async Task ISupervisedSession.UpstreamLostAsync()
+    {
+        await _calls.FailSentAsync().ConfigureAwait(false);
+        _ownRequests.FailAll();
+    }
 }

@@ -6,12 +6,12 @@ using ModelContextProtocol.Protocol;
 namespace Gatehouse.Relay.Session;
 
 /// <summary>
-/// Reads what the upstream sends and routes it: answers to Gatehouse's own requests to the <see cref="UpstreamSupervisor"/>,
+/// Reads what the upstream sends and routes it: answers to Gatehouse's own requests to the <see cref="UpstreamRequests"/>,
 /// answers to client requests (list results filtered by the <see cref="IDecisionPoint"/>) to the stream that waits for
 /// them, and the server's own requests and notifications to the client stream they belong to.
 /// </summary>
 internal sealed partial class UpstreamPump(RelayCall call, PendingRequests pending, ClientConnection client, UpstreamSupervisor upstream,
-    IDecisionPoint decisions, SessionActivity activity, ILogger logger, CancellationToken lifetime)
+    UpstreamRequests ownRequests, IDecisionPoint decisions, SessionActivity activity, ILogger logger, CancellationToken lifetime)
 {
     /// <summary>Relays the messages of <paramref name="transport"/> until it ends or the session closes.</summary>
     public async Task RunAsync(ITransport transport)
@@ -37,7 +37,7 @@ internal sealed partial class UpstreamPump(RelayCall call, PendingRequests pendi
     {
         switch (message)
         {
-            case JsonRpcMessageWithId reply when upstream.TryTakeReply(reply):
+            case JsonRpcMessageWithId reply when ownRequests.TryTakeReply(reply):
                 break;
 
             case JsonRpcMessageWithId reply when reply is JsonRpcResponse or JsonRpcError:

@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
-using System.Text.Json.Nodes;
 using Gatehouse.Configuration;
 using Microsoft.Extensions.Logging;
-using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
 namespace Gatehouse.Relay.Session;
@@ -13,7 +10,7 @@ internal interface ISupervisedSession
     /// <summary>Reads and relays the messages of <paramref name="upstream"/> until it ends.</summary>
     Task ReadAsync(ITransport upstream);
 
-    /// <summary>The upstream session was lost: what was sent on it will never be answered.</summary>
+    /// <summary>The upstream session was lost: what was sent on it, the client's requests and Gatehouse's own, will never be answered.</summary>
     Task UpstreamLostAsync();
 
     /// <summary>The upstream could not be restarted: the session ends.</summary>
@@ -22,8 +19,8 @@ internal interface ISupervisedSession
 
 /// <summary>
 /// Keeps one client session's upstream session: reads each of its streams, restarts it with back-off when it is lost
-/// (replaying the client's handshake, so the client's session lives on), opens its stream for messages it sends of its
-/// own accord, and carries Gatehouse's own requests to it.
+/// (replaying the client's handshake, so the client's session lives on), and opens its stream for messages it sends of
+/// its own accord.
 /// </summary>
 internal sealed partial class UpstreamSupervisor
 {
@@ -39,7 +36,6 @@ internal sealed partial class UpstreamSupervisor
     private readonly ILogger _logger;
     private readonly CancellationToken _lifetime;
     private readonly UpstreamListener _listener;
-    private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessage>> _ownRequests = new();
     private readonly List<Task> _readers = [];
     private volatile ITransport? _current;
 
@@ -94,52 +90,6 @@ internal sealed partial class UpstreamSupervisor
     {
         _listener.Initialized(protocolVersion);
         _ = ListenOnAsync(_current);
-    }
-
-    /// <summary>Takes the upstream's answer to a request of Gatehouse's own; false when <paramref name="reply"/> answers another.</summary>
-    public bool TryTakeReply(JsonRpcMessageWithId reply)
-    {
-        if (reply is not (JsonRpcResponse or JsonRpcError) || !_ownRequests.TryRemove(reply.Id, out var own))
-        {
-            return false;
-        }
-
-        own.TrySetResult(reply);
-        return true;
-    }
-
-    /// <summary>
-    /// A request of Gatehouse's own on this upstream session (e.g. to learn its tools), answered to Gatehouse and
-    /// never seen by the client. Its id cannot be guessed, so no client request can take its reply.
-    /// </summary>
-    public async Task<JsonNode?> RequestAsync(string method, JsonNode? parameters, CancellationToken cancellationToken)
-    {
-        if (_current is not { } upstream)
-        {
-            throw new UpstreamRestartingException(_server.Name);
-        }
-
-        var request = new JsonRpcRequest { Id = new RequestId($"gatehouse-{Guid.NewGuid():N}"), Method = method, Params = parameters };
-        var reply = new TaskCompletionSource<JsonRpcMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _ownRequests[request.Id] = reply;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime);
-            timeout.CancelAfter(_server.CallTimeout);
-            _ = upstream.SendMessageAsync(request, timeout.Token).ContinueWith(
-                send => reply.TrySetException(send.Exception!.InnerExceptions), CancellationToken.None,
-                TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            return await reply.Task.WaitAsync(timeout.Token).ConfigureAwait(false) switch
-            {
-                JsonRpcResponse response => response.Result,
-                JsonRpcError error => throw new McpException($"Upstream server '{_server.Name}' refused {method}: {error.Error.Message}"),
-                _ => null,
-            };
-        }
-        finally
-        {
-            _ownRequests.TryRemove(request.Id, out _);
-        }
     }
 
     public async Task SendQuietlyAsync(JsonRpcMessage message)
@@ -245,10 +195,6 @@ internal sealed partial class UpstreamSupervisor
     {
         LogUpstreamLost(_server.Name, _sessionId);
         await _session.UpstreamLostAsync().ConfigureAwait(false);
-        foreach (var own in _ownRequests.Values)
-        {
-            own.TrySetException(new McpException($"Upstream server '{_server.Name}' closed."));
-        }
 
         await DisposeQuietlyAsync(lost).ConfigureAwait(false);
         await StopListeningQuietlyAsync().ConfigureAwait(false);
