@@ -19,7 +19,7 @@ internal sealed partial class CounterGate(ICounterStore counters, CountersConfig
         call.Decision.Kind == DecisionKind.Allow ? await ConsumeAsync(call, cancellationToken).ConfigureAwait(false) : null;
 
     /// <summary>Spends the call's limits: leave to forward it when every one had room, else its refusal.</summary>
-    public async Task<RequestDecision> ConsumeAsync(CallContext call, CancellationToken cancellationToken)
+    public async ValueTask<RequestDecision> ConsumeAsync(CallContext call, CancellationToken cancellationToken)
     {
         var decision = call.Decision;
         var allowed = call.Allow();
