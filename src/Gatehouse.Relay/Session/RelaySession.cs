@@ -64,6 +64,9 @@ public sealed class RelaySession : IAsyncDisposable, ISupervisedSession
     /// <summary>Whether the session is closing or closed: it takes no more messages.</summary>
     public bool IsClosing => Volatile.Read(ref _closed) == 1;
 
+    /// <summary>Whether the session's upstream was lost and is being started again.</summary>
+    public bool IsRestarting => _upstream.IsRestarting;
+
     /// <summary>How many client requests are waiting for the upstream.</summary>
     public int PendingCount => _pending.Count;
 

@@ -38,6 +38,7 @@ internal sealed partial class UpstreamSupervisor
     private readonly UpstreamListener _listener;
     private readonly List<Task> _readers = [];
     private volatile ITransport? _current;
+    private int _restarting;
 
     public UpstreamSupervisor(UpstreamServerConfig server, string sessionId, IUpstreamConnector connector, ClientConnection client,
         ISupervisedSession session, TimeProvider time, ILogger logger, CancellationToken lifetime)
@@ -55,6 +56,9 @@ internal sealed partial class UpstreamSupervisor
 
     /// <summary>The upstream session now; null while it restarts or once the session closed.</summary>
     public ITransport? Current => _current;
+
+    /// <summary>Whether the upstream was lost and is being started again (backing off between attempts).</summary>
+    public bool IsRestarting => Volatile.Read(ref _restarting) == 1;
 
     /// <summary>Every stream read so far, for the session to wait for when it is disposed.</summary>
     public Task[] Readers
@@ -194,6 +198,19 @@ internal sealed partial class UpstreamSupervisor
     private async Task OnLostAsync(ITransport lost)
     {
         LogUpstreamLost(_server.Name, _sessionId);
+        Volatile.Write(ref _restarting, 1);
+        try
+        {
+            await RestartAsync(lost).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _restarting, 0);
+        }
+    }
+
+    private async Task RestartAsync(ITransport lost)
+    {
         await _session.UpstreamLostAsync().ConfigureAwait(false);
 
         await DisposeQuietlyAsync(lost).ConfigureAwait(false);

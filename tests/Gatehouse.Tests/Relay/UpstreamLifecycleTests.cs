@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Gatehouse.Relay;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -63,6 +65,11 @@ public sealed class UpstreamLifecycleTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<McpProtocolException>(() => call.AsTask().WaitAsync(s_hangGuard));
         Assert.Contains("'crash'", error.Message);
+        // What the console's Servers page shows as "restarting": the session waits at least 250 ms before it starts again.
+        var sessions = _gateway.Services.GetRequiredService<RelaySessionRegistry>();
+        await EventuallyAsync(() => Task.FromResult(sessions.Sessions.Single(s => s.Call.Server == "crash").IsRestarting
+            ? true
+            : throw new InvalidOperationException("The session does not say it is restarting its upstream.")));
 
         // The gateway restarts the server and replays the client's initialize, so the same session serves again.
         // Until it is back, a call is refused one way or another: an error, or (when the catalog cannot list the
@@ -73,6 +80,9 @@ public sealed class UpstreamLifecycleTests : IAsyncLifetime
             return result.IsError == true ? throw new InvalidOperationException(Text(result)) : result;
         });
         Assert.Contains("back again", Text(echo));
+        await EventuallyAsync(() => Task.FromResult(!sessions.Sessions.Single(s => s.Call.Server == "crash").IsRestarting
+            ? true
+            : throw new InvalidOperationException("The session still says it is restarting its upstream.")));
         Assert.NotEqual(killed, Assert.Single(_crashMarker.FindProcessIds()));
     }
 
