@@ -48,6 +48,9 @@ public static class ConsoleAuthentication
     /// <summary>Marks a session that the OpenID Connect provider signed in; its value is the provider's issuer.</summary>
     internal const string ProviderClaim = "gatehouse:provider";
 
+    /// <summary>When the session signed in (round-trip time), on the principal too: an open page checks it without a request.</summary>
+    internal const string SignedInAtClaim = "gatehouse:signed_in_at";
+
     private const string CheckedAt = "gatehouse:checked_at";
     private const string SignedInAt = "gatehouse:signed_in_at";
 
@@ -98,7 +101,9 @@ public static class ConsoleAuthentication
         options.AccessDeniedPath = ForbiddenPath;
         options.Events.OnSigningIn = context =>
         {
-            context.Properties.Items[SignedInAt] = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToString("O");
+            var now = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToString("O");
+            context.Properties.Items[SignedInAt] = now;
+            (context.Principal?.Identity as ClaimsIdentity)?.AddClaim(new Claim(SignedInAtClaim, now));
             return Task.CompletedTask;
         };
         options.Events.OnValidatePrincipal = RecheckAsync;
@@ -126,28 +131,59 @@ public static class ConsoleAuthentication
             return;
         }
 
-        var keyId = context.Principal?.FindFirstValue(KeyIdClaim);
-        ApiKeyRecord? key;
-        try
+        switch (await KeyStandingAsync(context.HttpContext.RequestServices.GetRequiredService<IApiKeyStore>(),
+            context.Principal?.FindFirstValue(KeyIdClaim), now, context.HttpContext.RequestAborted))
         {
-            var keys = await context.HttpContext.RequestServices.GetRequiredService<IApiKeyStore>().ListAsync(context.HttpContext.RequestAborted);
-            key = keys.FirstOrDefault(k => k.Id == keyId);
-        }
-        catch (StoreUnavailableException)
-        {
-            // Fail closed: a key that cannot be checked could be a revoked one.
-            context.RejectPrincipal();
-            return;
-        }
-
-        if (key is null || key.IsRevoked || key.ExpiresAt <= now)
-        {
-            context.RejectPrincipal();
-            await context.HttpContext.SignOutAsync(Scheme);
-            return;
+            case KeyStanding.Unknown:
+                context.RejectPrincipal();
+                return;
+            case KeyStanding.Ended:
+                context.RejectPrincipal();
+                await context.HttpContext.SignOutAsync(Scheme);
+                return;
         }
 
         context.Properties.Items[CheckedAt] = now.ToString("O");
         context.ShouldRenew = true;
+    }
+
+    /// <summary>
+    /// Whether the session of <paramref name="user"/> still holds, as an open page asks every <see cref="KeyRecheck"/>
+    /// without a request: within <see cref="SessionLifetime"/> of its sign-in and, for a key's session, the key neither
+    /// revoked nor expired. A store that cannot answer ends it (fail closed).
+    /// </summary>
+    internal static async Task<bool> StillHoldsAsync(ClaimsPrincipal user, IApiKeyStore keys, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!DateTimeOffset.TryParse(user.FindFirstValue(SignedInAtClaim), null, System.Globalization.DateTimeStyles.RoundtripKind, out var signedInAt) ||
+            now - signedInAt >= SessionLifetime)
+        {
+            return false;
+        }
+
+        return user.FindFirst(ProviderClaim) is not null ||
+            await KeyStandingAsync(keys, user.FindFirstValue(KeyIdClaim), now, cancellationToken).ConfigureAwait(false) == KeyStanding.Valid;
+    }
+
+    private static async Task<KeyStanding> KeyStandingAsync(IApiKeyStore keys, string? keyId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ApiKeyRecord? key;
+        try
+        {
+            key = (await keys.ListAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Id == keyId);
+        }
+        catch (StoreUnavailableException)
+        {
+            // A key that cannot be checked could be a revoked one.
+            return KeyStanding.Unknown;
+        }
+
+        return key is null || key.IsRevoked || key.ExpiresAt <= now ? KeyStanding.Ended : KeyStanding.Valid;
+    }
+
+    private enum KeyStanding
+    {
+        Valid,
+        Ended,
+        Unknown,
     }
 }

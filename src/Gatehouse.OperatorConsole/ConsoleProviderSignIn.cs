@@ -59,6 +59,9 @@ internal static partial class ConsoleProviderSignIn
             options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.CallbackPath = CallbackPath;
             options.SignedOutCallbackPath = SignedOutCallbackPath;
+            // No front-channel sign-out from the provider: the handler's default (/signout-oidc, outside /ui) would let any
+            // page end a console session with a GET, on either address.
+            options.RemoteSignOutPath = PathString.Empty;
             options.Scope.Clear();
             foreach (var scope in provider.Scopes)
             {

@@ -2,6 +2,7 @@ using Gatehouse.OperatorConsole.Components;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -26,6 +27,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddFluentUIComponents();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, ConsoleCircuitRevalidation>();
         services.AddHttpContextAccessor();
         services.AddSingleton<ConsoleSignInLinks>();
         // The console's cookie is the default only for who a browser is; MCP and admin requests are authenticated by
