@@ -17,7 +17,8 @@ public sealed class PolicyVersions(GrantPolicies policies, IAuditLog audit, Time
     public const string BeforeFirstSave = "(the file as it was)";
 
     private static readonly JsonSerializerOptions s_lines = new(JsonSerializerDefaults.Web);
-    private readonly Lock _gate = new();
+    // One save at a time, its audit record and its check of what it builds on included.
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>The grant's policy file and its text now.</summary>
     /// <exception cref="KeyNotFoundException">The configuration has no such grant.</exception>
@@ -27,13 +28,21 @@ public sealed class PolicyVersions(GrantPolicies policies, IAuditLog audit, Time
         return new PolicyText(grant.Grant.Id, grant.Grant.Server, grant.Policy.Path, File.ReadAllText(grant.Policy.Path));
     }
 
+    /// <summary>The SHA-256 of <paramref name="text"/> as the history and the audit log name it (lowercase hex).</summary>
+    public static string Sha256Of(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
     /// <summary>
     /// Writes <paramref name="text"/> as the grant's policy when it compiles, keeps it in the history as saved by
     /// <paramref name="by"/>, applies it and records the save in the audit log; otherwise writes nothing and returns
     /// the compiler's errors.
     /// </summary>
     /// <exception cref="AuditUnavailableException">The save could not be recorded; the file was not written.</exception>
-    public async Task<PolicySave> SaveAsync(string grantId, string text, string by, CancellationToken cancellationToken, string? note = null)
+    /// <param name="basedOn">
+    /// The SHA-256 (<see cref="Sha256Of"/>) of the text the change was made to; when the file holds another text now (a save
+    /// made meanwhile), nothing is written, so that one operator's save never silently undoes another's. Null: any.
+    /// </param>
+    public async Task<PolicySave> SaveAsync(string grantId, string text, string by, CancellationToken cancellationToken, string? note = null,
+        string? basedOn = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         var grant = Require(grantId);
@@ -43,26 +52,36 @@ public sealed class PolicyVersions(GrantPolicies policies, IAuditLog audit, Time
             return new PolicySave(false, compiled.Errors);
         }
 
-        // The audit record comes first: a change the log could not record does not take effect.
         var path = grant.Policy.Path;
-        await audit.RecordChangeAsync(time, grant, by, "policy_saved", path,
-            $"{by} saved the policy of grant '{grant.Grant.Id}' ({Path.GetFileName(path)}, sha256 {Hash(text)[..12]}){(note is null ? "" : $": {note}")}",
-            cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
+            if (basedOn is not null && File.Exists(path) && Sha256Of(File.ReadAllText(path)) != basedOn)
+            {
+                return new PolicySave(false, [], ChangedMeanwhile: true);
+            }
+
+            // The audit record comes first: a change the log could not record does not take effect.
+            await audit.RecordChangeAsync(time, grant, by, "policy_saved", path,
+                $"{by} saved the policy of grant '{grant.Grant.Id}' ({Path.GetFileName(path)}, sha256 {Sha256Of(text)[..12]}){(note is null ? "" : $": {note}")}",
+                cancellationToken).ConfigureAwait(false);
             var history = HistoryPath(path);
             Directory.CreateDirectory(Path.GetDirectoryName(history)!);
             if (!File.Exists(history) && File.Exists(path))
             {
                 var before = File.ReadAllText(path);
-                Append(history, new PolicyVersion(0, File.GetLastWriteTimeUtc(path), BeforeFirstSave, Hash(before), before));
+                Append(history, new PolicyVersion(0, File.GetLastWriteTimeUtc(path), BeforeFirstSave, Sha256Of(before), before));
             }
 
             // Written whole, then moved over the file: the gateway's reload never reads half a policy.
             var temporary = path + ".saving";
             File.WriteAllText(temporary, text);
             File.Move(temporary, path, overwrite: true);
-            Append(history, new PolicyVersion(0, time.GetUtcNow(), by, Hash(text), text));
+            Append(history, new PolicyVersion(0, time.GetUtcNow(), by, Sha256Of(text), text));
+        }
+        finally
+        {
+            _gate.Release();
         }
 
         grant.Policy.Reload();
@@ -87,9 +106,10 @@ public sealed class PolicyVersions(GrantPolicies policies, IAuditLog audit, Time
     }
 
     /// <summary>Saves version <paramref name="number"/> again, as <paramref name="by"/>: a revert is a save, audited as one.</summary>
-    public Task<PolicySave> RevertAsync(string grantId, int number, string by, CancellationToken cancellationToken) =>
+    /// <param name="basedOn">As for <see cref="SaveAsync"/>: the text the operator saw when they chose to revert.</param>
+    public Task<PolicySave> RevertAsync(string grantId, int number, string by, CancellationToken cancellationToken, string? basedOn = null) =>
         List(grantId).FirstOrDefault(v => v.Number == number) is { } version
-            ? SaveAsync(grantId, version.Text, by, cancellationToken, $"back to version {number}")
+            ? SaveAsync(grantId, version.Text, by, cancellationToken, $"back to version {number}", basedOn)
             : throw new KeyNotFoundException($"Grant '{grantId}' has no policy version {number}.");
 
     private GrantPolicy Require(string grantId) =>
@@ -101,14 +121,16 @@ public sealed class PolicyVersions(GrantPolicies policies, IAuditLog audit, Time
     private static void Append(string history, PolicyVersion version) =>
         File.AppendAllText(history, JsonSerializer.Serialize(version, s_lines) + "\n");
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
 
 /// <summary>A grant's policy file and its text.</summary>
 public sealed record PolicyText(string Grant, string Server, string Path, string Text);
 
-/// <summary>Whether a save wrote the file; when not, why (the compiler's errors, with line and column).</summary>
-public sealed record PolicySave(bool Saved, IReadOnlyList<PolicyError> Errors);
+/// <summary>
+/// Whether a save wrote the file; when not, why: the compiler's errors (with line and column), or
+/// <paramref name="ChangedMeanwhile"/>, the file no longer holding the text the change was made to.
+/// </summary>
+public sealed record PolicySave(bool Saved, IReadOnlyList<PolicyError> Errors, bool ChangedMeanwhile = false);
 
 /// <summary>One kept text of a policy: its number (1 is the oldest), when and by whom it was saved, its SHA-256.</summary>
 public sealed record PolicyVersion(int Number, DateTimeOffset SavedAt, string By, string Sha256, string Text);

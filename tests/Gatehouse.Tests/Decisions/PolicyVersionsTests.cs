@@ -72,6 +72,21 @@ public sealed class PolicyVersionsTests : TestServerGatewayTests
         Assert.Empty(Versions.List("test"));
     }
 
+    [Fact]
+    public async Task A_save_built_on_a_text_the_file_no_longer_holds_writes_nothing()
+    {
+        var opened = Versions.Read("test").Text;
+        Assert.True((await Versions.SaveAsync("test", DenyEcho, "carol", default, basedOn: PolicyVersions.Sha256Of(opened))).Saved);
+
+        // Another operator, who opened the policy before carol saved, saves their own change to it.
+        var late = await Versions.SaveAsync("test", """{ "version": "1", "default": "allow" }""", "ops", default, basedOn: PolicyVersions.Sha256Of(opened));
+
+        Assert.False(late.Saved);
+        Assert.True(late.ChangedMeanwhile);
+        Assert.Equal(DenyEcho, Versions.Read("test").Text);
+        Assert.Equal(["carol", PolicyVersions.BeforeFirstSave], Versions.List("test").Select(v => v.By));
+    }
+
     private sealed class UnavailableAuditLog : IAuditLog
     {
         public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken) =>
