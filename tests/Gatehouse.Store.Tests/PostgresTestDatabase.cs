@@ -22,7 +22,13 @@ public sealed class PostgresTestDatabase : TestDatabase
         }
     }
 
-    public override void Use(StoreOptions options) => options.PostgresConnectionString = ConnectionString;
+    // The contract is what the store does, not how fast: a commit on a loaded 2-core machine can take longer than the
+    // 2 s a gateway waits by default, which would fail a test about filters as "store unavailable".
+    public override void Use(StoreOptions options)
+    {
+        options.PostgresConnectionString = ConnectionString;
+        options.Timeout = TimeSpan.FromSeconds(15);
+    }
 
     // A loopback port that was free a moment ago: connecting is refused at once.
     public override void UseUnreachable(StoreOptions options) =>
