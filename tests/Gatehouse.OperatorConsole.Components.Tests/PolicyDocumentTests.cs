@@ -139,4 +139,13 @@ public sealed class PolicyDocumentTests
         Assert.Null(PolicyDocument.TryParse("{ \"version\": "));
         Assert.Null(PolicyDocument.TryParse("[]"));
     }
+
+    [Fact]
+    public void A_condition_on_a_nested_path_is_not_shown_as_one_on_an_argument_whose_name_looks_like_it()
+    {
+        var document = PolicyDocument.TryParse("""{ "version": "1", "tools": { "t": { "arguments": { "conditions": { "a.b": { "max": 1 } } } } } }""")!;
+
+        Assert.Null(document.ConditionOn("t", "a.b"));
+        Assert.Equal(["a.b"], document.ConditionPaths("t"));
+    }
 }

@@ -52,13 +52,47 @@ public sealed class SchemaFieldsTests : ConsoleComponentTest
 
         var min = conditions.Find("input[aria-label='Min of campaign_id in create_campaign']");
         var max = conditions.Find("input[aria-label='Max of campaign_id in create_campaign']");
-        Assert.Equal(("number", "1", "500"), (min.GetAttribute("type"), min.GetAttribute("placeholder"), max.GetAttribute("placeholder")));
+        Assert.Equal(("decimal", "1", "500"), (min.GetAttribute("inputmode"), min.GetAttribute("placeholder"), max.GetAttribute("placeholder")));
         Assert.Empty(conditions.FindAll("input[aria-label='Max length of campaign_id in create_campaign']"));
 
         max.Change("100");
         conditions.Find("input[aria-label='Allowed values of campaign_id in create_campaign']").Change("3, 4");
 
         Assert.Equal("""{"max":100,"in":[3,4]}""", Condition("campaign_id")!.ToJsonString());
+    }
+
+    [Fact]
+    public void Text_a_field_cannot_read_changes_nothing_and_says_so()
+    {
+        var conditions = RenderConditions();
+        conditions.Find("input[aria-label='Max of campaign_id in create_campaign']").Change("100");
+        conditions.Find("input[aria-label='Allowed values of campaign_id in create_campaign']").Change("3, 4");
+
+        // A thousands separator, an exponent, half a number: none is read as something else.
+        conditions.Find("input[aria-label='Allowed values of campaign_id in create_campaign']").Change("1,000");
+        conditions.Find("input[aria-label='Max of campaign_id in create_campaign']").Change("1e2");
+        conditions.Find("input[aria-label='Max length of subject in create_campaign']").Change("10.5");
+
+        Assert.Equal("""{"max":100,"in":[3,4]}""", Condition("campaign_id")!.ToJsonString());
+        Assert.Null(Condition("subject"));
+        Assert.Equal(3, conditions.FindAll("[role=alert]").Count);
+        Assert.Contains("“1,000” is not numbers apart by commas, or a JSON array; the policy keeps what it had", conditions.Markup, StringComparison.Ordinal);
+
+        // Emptied, a field removes its operator.
+        conditions.Find("input[aria-label='Max of campaign_id in create_campaign']").Change("");
+        Assert.Equal("""{"in":[3,4]}""", Condition("campaign_id")!.ToJsonString());
+    }
+
+    [Fact]
+    public void Allowed_values_a_comma_list_cannot_hold_are_written_and_shown_as_a_JSON_array()
+    {
+        var conditions = RenderConditions();
+
+        conditions.Find("input[aria-label='Allowed values of subject in create_campaign']").Change("""["Hello, world", " padded", "plain"]""");
+
+        Assert.Equal("""["Hello, world"," padded","plain"]""", Condition("subject")!["in"]!.ToJsonString());
+        Assert.Equal("""["Hello, world"," padded","plain"]""",
+            conditions.Find("input[aria-label='Allowed values of subject in create_campaign']").GetAttribute("value"));
     }
 
     [Fact]

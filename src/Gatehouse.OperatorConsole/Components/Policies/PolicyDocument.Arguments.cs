@@ -87,10 +87,11 @@ public sealed partial class PolicyDocument
     private JsonObject? Conditions(string name) =>
         (((_root["tools"] as JsonObject)?[name] as JsonObject)?["arguments"] as JsonObject)?["conditions"] as JsonObject;
 
+    // By the path the compiler reads, never by the key's spelling: a key "a.b" is the nested $.a.b, not an argument named "a.b".
     private static string? KeyOf(JsonObject conditions, string argument)
     {
         var canonical = ArgumentPaths.OfMember(argument);
-        return conditions.Select(c => c.Key).FirstOrDefault(key => key == argument || ArgumentPaths.Canonical(key) == canonical);
+        return conditions.Select(c => c.Key).FirstOrDefault(key => ArgumentPaths.Canonical(key) == canonical);
     }
 
     // The rule for a tool as an object, a rule written as its action alone ("allow") spelt out so that it can hold more.
