@@ -152,19 +152,7 @@ internal static class MarkdownReport
             Compare(md, "enforced, audit store keeps nothing / enforced, audit off", run, run.Targets.Discarding, run.Targets.Unaudited);
         }
 
-        md.AppendLine();
-        md.AppendLine("## Checks before timing");
-        md.AppendLine();
-        foreach (var check in run.Checks)
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"- [{(check.Passed ? "x" : " ")}] {check.Description} ({check.Detail})");
-        }
-
-        var errors = run.Latency.Sum(r => r.Errors) + run.Throughput.Sum(r => r.Errors);
-        md.AppendLine();
-        md.AppendLine(errors == 0
-            ? "No call failed during the measurements."
-            : $"**{errors} calls failed during the measurements** (exceptions, timeouts or wrong answers; excluded from the latencies).");
+        AppendChecks(md, run.Checks, run.Latency.Sum(r => r.Errors) + run.Throughput.Sum(r => r.Errors));
         return md.ToString();
     }
 
@@ -184,6 +172,24 @@ internal static class MarkdownReport
         md.AppendLine("|---|---:|---:|---:|---:|---:|");
     }
 
-    private static string Ratio(double value, double baseline) =>
+    /// <summary>What was checked before timing, and how many calls failed while it ran: the end of both reports.</summary>
+    internal static void AppendChecks(StringBuilder md, IReadOnlyList<SanityChecks.Check> checks, int errors)
+    {
+        md.AppendLine();
+        md.AppendLine("## Checks before timing");
+        md.AppendLine();
+        foreach (var check in checks)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- [{(check.Passed ? "x" : " ")}] {check.Description} ({check.Detail})");
+        }
+
+        md.AppendLine();
+        md.AppendLine(errors == 0
+            ? "No call failed during the measurements."
+            : $"**{errors} calls failed during the measurements** (exceptions, timeouts or wrong answers; excluded from the latencies).");
+    }
+
+    /// <summary><paramref name="value"/> as a multiple of <paramref name="baseline"/>, as the reports print ratios.</summary>
+    internal static string Ratio(double value, double baseline) =>
         baseline > 0 && double.IsFinite(value) ? (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "n/a";
 }

@@ -92,19 +92,7 @@ internal static class StdioReport
                 $"| Gatehouse's p50 at 1 session ÷ {mcpProxy.Name}'s, at most 1 | {p50Ratio:0.00}× | {(p50Ratio <= 1 ? "yes" : "no")} |");
         }
 
-        md.AppendLine();
-        md.AppendLine("## Checks before timing");
-        md.AppendLine();
-        foreach (var check in run.Checks)
-        {
-            md.AppendLine(CultureInfo.InvariantCulture, $"- [{(check.Passed ? "x" : " ")}] {check.Description} ({check.Detail})");
-        }
-
-        var errors = run.Single.Sum(r => r.Errors) + run.Concurrent.Sum(r => r.Errors);
-        md.AppendLine();
-        md.AppendLine(errors == 0
-            ? "No call failed during the measurements."
-            : $"**{errors} calls failed during the measurements** (exceptions, timeouts or wrong answers; excluded from the latencies).");
+        MarkdownReport.AppendChecks(md, run.Checks, run.Single.Sum(r => r.Errors) + run.Concurrent.Sum(r => r.Errors));
 
         md.AppendLine();
         md.Append(KeptNotes(previousReport) ?? NotesHeading + Environment.NewLine);
@@ -129,8 +117,8 @@ internal static class StdioReport
         foreach (var r in results)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Target.Name} | {r.Calls} | {r.MedianRoundRate:0} | {Ratio(r.MedianRoundRate, baseline.MedianRoundRate)} | {r.UnderLoad.P50:0} | {Ratio(r.UnderLoad.P50, baseline.UnderLoad.P50)} " +
-                $"| {r.UnderLoad.P99:0} | {Ratio(r.UnderLoad.P99, baseline.UnderLoad.P99)} | {r.TargetCpuMicrosPerCall:0} | {r.CpuMicrosPerCall:0} | {r.TargetProcesses} | {r.Errors} |");
+                $"| {r.Target.Name} | {r.Calls} | {r.MedianRoundRate:0} | {MarkdownReport.Ratio(r.MedianRoundRate, baseline.MedianRoundRate)} | {r.UnderLoad.P50:0} | {MarkdownReport.Ratio(r.UnderLoad.P50, baseline.UnderLoad.P50)} " +
+                $"| {r.UnderLoad.P99:0} | {MarkdownReport.Ratio(r.UnderLoad.P99, baseline.UnderLoad.P99)} | {r.TargetCpuMicrosPerCall:0} | {r.CpuMicrosPerCall:0} | {r.TargetProcesses} | {r.Errors} |");
         }
 
         md.AppendLine();
@@ -145,7 +133,4 @@ internal static class StdioReport
     private static double Rate(IReadOnlyList<ThroughputScenario.Result> results, LoadTarget target) => results.Single(r => r.Target == target).MedianRoundRate;
 
     private static double P50(IReadOnlyList<ThroughputScenario.Result> results, LoadTarget target) => results.Single(r => r.Target == target).UnderLoad.P50;
-
-    private static string Ratio(double value, double baseline) =>
-        baseline > 0 && double.IsFinite(value) ? (value / baseline).ToString("0.00", CultureInfo.InvariantCulture) + "×" : "n/a";
 }
