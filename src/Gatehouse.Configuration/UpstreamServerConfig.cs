@@ -54,7 +54,29 @@ public sealed record UpstreamServerConfig
 
     /// <summary>Kept rather than dropped so that tools can show the server and grants can still name it.</summary>
     public bool Disabled { get; init; }
+
+    /// <summary>
+    /// The pool of processes that serves this stdio server's 2026-07-28 requests; null when the operator set none, and
+    /// such clients then fall back to sessions, each with a process of its own.
+    /// </summary>
+    public ProcessPoolConfig? Pool { get; init; }
 }
 
 /// <summary>An operator's class for one tool: what the catalog then says of it, with the operator's reason.</summary>
+/// <summary>
+/// The processes of a stdio server that requests of MCP 2026-07-28 share, per grant: <see cref="Min"/> kept running
+/// ahead of demand, up to <see cref="Max"/> under load. A request has no session, so a pool is for servers whose state
+/// may be shared by one grant's callers.
+/// </summary>
+/// <param name="Min">Processes kept running while the gateway runs (0: started at the first request).</param>
+/// <param name="Max">The most processes at once.</param>
+public sealed record ProcessPoolConfig(int Min, int Max)
+{
+    public const int DefaultMin = 1;
+    public const int DefaultMax = 4;
+
+    /// <summary>The most a pool may name; more processes than this per grant is a mistake, not a plan.</summary>
+    public const int Largest = 64;
+}
+
 public sealed record ToolClassOverride(ToolCategory Category, ToolRisk Risk, string? Reason);

@@ -77,6 +77,12 @@ public sealed class RelayCall(string server, string sessionId, ClaimsPrincipal? 
 
     /// <summary>The client of this session, which a decision may tell of progress or ask.</summary>
     public IClientChannel Client { get; } = client ?? NoClientChannel.Instance;
+
+    /// <summary>
+    /// Whether the request is a retry of a multi-round call (MCP 2026-07-28 <c>input_required</c>) whose earlier round was
+    /// allowed, with the same target and arguments: it is decided again, but its limits and approval are not spent again.
+    /// </summary>
+    public bool IsContinuation { get; init; }
 }
 
 /// <summary>The outcome of <see cref="IDecisionPoint.DecideAsync"/>.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gatehouse.Audit;
 using Gatehouse.Configuration;
 using Gatehouse.Relay.Http;
+using Gatehouse.Relay.Modern;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -30,6 +31,8 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<UpstreamReadiness>();
         services.AddSingleton<ResumableStreams>();
         services.AddSingleton<HttpMessageIntake>();
+        services.AddSingleton<ModernUpstreams>();
+        services.AddSingleton<ModernRelay>();
         services.AddSingleton<StreamableHttpEndpoints>();
         services.AddSingleton<LegacySseEndpoints>();
         services.AddOptions<RelayHttpOptions>().Configure(o =>
@@ -53,6 +56,13 @@ public static class RelayServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddGatehouseIdleSessionReaper(this IServiceCollection services) =>
         services.AddHostedService<RelayIdleReaper>();
+
+    /// <summary>
+    /// Starts the pools of stdio servers that name one (<c>"pool"</c>) as the gateway starts, each grant's minimum of
+    /// processes running ahead of the first 2026-07-28 request.
+    /// </summary>
+    public static IServiceCollection AddGatehouseProcessPools(this IServiceCollection services) =>
+        services.AddHostedService<ProcessPoolWarmup>();
 
     /// <summary>
     /// Maps <c>/mcp/{server}</c> (Streamable HTTP), <c>/mcp/{server}/sse</c> and <c>/mcp/{server}/message</c>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Gatehouse.Testing;
 
@@ -17,6 +18,9 @@ public sealed class RawMcpClient(Uri endpoint) : IDisposable
 
     public Uri Endpoint { get; } = endpoint;
 
+    /// <summary>Headers every request of this client carries (a credential).</summary>
+    public System.Net.Http.Headers.HttpRequestHeaders DefaultHeaders => _http.DefaultRequestHeaders;
+
     /// <summary>A POST of <paramref name="body"/> that accepts JSON and event streams, as MCP requires.</summary>
     public HttpRequestMessage Post(string body, string? sessionId = null)
     {
@@ -30,6 +34,30 @@ public sealed class RawMcpClient(Uri endpoint) : IDisposable
         {
             request.Headers.Add("Mcp-Session-Id", sessionId);
             request.Headers.Add("MCP-Protocol-Version", "2025-06-18");
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// A POST of a 2026-07-28 request: <paramref name="parameters"/> with the <c>_meta</c> every request carries, and the
+    /// routing headers that mirror the body (MCP-Protocol-Version, Mcp-Method, Mcp-Name where the method has a name).
+    /// </summary>
+    public HttpRequestMessage PostSessionless(string method, JsonObject? parameters = null, int id = 1, string version = "2026-07-28")
+    {
+        parameters ??= [];
+        parameters.TryAdd("_meta", new JsonObject
+        {
+            ["io.modelcontextprotocol/protocolVersion"] = version,
+            ["io.modelcontextprotocol/clientCapabilities"] = new JsonObject(),
+        });
+        var body = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = parameters };
+        var request = Post(body.ToJsonString());
+        request.Headers.Add("MCP-Protocol-Version", version);
+        request.Headers.Add("Mcp-Method", method);
+        if ((string?)(parameters["name"] ?? parameters["uri"]) is { } name)
+        {
+            request.Headers.Add("Mcp-Name", name);
         }
 
         return request;

@@ -74,6 +74,18 @@ public sealed class RunningGateway : IAsyncDisposable
         return McpClient.CreateAsync(transport, options);
     }
 
+    /// <summary>
+    /// <paramref name="options"/> (or new ones) asking for MCP 2025-11-25: a session opened with initialize, for a test
+    /// of what only sessions have (server-to-client requests, resources/subscribe, logging/setLevel). Without it the
+    /// SDK's client speaks the session-less 2026-07-28 wherever the upstream does.
+    /// </summary>
+    public static McpClientOptions InSession(McpClientOptions? options = null)
+    {
+        options ??= new McpClientOptions();
+        options.ProtocolVersion = "2025-11-25";
+        return options;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

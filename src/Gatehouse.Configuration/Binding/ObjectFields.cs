@@ -82,7 +82,10 @@ internal sealed class ObjectFields
 
     public bool? Boolean(string name) => Typed<JsonBooleanNode>(name, "true or false")?.Value;
 
-    public int? PositiveInteger(string name)
+    public int? PositiveInteger(string name) => WholeNumber(name, 1, int.MaxValue);
+
+    /// <summary>A whole number from <paramref name="minimum"/> to <paramref name="maximum"/>.</summary>
+    public int? WholeNumber(string name, int minimum, int maximum)
     {
         var node = Typed<JsonNumberNode>(name, "a number");
         if (node is null)
@@ -90,9 +93,9 @@ internal sealed class ObjectFields
             return null;
         }
 
-        if (!int.TryParse(node.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < 1)
+        if (!int.TryParse(node.Text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) || value < minimum || value > maximum)
         {
-            Report(name, $"must be a whole number from 1 to {int.MaxValue}, not {node.Text}");
+            Report(name, $"must be a whole number from {minimum} to {maximum}, not {node.Text}");
             return null;
         }
 

@@ -10,12 +10,14 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
     private static readonly string[] Fields =
     [
         "type", "command", "args", "env", "cwd", "url", "transport", "headers",
-        "allowUnknownMethods", "maxSessions", "maxSessionsPerIdentity", "idleTimeout", "callTimeout", "disabled", "toolClasses",
+        "allowUnknownMethods", "maxSessions", "maxSessionsPerIdentity", "idleTimeout", "callTimeout", "disabled", "toolClasses", "pool",
     ];
 
     private static readonly string[] ToolClassFields = ["category", "risk", "reason"];
 
-    private static readonly string[] StdioOnlyFields = ["args", "env", "cwd"];
+    private static readonly string[] PoolFields = ["min", "max"];
+
+    private static readonly string[] StdioOnlyFields = ["args", "env", "cwd", "pool"];
     private static readonly string[] HttpOnlyFields = ["transport", "headers"];
 
     /// <summary>VS Code's <c>type</c>; "http" there means "try Streamable HTTP, fall back to SSE".</summary>
@@ -85,8 +87,27 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
             CallTimeout = fields.Timeout("callTimeout") ?? UpstreamServerConfig.DefaultCallTimeout,
             Disabled = fields.Boolean("disabled") ?? false,
             ToolClasses = ToolClasses(fields),
+            Pool = Pool(fields),
         };
         return kind is null ? null : server;
+    }
+
+    private ProcessPoolConfig? Pool(ObjectFields fields)
+    {
+        if (fields.Object("pool") is not { } node || ObjectFields.Open(node, fields.PathOf("pool"), PoolFields, errors) is not { } pool)
+        {
+            return null;
+        }
+
+        var min = pool.WholeNumber("min", 0, ProcessPoolConfig.Largest) ?? ProcessPoolConfig.DefaultMin;
+        var max = pool.WholeNumber("max", 1, ProcessPoolConfig.Largest) ?? Math.Max(min, ProcessPoolConfig.DefaultMax);
+        if (min > max)
+        {
+            pool.Report("min", $"must not exceed max ({max})");
+            return null;
+        }
+
+        return new ProcessPoolConfig(min, max);
     }
 
     private static DeclaredServerType? DeclaredType(ObjectFields fields)

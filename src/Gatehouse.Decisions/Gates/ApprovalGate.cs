@@ -13,8 +13,13 @@ namespace Gatehouse.Decisions.Gates;
 internal sealed class ApprovalGate(ApprovalQueue approvals, CounterGate counters, TimeProvider time) : ICallGate
 {
     /// <inheritdoc />
-    public async ValueTask<RequestDecision?> PassAsync(CallContext call, CancellationToken cancellationToken) =>
-        call.Decision.Kind == DecisionKind.RequireApproval ? await HoldAsync(call, cancellationToken).ConfigureAwait(false) : null;
+    public async ValueTask<RequestDecision?> PassAsync(CallContext call, CancellationToken cancellationToken) => call.Decision.Kind switch
+    {
+        // Its first round was approved, for the same target and arguments: a person is not asked once per round.
+        DecisionKind.RequireApproval when call.Call.IsContinuation => call.Allow("a retry of a multi-round call whose first round was approved"),
+        DecisionKind.RequireApproval => await HoldAsync(call, cancellationToken).ConfigureAwait(false),
+        _ => null,
+    };
 
     private async Task<RequestDecision> HoldAsync(CallContext call, CancellationToken cancellationToken)
     {

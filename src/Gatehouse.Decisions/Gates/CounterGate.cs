@@ -28,11 +28,18 @@ internal sealed partial class CounterGate(ICounterStore counters, CountersConfig
             return allowed;
         }
 
+        if (call.Call.IsContinuation)
+        {
+            // A multi-round call counts once: its first round spent its limits.
+            return call.Allow("a retry of a multi-round call whose first round was counted");
+        }
+
         var keys = decision.Counters.Select(c => new CounterKey(c, c.Scope switch
         {
             CounterScope.Grant => call.Grant.Grant.Id,
             CounterScope.Identity => call.Call.Identity ?? "",
-            CounterScope.Session => call.Call.SessionId,
+            // Requests of MCP 2026-07-28 belong to no session: a session's limit then counts the identity's calls.
+            CounterScope.Session => call.Call.SessionId is { Length: > 0 } session ? session : "identity:" + call.Call.Identity,
             _ => "",
         })).ToList();
         CounterOutcome outcome;

@@ -1,4 +1,5 @@
 using Gatehouse.Configuration;
+using Gatehouse.Relay.Modern;
 using Gatehouse.Relay.Session;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
@@ -20,6 +21,7 @@ internal sealed partial class StreamableHttpEndpoints(
     HttpMessageIntake intake,
     ResumableStreams resumableStreams,
     IAccessCheck access,
+    ModernRelay modern,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
@@ -41,7 +43,7 @@ internal sealed partial class StreamableHttpEndpoints(
         }
 
         // Before the body is read: a caller with no grant here gets nothing, not even a refusal record of its making.
-        if (access.GrantFor(upstream.Name, context.User) is null)
+        if (access.GrantFor(upstream.Name, context.User) is not { } grant)
         {
             await RejectUngrantedAsync(context, upstream.Name, default);
             return;
@@ -58,18 +60,14 @@ internal sealed partial class StreamableHttpEndpoints(
             return;
         }
 
-        var requestId = message is JsonRpcRequest request ? request.Id : default;
-        var version = McpProtocolHeaders.RequestedVersion(context);
-        if (version is not null && !McpProtocolHeaders.RelayedVersions.Contains(version))
+        // A request of the session-less revision carries everything it needs; a session header on it is ignored.
+        if (ModernEnvelope.Applies(context.Request, message))
         {
-            // Deliberately not an "unsupported version" code: clients probing a session-less revision treat any
-            // other error as the sign to fall back to initialize.
-            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status400BadRequest, McpErrorCode.InvalidRequest,
-                $"Gatehouse relays MCP protocol versions {string.Join(", ", McpProtocolHeaders.RelayedVersions)}, not '{version}'; open a session with initialize.",
-                requestId);
+            await modern.HandleAsync(context, upstream, grant, message);
             return;
         }
 
+        var requestId = message is JsonRpcRequest request ? request.Id : default;
         var session = headerSessionId is { Length: > 0 } sessionId
             ? await FindSessionAsync(context, upstream, sessionId, requestId)
             : await OpenSessionAsync(context, upstream, message, requestId);

@@ -34,6 +34,7 @@ public static partial class GatewayApplication
         GatewayListeners.Configure(builder.WebHost, listen ?? config.Listen, config.Console.Listen);
         builder.Services.AddGatehouseRelay(config);
         builder.Services.AddGatehouseIdleSessionReaper();
+        builder.Services.AddGatehouseProcessPools();
         builder.Services.AddGatehousePolicyDecisions();
         builder.Services.AddGatehouseApprovalExpiry();
         builder.Services.AddGatehouseAuthentication(config);

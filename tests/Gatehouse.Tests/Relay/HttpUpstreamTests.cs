@@ -53,7 +53,7 @@ public sealed class HttpUpstreamTests : TestServerGatewayTests
                 },
             },
         };
-        await using var client = await Gateway.ConnectAsync("test", options);
+        await using var client = await Gateway.ConnectAsync("test", RunningGateway.InSession(options));
 
         var result = await client.CallToolAsync("test_sampling", new Dictionary<string, object?> { ["prompt"] = "What is a gatehouse?" });
 
@@ -84,7 +84,7 @@ public sealed class HttpUpstreamTests : TestServerGatewayTests
                 },
             },
         };
-        await using var client = await Gateway.ConnectAsync("test", options);
+        await using var client = await Gateway.ConnectAsync("test", RunningGateway.InSession(options));
 
         var result = await client.CallToolAsync("test_elicitation", new Dictionary<string, object?> { ["message"] = "Who is calling?" });
 
@@ -121,7 +121,7 @@ public sealed class HttpUpstreamTests : TestServerGatewayTests
     [Fact]
     public async Task Log_messages_sent_during_a_call_reach_the_client()
     {
-        await using var client = await Gateway.ConnectAsync("test");
+        await using var client = await Gateway.ConnectAsync("test", RunningGateway.InSession());
         var logged = new ConcurrentQueue<string>();
         await using var handler = client.RegisterNotificationHandler(NotificationMethods.LoggingMessageNotification, (notification, _) =>
         {
@@ -143,7 +143,7 @@ public sealed class HttpUpstreamTests : TestServerGatewayTests
     [Fact]
     public async Task A_subscription_reaches_theUpstream_and_its_update_reaches_the_subscriber()
     {
-        await using var client = await Gateway.ConnectAsync("test");
+        await using var client = await Gateway.ConnectAsync("test", RunningGateway.InSession());
         var notify = new Dictionary<string, object?> { ["uri"] = WatchedResource };
 
         // The upstream notifies only sessions that subscribed, so this shows the subscribe request itself got through.

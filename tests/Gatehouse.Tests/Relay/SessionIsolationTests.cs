@@ -127,7 +127,7 @@ public sealed class SessionIsolationTests : IAsyncLifetime
             },
         };
 
-        var clients = await Task.WhenAll(_gateway.ConnectAsync(server, Sampler(0)), _gateway.ConnectAsync(server, Sampler(1)));
+        var clients = await Task.WhenAll(_gateway.ConnectAsync(server, RunningGateway.InSession(Sampler(0))), _gateway.ConnectAsync(server, RunningGateway.InSession(Sampler(1))));
         await using var first = clients[0];
         await using var second = clients[1];
         var results = await Task.WhenAll(
@@ -149,7 +149,7 @@ public sealed class SessionIsolationTests : IAsyncLifetime
     /// <summary>Two clients of <paramref name="server"/>, connected at once: a stdio upstream takes a while to start.</summary>
     private async Task<ListenerPair> ListenersAsync(string method, string server = "test")
     {
-        var clients = await Task.WhenAll(_gateway.ConnectAsync(server), _gateway.ConnectAsync(server));
+        var clients = await Task.WhenAll(_gateway.ConnectAsync(server, RunningGateway.InSession()), _gateway.ConnectAsync(server, RunningGateway.InSession()));
         return new ListenerPair(new Listener(clients[0], method, ownsClient: true), new Listener(clients[1], method, ownsClient: true));
     }
 

@@ -1,0 +1,112 @@
+using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Gatehouse.Configuration;
+using Gatehouse.Relay.Http;
+using Gatehouse.Relay.Wire;
+using ModelContextProtocol.Protocol;
+
+namespace Gatehouse.Relay.Modern;
+
+/// <summary>
+/// Forwards a 2026-07-28 request to a Streamable HTTP server as a POST of its own, with the routing headers derived from
+/// the body Gatehouse decided on (never copied from the client), and reads back what the server answers.
+/// </summary>
+internal sealed class HttpModernUpstream(UpstreamServerConfig server, HttpClient http) : IModernUpstream
+{
+    private static readonly MediaTypeWithQualityHeaderValue s_json = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue s_eventStream = new("text/event-stream");
+
+    public async Task<UpstreamAnswer> SendAsync(JsonRpcRequest request, IReadOnlyList<KeyValuePair<string, string>> paramHeaders, CancellationToken cancellationToken)
+    {
+        using var post = new HttpRequestMessage(HttpMethod.Post, server.Url)
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, JsonRpcHttp.MessageType)),
+        };
+        post.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        post.Headers.Accept.Add(s_json);
+        post.Headers.Accept.Add(s_eventStream);
+        foreach (var (header, value) in server.Headers)
+        {
+            post.Headers.TryAddWithoutValidation(header, value);
+        }
+
+        post.Headers.TryAddWithoutValidation(McpProtocolHeaders.ProtocolVersion, ModernProtocol.VersionOf(request.Params));
+        post.Headers.TryAddWithoutValidation(ModernProtocol.MethodHeader, request.Method);
+        if (ModernEnvelope.NameOf(request) is { } name)
+        {
+            post.Headers.TryAddWithoutValidation(ModernProtocol.NameHeader, ModernEnvelope.Encode(name));
+        }
+
+        foreach (var (header, value) in paramHeaders)
+        {
+            post.Headers.TryAddWithoutValidation(header, value);
+        }
+
+        var response = await http.SendAsync(post, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var status = (int)response.StatusCode;
+            var media = response.Content.Headers.ContentType?.MediaType;
+            if (string.Equals(media, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+            {
+                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                return new UpstreamAnswer(status, streamed: true, ReadEventsAsync(stream, cancellationToken), response);
+            }
+
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var message = body.Length == 0 ? null : ReadMessage(body);
+            if (message is null && !response.IsSuccessStatusCode)
+            {
+                throw new HttpRequestException($"Upstream server '{server.Name}' answered HTTP {status} with no JSON-RPC message.", null, response.StatusCode);
+            }
+
+            response.Dispose();
+            return new UpstreamAnswer(status, streamed: false, message is null ? Empty() : One(message));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private static JsonRpcMessage? ReadMessage(ReadOnlySpan<byte> utf8)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(utf8, JsonRpcHttp.MessageType);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static async IAsyncEnumerable<JsonRpcMessage> ReadEventsAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Keep-alive comments and events of other types carry no message.
+            if (item.EventType == "message" && item.Data.Length > 0 && ReadMessage(System.Text.Encoding.UTF8.GetBytes(item.Data)) is { } message)
+            {
+                yield return message;
+            }
+        }
+    }
+
+#pragma warning disable CS1998 // An iterator of what is already at hand.
+    private static async IAsyncEnumerable<JsonRpcMessage> One(JsonRpcMessage message)
+    {
+        yield return message;
+    }
+
+    private static async IAsyncEnumerable<JsonRpcMessage> Empty()
+    {
+        yield break;
+    }
+#pragma warning restore CS1998
+}

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Gatehouse.Configuration;
+using Gatehouse.Relay.Http;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+
+namespace Gatehouse.Relay.Modern;
+
+/// <summary>
+/// Takes the requests of MCP's session-less revision (2026-07-28) at <c>/mcp/{server}</c>, beside the sessions of the
+/// revisions opened with initialize: the envelope and routing headers checked, the version agreed, the method known, a
+/// task reached only by its creator; then each request takes the <see cref="ModernCallPath"/>.
+/// </summary>
+internal sealed class ModernRelay(ModernUpstreams upstreams, IDecisionPoint decisions, CallRecorder recorder,
+    TimeProvider time, ILoggerFactory loggerFactory)
+{
+    /// <summary>The methods of this revision the relay knows; removed ones (initialize, ping, logging/setLevel, resources/subscribe) are not among them.</summary>
+    public static readonly IReadOnlySet<string> Known = new HashSet<string>(
+        [RequestMethods.ToolsCall, RequestMethods.ResourcesRead, RequestMethods.PromptsGet, RequestMethods.CompletionComplete,
+            .. RelayMethods.Lists, ModernProtocol.Discover, ModernProtocol.Listen, .. ModernProtocol.TaskMethods], StringComparer.Ordinal);
+
+    // Logging is deprecated by this revision, yet a request that asks for a log level still gets its messages.
+    private const string LogMessage = "notifications/message";
+
+    private readonly MultiRoundLedger _rounds = new(time);
+    private readonly TaskOwners _tasks = new(time);
+    private readonly ILogger _logger = loggerFactory.CreateLogger<ModernCallPath>();
+
+    /// <summary>Answers one request of this revision to <paramref name="server"/>, from a caller holding <paramref name="grant"/>.</summary>
+    public async Task HandleAsync(HttpContext context, UpstreamServerConfig server, string grant, JsonRpcMessage message)
+    {
+        var door = new RelayCall(server.Name, "", context.User);
+        var upstream = upstreams.For(server, grant);
+
+        // A version no revision Gatehouse knows names is refused as such, whatever the body says.
+        if (McpProtocolHeaders.RequestedVersion(context) is { } named && !ModernProtocol.SupportedVersions.Contains(named))
+        {
+            await RefuseUnsupportedAsync(context, door, upstream, message, named).ConfigureAwait(false);
+            return;
+        }
+
+        if (ModernEnvelope.Check(context.Request, message) is { } refusal)
+        {
+            await RefuseAsync(context, door, message, refusal).ConfigureAwait(false);
+            return;
+        }
+
+        var request = (JsonRpcRequest)message;
+        if (!(await upstream.SupportedVersionsAsync().ConfigureAwait(false)).Contains(ModernProtocol.Version))
+        {
+            // The upstream does not speak this revision: the versions offered are those opened with initialize, and
+            // the client falls back to a session, as the revision describes.
+            await RefuseUnsupportedAsync(context, door, upstream, message, ModernProtocol.Version).ConfigureAwait(false);
+            return;
+        }
+
+        if (!Known.Contains(request.Method) && !server.AllowUnknownMethods)
+        {
+            await RefuseAsync(context, door, request, new ModernRefusal(StatusCodes.Status404NotFound, McpErrorCode.MethodNotFound,
+                $"Method not found: Gatehouse does not relay '{request.Method}' under MCP {ModernProtocol.Version}.")).ConfigureAwait(false);
+            return;
+        }
+
+        if (ModernProtocol.TaskMethods.Contains(request.Method) && !_tasks.Owns(server.Name, door.Identity, grant, request.Params))
+        {
+            // The same answer as for a task that does not exist: another's task is not even confirmed to be there.
+            await RefuseAsync(context, door, request, new ModernRefusal(StatusCodes.Status200OK, McpErrorCode.InvalidParams,
+                "Invalid params: no task with this taskId was created by this caller.")).ConfigureAwait(false);
+            return;
+        }
+
+        var response = new ModernResponse(context, request);
+        var call = new RelayCall(server.Name, "", context.User, upstream.Tools, response)
+        {
+            IsContinuation = _rounds.Continues(door, grant, request),
+        };
+        var path = new ModernCallPath(server, upstream, grant, decisions, recorder, _rounds, _tasks, time, _logger);
+        var cancellation = context.RequestAborted;
+        try
+        {
+            if (request.Method == ModernProtocol.Listen)
+            {
+                if (await SubscriptionsAllowedAsync(path, call, request, response, cancellation).ConfigureAwait(false) is { } allowedUris)
+                {
+                    await path.ForwardAsync(call, request, null, response, n => Keeps(n, allowedUris), cancellation).ConfigureAwait(false);
+                }
+
+                return;
+            }
+
+            var (allowed, record) = await path.DecideAsync(call, request, response, cancellation).ConfigureAwait(false);
+            if (allowed)
+            {
+                await path.ForwardAsync(call, request, record, response, IsAbout(request), cancellation).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The client closed the request's stream: under this revision, its way of cancelling.
+        }
+    }
+
+    /// <summary>
+    /// Decides each resource a <c>subscriptions/listen</c> asks to follow, as <c>resources/subscribe</c> would be: the URIs a
+    /// stream may then tell of, or null when one was refused (the refusal is the answer).
+    /// </summary>
+    private static async Task<HashSet<string>?> SubscriptionsAllowedAsync(ModernCallPath path, RelayCall call, JsonRpcRequest request,
+        ModernResponse response, CancellationToken cancellationToken)
+    {
+        var uris = new HashSet<string>(StringComparer.Ordinal);
+        var asked = ((request.Params as JsonObject)?["notifications"] as JsonObject)?["resourceSubscriptions"] as JsonArray ?? [];
+        foreach (var node in asked)
+        {
+            var uri = node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+            var subscribe = new JsonRpcRequest
+            {
+                Id = request.Id,
+                Method = RequestMethods.ResourcesSubscribe,
+                Params = new JsonObject { ["uri"] = uri, ["_meta"] = ModernProtocol.MetaOf(request.Params)?.DeepClone() },
+            };
+            var (allowed, _) = await path.DecideAsync(call, subscribe, response, cancellationToken).ConfigureAwait(false);
+            if (!allowed)
+            {
+                return null;
+            }
+
+            uris.Add(uri ?? "");
+        }
+
+        return uris;
+    }
+
+    // A listen stream carries list changes and updates of the resources decided above; nothing about another's requests.
+    private static bool Keeps(JsonRpcNotification notification, HashSet<string> uris) => notification.Method switch
+    {
+        NotificationMethods.ResourceUpdatedNotification =>
+            (notification.Params as JsonObject)?["uri"] is JsonValue uri && uri.TryGetValue<string>(out var text) && uris.Contains(text),
+        NotificationMethods.ProgressNotification or LogMessage => false,
+        _ => true,
+    };
+
+    // A request's own stream carries what the revision lets it: its progress and its log messages.
+    private static Func<JsonRpcNotification, bool> IsAbout(JsonRpcRequest request) => notification =>
+        notification.Method is NotificationMethods.ProgressNotification or LogMessage;
+
+    private async Task RefuseUnsupportedAsync(HttpContext context, RelayCall door, ModernServer upstream, JsonRpcMessage message, string requested)
+    {
+        var supported = await upstream.SupportedVersionsAsync().ConfigureAwait(false);
+        await RefuseAsync(context, door, message, new ModernRefusal(StatusCodes.Status400BadRequest, ModernProtocol.UnsupportedProtocolVersion,
+            $"Unsupported protocol version '{requested}': this server speaks {string.Join(", ", supported)} through Gatehouse.",
+            new JsonObject
+            {
+                ["supported"] = new JsonArray([.. supported.Select(v => (JsonNode)v)]),
+                ["requested"] = requested,
+            })).ConfigureAwait(false);
+    }
+
+    private async Task RefuseAsync(HttpContext context, RelayCall door, JsonRpcMessage message, ModernRefusal refusal)
+    {
+        var id = message is JsonRpcRequest request ? request.Id : default;
+        if (message is JsonRpcRequest refused)
+        {
+            recorder.RecordRefusal(door, refused, "request", refusal.Message);
+        }
+
+        context.Response.StatusCode = refusal.Status;
+        context.Response.ContentType = "application/json";
+        await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, JsonRpcReplies.Error(id, refusal.Code, refusal.Message, refusal.Data),
+            JsonRpcHttp.MessageType, context.RequestAborted).ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// The <see cref="ModernServer"/> of each server and grant, made when a client of this revision first reaches it: a
+/// grant's requests to a stdio server share that grant's pool of processes, never another grant's.
+/// </summary>
+internal sealed class ModernUpstreams(IHttpClientFactory httpClients, IUpstreamConnector connector, TimeProvider time, ILoggerFactory loggerFactory)
+    : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<(string Server, string Grant), Lazy<ModernServer>> _servers = new();
+
+    public ModernServer For(UpstreamServerConfig server, string grant) =>
+        _servers.GetOrAdd((server.Name, grant), _ => new Lazy<ModernServer>(() => new ModernServer(Create(server), time))).Value;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in _servers.Values.Where(s => s.IsValueCreated))
+        {
+            await server.Value.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private IModernUpstream Create(UpstreamServerConfig server) => server switch
+    {
+        { Kind: UpstreamKind.Http, Transport: not UpstreamTransport.Sse } =>
+            new HttpModernUpstream(server, httpClients.CreateClient(UpstreamConnector.HttpClientName)),
+        { Kind: UpstreamKind.Stdio, Pool: { } pool } => new StdioPool(server, pool, connector, time, loggerFactory.CreateLogger<StdioPool>()),
+        _ => new SessionOnlyUpstream(server.Name),
+    };
+}

@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Gatehouse.Tests.Relay;
+
+/// <summary>
+/// A Streamable HTTP server of MCP 2026-07-28 only, small enough to say exactly what it answers: a multi-round tool
+/// (<c>ask</c>: <c>input_required</c> until it is retried with the requestState it gave and an input response), a tool
+/// that returns a task (<c>make_task</c>) and <c>tasks/get</c>, and list results it marks as public for any cache.
+/// It keeps every request it was sent, so a test can show what never reached it.
+/// </summary>
+internal sealed class SessionlessUpstream : IAsyncDisposable
+{
+    public const string RequestState = "state-1";
+
+    private readonly WebApplication _app;
+
+    private SessionlessUpstream(WebApplication app, Uri url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    /// <summary>Every request body the server was sent, in order.</summary>
+    public ConcurrentQueue<JsonObject> Received { get; } = new();
+
+    public IEnumerable<JsonObject> Calls(string method) => Received.Where(r => (string?)r["method"] == method);
+
+    public static async Task<SessionlessUpstream> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var app = builder.Build();
+        SessionlessUpstream? server = null;
+        app.MapPost("/mcp", async context => await server!.AnswerAsync(context));
+        await app.StartAsync();
+        server = new SessionlessUpstream(app, new Uri(new Uri(app.Urls.First()), "/mcp"));
+        return server;
+    }
+
+    private async Task AnswerAsync(HttpContext context)
+    {
+        var request = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
+        Received.Enqueue(request);
+        var parameters = request["params"] as JsonObject ?? [];
+        JsonObject? result = (string?)request["method"] switch
+        {
+            "server/discover" => new JsonObject
+            {
+                ["supportedVersions"] = new JsonArray("2026-07-28"),
+                ["capabilities"] = new JsonObject { ["tools"] = new JsonObject() },
+                ["ttlMs"] = 60000,
+                ["cacheScope"] = "public",
+            },
+            "tools/list" => new JsonObject
+            {
+                ["tools"] = new JsonArray(Tool("ask"), Tool("make_task"), Tool("echo")),
+                ["ttlMs"] = 60000,
+                ["cacheScope"] = "public",
+            },
+            "tools/call" => Call(parameters),
+            "tasks/get" => new JsonObject { ["taskId"] = parameters["taskId"]?.DeepClone(), ["status"] = "completed" },
+            _ => null,
+        };
+
+        context.Response.ContentType = "application/json";
+        if (result is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsync(new JsonObject
+            {
+                ["jsonrpc"] = "2.0",
+                ["id"] = request["id"]?.DeepClone(),
+                ["error"] = new JsonObject { ["code"] = -32601, ["message"] = "Method not found" },
+            }.ToJsonString());
+            return;
+        }
+
+        result.TryAdd("resultType", "complete");
+        await context.Response.WriteAsync(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = request["id"]?.DeepClone(), ["result"] = result }.ToJsonString());
+    }
+
+    private static JsonObject Call(JsonObject parameters) => (string?)parameters["name"] switch
+    {
+        "ask" when (string?)parameters["requestState"] == RequestState && parameters["inputResponses"] is JsonObject =>
+            Text($"answered {parameters["arguments"]?["q"]}"),
+        "ask" => new JsonObject
+        {
+            ["resultType"] = "input_required",
+            ["inputRequests"] = new JsonObject
+            {
+                ["confirm"] = new JsonObject
+                {
+                    ["method"] = "elicitation/create",
+                    ["params"] = new JsonObject { ["message"] = "Sure?", ["requestedSchema"] = new JsonObject { ["type"] = "object" } },
+                },
+            },
+            ["requestState"] = RequestState,
+        },
+        "make_task" => new JsonObject { ["resultType"] = "task", ["taskId"] = "task-1", ["status"] = "working" },
+        _ => Text($"echo {parameters["arguments"]?["message"]}"),
+    };
+
+    private static JsonObject Text(string text) => new()
+    {
+        ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text }),
+    };
+
+    private static JsonObject Tool(string name) => new()
+    {
+        ["name"] = name,
+        ["inputSchema"] = new JsonObject { ["type"] = "object" },
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
