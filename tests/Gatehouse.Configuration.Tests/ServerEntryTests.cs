@@ -23,6 +23,36 @@ public sealed class ServerEntryTests
         Assert.True(server.Disabled);
     }
 
+    [Theory]
+    [InlineData("""{ "command": "x", "pool": { "min": 2, "max": 8 } }""", 2, 8)]
+    [InlineData("""{ "command": "x", "pool": {} }""", 1, 4)]
+    [InlineData("""{ "command": "x", "pool": { "min": 0 } }""", 0, 4)]
+    [InlineData("""{ "command": "x", "pool": { "min": 6 } }""", 6, 6)]
+    public void A_pool_is_read_with_its_defaults(string entry, int min, int max)
+    {
+        Assert.Equal(new ProcessPoolConfig(min, max), Server(entry).Pool);
+    }
+
+    [Fact]
+    public void Without_a_pool_a_stdio_server_has_none()
+    {
+        Assert.Null(Server("""{ "command": "x" }""").Pool);
+    }
+
+    [Theory]
+    [InlineData("""{ "command": "x", "pool": { "min": 3, "max": 2 } }""", "mcpServers.s.pool.min", "must not exceed max (2)")]
+    [InlineData("""{ "command": "x", "pool": { "max": 0 } }""", "mcpServers.s.pool.max", "must be a whole number from 1 to 64, not 0")]
+    [InlineData("""{ "command": "x", "pool": { "min": -1 } }""", "mcpServers.s.pool.min", "must be a whole number from 0 to 64, not -1")]
+    [InlineData("""{ "command": "x", "pool": { "max": 65 } }""", "mcpServers.s.pool.max", "must be a whole number from 1 to 64, not 65")]
+    [InlineData("""{ "url": "https://h", "pool": {} }""", "mcpServers.s.pool", "applies only to servers launched by 'command'")]
+    public void A_pool_that_cannot_work_is_an_error(string entry, string path, string message)
+    {
+        var error = ServerError(entry);
+
+        Assert.Equal(path, error.Field);
+        Assert.Equal(message, error.Message);
+    }
+
     [Fact]
     public void A_disabled_server_can_still_be_granted()
     {

@@ -41,13 +41,7 @@ public sealed class ConformanceSuiteTests(ConformanceUpstreams upstreams, ITestO
     public Task Every_check_that_passes_directly_passes_through_the_gateway_at_2025_11_25(ConformanceUpstream upstream) =>
         AssertTransparentAsync(upstream, Revision20251125);
 
-    // The one switch for 2026-07-28 through the gateway: delete this constant and the Skip that names it once the
-    // relay speaks the revision. Until then Gatehouse answers a 2026-07-28 client 400, and the comparison fails on
-    // nearly every check (run it by deleting the Skip to see the relay's to-do list, scenario by scenario).
-    private const string Relay2026Pending =
-        "Gatehouse does not relay MCP 2026-07-28 yet (it answers such clients 400); remove this Skip when the relay supports it.";
-
-    [Theory(Skip = Relay2026Pending)]
+    [Theory]
     [InlineData(ConformanceUpstream.ReferenceServer)]
     [InlineData(ConformanceUpstream.TestServer)]
     public Task Every_check_that_passes_directly_passes_through_the_gateway_at_2026_07_28(ConformanceUpstream upstream) =>

@@ -55,15 +55,22 @@ internal sealed class HttpModernUpstream(UpstreamServerConfig server, HttpClient
                 return new UpstreamAnswer(status, streamed: true, ReadEventsAsync(stream, cancellationToken), response);
             }
 
-            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            var message = body.Length == 0 ? null : ReadMessage(body);
-            if (message is null && !response.IsSuccessStatusCode)
+            if (request.Method == ModernProtocol.Listen && response.IsSuccessStatusCode)
             {
-                throw new HttpRequestException($"Upstream server '{server.Name}' answered HTTP {status} with no JSON-RPC message.", null, response.StatusCode);
+                // A stream that stays open, sent as one JSON message a line by some servers.
+                var lines = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                return new UpstreamAnswer(status, streamed: true, ReadLinesAsync(lines, cancellationToken), response);
             }
 
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var messages = ReadMessages(body);
             response.Dispose();
-            return new UpstreamAnswer(status, streamed: false, message is null ? Empty() : One(message));
+            if (messages.Count == 0 && status >= 400)
+            {
+                throw new HttpRequestException($"Upstream server '{server.Name}' answered HTTP {status} with no JSON-RPC message.", null, (System.Net.HttpStatusCode)status);
+            }
+
+            return new UpstreamAnswer(status, streamed: false, messages.ToAsyncEnumerable());
         }
         catch
         {
@@ -86,6 +93,41 @@ internal sealed class HttpModernUpstream(UpstreamServerConfig server, HttpClient
         }
     }
 
+    /// <summary>The messages of a JSON body: one, or several one after another (a server that streams JSON lines).</summary>
+    private static List<JsonRpcMessage> ReadMessages(byte[] body)
+    {
+        var messages = new List<JsonRpcMessage>();
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { AllowMultipleValues = true });
+        try
+        {
+            while (reader.Read())
+            {
+                if (JsonSerializer.Deserialize(ref reader, JsonRpcHttp.MessageType) is { } message)
+                {
+                    messages.Add(message);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // What was read before the unreadable part is relayed; a body with no message is the upstream's failure.
+        }
+
+        return messages;
+    }
+
+    private static async IAsyncEnumerable<JsonRpcMessage> ReadLinesAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (line.Length > 0 && ReadMessage(System.Text.Encoding.UTF8.GetBytes(line)) is { } message)
+            {
+                yield return message;
+            }
+        }
+    }
+
     private static async IAsyncEnumerable<JsonRpcMessage> ReadEventsAsync(Stream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
@@ -97,16 +139,4 @@ internal sealed class HttpModernUpstream(UpstreamServerConfig server, HttpClient
             }
         }
     }
-
-#pragma warning disable CS1998 // An iterator of what is already at hand.
-    private static async IAsyncEnumerable<JsonRpcMessage> One(JsonRpcMessage message)
-    {
-        yield return message;
-    }
-
-    private static async IAsyncEnumerable<JsonRpcMessage> Empty()
-    {
-        yield break;
-    }
-#pragma warning restore CS1998
 }

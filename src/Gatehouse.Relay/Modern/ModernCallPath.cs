@@ -69,7 +69,8 @@ internal sealed partial class ModernCallPath(UpstreamServerConfig server, Modern
         try
         {
             using var answer = await upstream.Upstream.SendAsync(request, ParamHeaders(response), deadline.Token).ConfigureAwait(false);
-            if (isStream)
+            // An answer the upstream streams is streamed on: its client may be waiting for what comes first.
+            if (isStream || answer.Streamed)
             {
                 await response.StartStreamAsync().ConfigureAwait(false);
             }
