@@ -57,6 +57,12 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, IDecisionPoint deci
             return;
         }
 
+        if (request.Method == RequestMethods.ToolsCall && await ParamHeadersRefusalAsync(context, upstream, request).ConfigureAwait(false) is { } paramRefusal)
+        {
+            await RefuseAsync(context, door, request, paramRefusal).ConfigureAwait(false);
+            return;
+        }
+
         if (!Known.Contains(request.Method) && !server.AllowUnknownMethods)
         {
             await RefuseAsync(context, door, request, new ModernRefusal(StatusCodes.Status404NotFound, McpErrorCode.MethodNotFound,
@@ -145,6 +151,28 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, IDecisionPoint deci
     // A request's own stream carries what the revision lets it: its progress and its log messages.
     private static Func<JsonRpcNotification, bool> IsAbout(JsonRpcRequest request) => notification =>
         notification.Method is NotificationMethods.ProgressNotification or LogMessage;
+
+    /// <summary>The refusal of a call whose <c>Mcp-Param-*</c> headers disagree with its arguments, by the tool's schema as the upstream lists it.</summary>
+    private static async Task<ModernRefusal?> ParamHeadersRefusalAsync(HttpContext context, ModernServer upstream, JsonRpcRequest request)
+    {
+        if (ModernEnvelope.NameOf(request) is not { } name)
+        {
+            return null;
+        }
+
+        IReadOnlyDictionary<string, JsonObject> tools;
+        try
+        {
+            tools = await upstream.Tools.GetCurrentAsync(context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The decision needs the same list, and refuses the call when it cannot be had.
+            return null;
+        }
+
+        return tools.TryGetValue(name, out var tool) ? ParamHeaders.Check(context.Request.Headers, tool, request) : null;
+    }
 
     private async Task RefuseUnsupportedAsync(HttpContext context, RelayCall door, ModernServer upstream, JsonRpcMessage message, string requested)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Gatehouse.Approvals;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
@@ -20,6 +21,7 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
     private const string AskLimitedOncePerMinute = """
         { "version": "1", "default": "allow",
           "tools": { "ask": { "limits": [ { "counter": "ask", "window": "minute", "max": 1, "scope": "identity" } ] },
+                     "publish": { "action": "require_approval" },
                      "denied_tool": "deny" } }
         """;
 
@@ -36,6 +38,7 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
         _upstream = await SessionlessUpstream.StartAsync();
         _gateway = await RunningGateway.StartAsync(
             Upstreams.Servers(("test", Upstreams.Http(_sdkServer.McpUrl)), ("modern", Upstreams.Http(_upstream.Url))),
+            services => services.Configure<ApprovalOptions>(o => o.ProgressInterval = TimeSpan.FromMilliseconds(200)),
             policies: new Dictionary<string, string> { ["modern"] = AskLimitedOncePerMinute },
             auth: [],
             extraGrants: [new JsonObject
@@ -97,6 +100,30 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
         Assert.Equal(-32020, (int)body["error"]!["code"]!);
         Assert.Equal(41, (int)body["id"]!);
         Assert.DoesNotContain(_upstream.Calls("tools/call"), r => (int?)r["id"] == 41);
+    }
+
+    [Theory]
+    [InlineData("eu-west", HttpStatusCode.OK)]
+    [InlineData("us-east", HttpStatusCode.BadRequest)]
+    [InlineData(null, HttpStatusCode.BadRequest)]
+    public async Task A_parameter_header_the_tools_schema_asks_for_must_mirror_its_argument(string? header, HttpStatusCode expected)
+    {
+        using var raw = Raw("modern", _key);
+        using var request = raw.PostSessionless("tools/call",
+            new JsonObject { ["name"] = "route", ["arguments"] = new JsonObject { ["region"] = "eu-west" } }, id: 61);
+        if (header is not null)
+        {
+            request.Headers.Add("Mcp-Param-Region", header);
+        }
+
+        var (status, body) = await SendAsync(raw, request);
+
+        Assert.Equal(expected, status);
+        if (expected == HttpStatusCode.BadRequest)
+        {
+            Assert.Equal(-32020, (int)body["error"]!["code"]!);
+            Assert.DoesNotContain(_upstream.Calls("tools/call"), r => (int?)r["id"] == 61);
+        }
     }
 
     [Fact]
@@ -218,6 +245,46 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
         Assert.Equal(-32602, (int)stranger["error"]!["code"]!);
         Assert.Equal("completed", (string?)own["result"]!["status"]);
         Assert.Equal([8], _upstream.Calls("tasks/get").Select(r => (int)r["id"]!));
+    }
+
+    [Fact]
+    public async Task A_call_held_for_approval_waits_in_the_queue_telling_the_client_and_runs_once_approved()
+    {
+        using var raw = Raw("modern", _key);
+        var queue = _gateway.Services.GetRequiredService<ApprovalQueue>();
+        var parameters = new JsonObject
+        {
+            ["name"] = "publish",
+            ["arguments"] = new JsonObject { ["message"] = "after a look" },
+            ["_meta"] = new JsonObject
+            {
+                ["io.modelcontextprotocol/protocolVersion"] = "2026-07-28",
+                ["io.modelcontextprotocol/clientCapabilities"] = new JsonObject { ["elicitation"] = new JsonObject() },
+                ["progressToken"] = "wait-1",
+            },
+        };
+        using var request = raw.PostSessionless("tools/call", parameters, id: 71);
+        using var response = await raw.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        // Under this revision nobody is asked in the client: the call waits in the queue, its stream telling of the wait.
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var events = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var progress = await events.ReadLineAsync().WaitAsync(Eventually.DefaultWait);
+        while (progress is not null && !progress.StartsWith("data: ", StringComparison.Ordinal))
+        {
+            progress = await events.ReadLineAsync().WaitAsync(Eventually.DefaultWait);
+        }
+
+        Assert.Contains("notifications/progress", progress, StringComparison.Ordinal);
+        Assert.DoesNotContain(_upstream.Calls("tools/call"), r => (int?)r["id"] == 71);
+        var held = Assert.Single(await queue.ListAsync(new ApprovalFilter { State = ApprovalState.Pending }, 10, default), c => c.Target == "publish");
+        Assert.Equal("", held.Session);
+
+        await queue.ApproveAsync(held.Id, "carol", "looked", default);
+        var rest = await events.ReadToEndAsync().WaitAsync(Eventually.DefaultWait);
+
+        Assert.Contains("echo after a look", rest, StringComparison.Ordinal);
+        Assert.Single(_upstream.Calls("tools/call"), r => (string?)r["params"]!["name"] == "publish");
     }
 
     private RawMcpClient Raw(string server, string key)

@@ -61,7 +61,7 @@ internal sealed class SessionlessUpstream : IAsyncDisposable
             },
             "tools/list" => new JsonObject
             {
-                ["tools"] = new JsonArray(Tool("ask"), Tool("make_task"), Tool("echo")),
+                ["tools"] = new JsonArray(Tool("ask"), Tool("make_task"), Tool("echo"), Tool("publish"), RoutedTool()),
                 ["ttlMs"] = 60000,
                 ["cacheScope"] = "public",
             },
@@ -111,6 +111,17 @@ internal sealed class SessionlessUpstream : IAsyncDisposable
     private static JsonObject Text(string text) => new()
     {
         ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text }),
+    };
+
+    /// <summary><c>route</c>: its <c>region</c> argument mirrored in the <c>Mcp-Param-Region</c> header.</summary>
+    private static JsonObject RoutedTool() => new()
+    {
+        ["name"] = "route",
+        ["inputSchema"] = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject { ["region"] = new JsonObject { ["type"] = "string", ["x-mcp-header"] = "Region" } },
+        },
     };
 
     private static JsonObject Tool(string name) => new()
