@@ -70,7 +70,8 @@ public sealed record UpstreamServerConfig
 /// </summary>
 /// <param name="Min">Processes kept running while the gateway runs (0: started at the first request).</param>
 /// <param name="Max">The most processes at once.</param>
-public sealed record ProcessPoolConfig(int Min, int Max)
+/// <param name="Sessions">Whether 2025 sessions of the grant share the pool too, instead of each starting a process.</param>
+public sealed record ProcessPoolConfig(int Min, int Max, bool Sessions = false)
 {
     public const int DefaultMin = 1;
     public const int DefaultMax = 4;

@@ -32,6 +32,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<ResumableStreams>();
         services.AddSingleton<HttpMessageIntake>();
         services.AddSingleton<ModernUpstreams>();
+        services.TryAddSingleton<ISharedUpstreams, PooledSessions>();
         services.AddSingleton<ModernRelay>();
         services.AddSingleton<StreamableHttpEndpoints>();
         services.AddSingleton<LegacySseEndpoints>();

@@ -12,6 +12,7 @@ namespace Gatehouse.Relay;
 /// <summary>The live relay sessions of every server, each server held to its session cap, and each identity to its share.</summary>
 public sealed partial class RelaySessionRegistry(
     IUpstreamConnector connector,
+    ISharedUpstreams shared,
     IDecisionPoint decisions,
     CallRecorder recorder,
     TimeProvider time,
@@ -51,7 +52,7 @@ public sealed partial class RelaySessionRegistry(
         try
         {
             session = await RelaySession.StartAsync(sessionId, user, server, clientTransport,
-                connector, decisions, recorder, time, loggerFactory.CreateLogger<RelaySession>(), cancellationToken).ConfigureAwait(false);
+                shared.SessionConnector(server, user) ?? connector, decisions, recorder, time, loggerFactory.CreateLogger<RelaySession>(), cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -28,9 +28,10 @@ public sealed class ServerEntryTests
     [InlineData("""{ "command": "x", "pool": {} }""", 1, 4)]
     [InlineData("""{ "command": "x", "pool": { "min": 0 } }""", 0, 4)]
     [InlineData("""{ "command": "x", "pool": { "min": 6 } }""", 6, 6)]
-    public void A_pool_is_read_with_its_defaults(string entry, int min, int max)
+    [InlineData("""{ "command": "x", "pool": { "sessions": true } }""", 1, 4, true)]
+    public void A_pool_is_read_with_its_defaults(string entry, int min, int max, bool sessions = false)
     {
-        Assert.Equal(new ProcessPoolConfig(min, max), Server(entry).Pool);
+        Assert.Equal(new ProcessPoolConfig(min, max, sessions), Server(entry).Pool);
     }
 
     [Fact]

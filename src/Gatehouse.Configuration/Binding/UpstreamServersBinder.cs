@@ -15,7 +15,7 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
 
     private static readonly string[] ToolClassFields = ["category", "risk", "reason"];
 
-    private static readonly string[] PoolFields = ["min", "max"];
+    private static readonly string[] PoolFields = ["min", "max", "sessions"];
 
     private static readonly string[] StdioOnlyFields = ["args", "env", "cwd", "pool"];
     private static readonly string[] HttpOnlyFields = ["transport", "headers"];
@@ -107,7 +107,7 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
             return null;
         }
 
-        return new ProcessPoolConfig(min, max);
+        return new ProcessPoolConfig(min, max, pool.Boolean("sessions") ?? false);
     }
 
     private static DeclaredServerType? DeclaredType(ObjectFields fields)

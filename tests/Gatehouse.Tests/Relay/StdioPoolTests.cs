@@ -16,13 +16,16 @@ public sealed class StdioPoolTests : IAsyncLifetime
     private readonly TestDirectory _directory = new();
     private readonly ProcessMarker _pooled = new();
     private readonly ProcessMarker _unpooled = new();
+    private readonly ProcessMarker _shared = new();
     private RunningGateway _gateway = null!;
 
     public async Task InitializeAsync() =>
         _gateway = await RunningGateway.StartAsync(Upstreams.Servers(
             ("pooled", Marked(Upstreams.Demo(_directory.File("pooled.db")), _pooled)
                 .With("pool", new JsonObject { ["min"] = 1, ["max"] = 2 })),
-            ("unpooled", Marked(Upstreams.Demo(_directory.File("unpooled.db")), _unpooled))));
+            ("unpooled", Marked(Upstreams.Demo(_directory.File("unpooled.db")), _unpooled)),
+            ("shared", Marked(Upstreams.Demo(_directory.File("shared.db")), _shared)
+                .With("pool", new JsonObject { ["min"] = 1, ["max"] = 1, ["sessions"] = true }))));
 
     public async Task DisposeAsync()
     {
@@ -96,6 +99,28 @@ public sealed class StdioPoolTests : IAsyncLifetime
 
         Assert.Equal("2025-11-25", client.NegotiatedProtocolVersion);
         Assert.NotEqual(true, (await client.CallToolAsync("check_listmonk_health")).IsError);
+    }
+
+    [Fact]
+    public async Task Where_the_operator_lets_them_sessions_share_the_pool()
+    {
+        var clients = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => _gateway.ConnectAsync("shared", RunningGateway.InSession())));
+        try
+        {
+            Assert.All(clients, c => Assert.Equal("2025-11-25", c.NegotiatedProtocolVersion));
+            Assert.All(clients, c => Assert.Equal("Listmonk MCP Server", c.ServerInfo?.Name));
+            var results = await Task.WhenAll(clients.Select(c => c.CallToolAsync("check_listmonk_health").AsTask()));
+
+            Assert.All(results, r => Assert.NotEqual(true, r.IsError));
+            Assert.Single(_shared.FindProcessIds());
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
+        }
     }
 
     private static JsonObject Marked(JsonObject server, ProcessMarker marker) =>
