@@ -9,7 +9,7 @@ cd "$repo"
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
-# Node tools (the conformance suite, npm's reference MCP server, the TypeScript SDK) install from npm.
+# Node tools (the conformance suite, npm's reference MCP server, the TypeScript SDK and its v2 client) install from npm.
 if ! command -v npm >/dev/null 2>&1; then
   echo "Installing npm from Debian's packages..."
   as_root apt-get update -qq && as_root apt-get install -y -qq npm >/dev/null || { echo "Could not install npm." >&2; exit 1; }
