@@ -30,6 +30,9 @@ internal sealed class SessionlessUpstream : IAsyncDisposable
     /// <summary>Every request body the server was sent, in order.</summary>
     public ConcurrentQueue<JsonObject> Received { get; } = new();
 
+    /// <summary>The HTTP headers of every request the server was sent, by its JSON-RPC id (as JSON text), names lower case.</summary>
+    public ConcurrentDictionary<string, Dictionary<string, string>> HeadersById { get; } = new();
+
     public IEnumerable<JsonObject> Calls(string method) => Received.Where(r => (string?)r["method"] == method);
 
     public static async Task<SessionlessUpstream> StartAsync()
@@ -49,7 +52,14 @@ internal sealed class SessionlessUpstream : IAsyncDisposable
     {
         var request = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
         Received.Enqueue(request);
+        HeadersById[request["id"]?.ToJsonString() ?? ""] = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         var parameters = request["params"] as JsonObject ?? [];
+        if ((string?)request["method"] == "subscriptions/listen")
+        {
+            await ListenAsync(context, request, parameters);
+            return;
+        }
+
         JsonObject? result = (string?)request["method"] switch
         {
             "server/discover" => new JsonObject
@@ -61,12 +71,13 @@ internal sealed class SessionlessUpstream : IAsyncDisposable
             },
             "tools/list" => new JsonObject
             {
-                ["tools"] = new JsonArray(Tool("ask"), Tool("make_task"), Tool("echo"), Tool("publish"), RoutedTool()),
+                ["tools"] = new JsonArray(Tool("ask"), Tool("make_task"), Tool("echo"), Tool("publish"), RoutedTool(), RegionTool()),
                 ["ttlMs"] = 60000,
                 ["cacheScope"] = "public",
             },
             "tools/call" => Call(parameters),
             "tasks/get" => new JsonObject { ["taskId"] = parameters["taskId"]?.DeepClone(), ["status"] = "completed" },
+            "tasks/result" => Text($"the result of {parameters["taskId"]}"),
             _ => null,
         };
 
@@ -106,6 +117,57 @@ internal sealed class SessionlessUpstream : IAsyncDisposable
         },
         "make_task" => new JsonObject { ["resultType"] = "task", ["taskId"] = "task-1", ["status"] = "working" },
         _ => Text($"echo {parameters["arguments"]?["message"]}"),
+    };
+
+    /// <summary>
+    /// <c>subscriptions/listen</c> as an event stream: the acknowledgment, for each task id asked a <c>notifications/tasks</c>
+    /// with its (completed) result, then the response that ends the subscription gracefully.
+    /// </summary>
+    private static async Task ListenAsync(HttpContext context, JsonObject request, JsonObject parameters)
+    {
+        context.Response.ContentType = "text/event-stream";
+        var id = request["id"]?.DeepClone();
+        var meta = () => new JsonObject { ["io.modelcontextprotocol/subscriptionId"] = id?.DeepClone() };
+        async Task SendAsync(JsonObject message)
+        {
+            message["jsonrpc"] = "2.0";
+            await context.Response.WriteAsync($"event: message\ndata: {message.ToJsonString()}\n\n");
+            await context.Response.Body.FlushAsync();
+        }
+
+        var notifications = parameters["notifications"] as JsonObject ?? [];
+        await SendAsync(new JsonObject
+        {
+            ["method"] = "notifications/subscriptions/acknowledged",
+            ["params"] = new JsonObject { ["_meta"] = meta(), ["notifications"] = notifications.DeepClone() },
+        });
+        foreach (var taskId in notifications["taskIds"] as JsonArray ?? [])
+        {
+            await SendAsync(new JsonObject
+            {
+                ["method"] = "notifications/tasks",
+                ["params"] = new JsonObject
+                {
+                    ["_meta"] = meta(),
+                    ["taskId"] = taskId?.DeepClone(),
+                    ["status"] = "completed",
+                    ["result"] = Text($"the result of {taskId}"),
+                },
+            });
+        }
+
+        await SendAsync(new JsonObject { ["id"] = id, ["result"] = new JsonObject { ["resultType"] = "complete", ["_meta"] = meta() } });
+    }
+
+    // A tool whose 'region' parameter is mirrored into the Mcp-Param-Region header (x-mcp-header).
+    private static JsonObject RegionTool() => new()
+    {
+        ["name"] = "region_tool",
+        ["inputSchema"] = new JsonObject
+        {
+            ["type"] = "object",
+            ["properties"] = new JsonObject { ["region"] = new JsonObject { ["type"] = "string", ["x-mcp-header"] = "Region" } },
+        },
     };
 
     private static JsonObject Text(string text) => new()
