@@ -38,7 +38,8 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
         _gateway = await RunningGateway.StartAsync(
             Upstreams.Servers(
                 ("modern", Upstreams.Http(_upstream.Url)),
-                ("modern-open", Upstreams.Http(_upstream.Url).With("allowUnknownMethods", true))),
+                ("modern-open", Upstreams.Http(_upstream.Url).With("allowUnknownMethods", true)),
+                ("modern-slow", Upstreams.Http(_upstream.Url).With("callTimeout", "2s"))),
             policies: new Dictionary<string, string> { ["modern"] = AskLimitedOncePerMinute },
             auth: [],
             extraGrants:
@@ -223,6 +224,23 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
 
         Assert.Equal("completed", (string?)own["result"]?["status"]);
         Assert.Equal("task-1", _upstream.HeadersById.GetValueOrDefault("65")?.GetValueOrDefault("mcp-name"));
+    }
+
+    // A session's own requests upstream (the tool list a call is checked against) end after the server's callTimeout; the
+    // session-less path's have no timeout, and the list they wait for is shared by every later call of the grant.
+    [Fact]
+    public async Task A_tool_list_the_upstream_never_answers_fails_the_call_within_the_servers_call_timeout()
+    {
+        using var raw = Raw("modern-slow", _key);
+        _upstream.HangToolsList = true;
+
+        var answer = raw.SendAsync(raw.PostSessionless("tools/call",
+            new JsonObject { ["name"] = "echo", ["arguments"] = new JsonObject { ["message"] = "hi" } }, id: 66));
+        var finished = await Task.WhenAny(answer, Task.Delay(TimeSpan.FromSeconds(20))) == answer;
+
+        Assert.True(finished, "A call waited more than 20 s (callTimeout is 2 s) for a tool list the upstream never answered.");
+        using var response = await answer;
+        Assert.Contains("could not be listed", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static JsonObject Ask(string q, bool retry) => retry

@@ -33,6 +33,9 @@ internal sealed class SessionlessUpstream : IAsyncDisposable
     /// <summary>The HTTP headers of every request the server was sent, by its JSON-RPC id (as JSON text), names lower case.</summary>
     public ConcurrentDictionary<string, Dictionary<string, string>> HeadersById { get; } = new();
 
+    /// <summary>When set, tools/list is answered with an event stream that never carries the answer (a server stuck on it).</summary>
+    public bool HangToolsList { get; set; }
+
     public IEnumerable<JsonObject> Calls(string method) => Received.Where(r => (string?)r["method"] == method);
 
     public static async Task<SessionlessUpstream> StartAsync()
@@ -54,6 +57,15 @@ internal sealed class SessionlessUpstream : IAsyncDisposable
         Received.Enqueue(request);
         HeadersById[request["id"]?.ToJsonString() ?? ""] = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
         var parameters = request["params"] as JsonObject ?? [];
+        if ((string?)request["method"] == "tools/list" && HangToolsList)
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.Body.FlushAsync();
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _app.Lifetime.ApplicationStopping);
+            await Task.Delay(Timeout.Infinite, stopping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
+
         if ((string?)request["method"] == "subscriptions/listen")
         {
             await ListenAsync(context, request, parameters);
