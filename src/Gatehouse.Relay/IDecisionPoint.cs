@@ -80,18 +80,22 @@ public sealed class RelayCall(string server, string sessionId, ClaimsPrincipal? 
 
     /// <summary>
     /// Whether the request is a retry of a multi-round call (MCP 2026-07-28 <c>input_required</c>) whose earlier round was
-    /// allowed, with the same target and arguments: it is decided again, but its limits and approval are not spent again.
+    /// allowed, with the same target and arguments: it is decided again, but its limits are not spent again.
     /// </summary>
     public bool IsContinuation { get; init; }
+
+    /// <summary>Whether the earlier round this request continues was approved by a person: it is not held for approval again.</summary>
+    public bool ContinuesApproved { get; init; }
 }
 
 /// <summary>The outcome of <see cref="IDecisionPoint.DecideAsync"/>.</summary>
 public readonly record struct RequestDecision
 {
-    private RequestDecision(JsonRpcMessage? reply, AuditEvent? record)
+    private RequestDecision(JsonRpcMessage? reply, AuditEvent? record, bool approved = false)
     {
         Reply = reply;
         Record = record;
+        Approved = approved;
     }
 
     /// <summary>The message to send the client instead of relaying the request; null to relay it.</summary>
@@ -109,8 +113,14 @@ public readonly record struct RequestDecision
     /// <summary>Do not relay the request; answer the client with <paramref name="reply"/>.</summary>
     public static RequestDecision Refuse(JsonRpcMessage reply) => new(reply ?? throw new ArgumentNullException(nameof(reply)), null);
 
+    /// <summary>Whether a person approved the request (the decision of a <c>require_approval</c> rule that let it through).</summary>
+    public bool Approved { get; }
+
     /// <summary>This decision, recorded in the audit log as <paramref name="record"/>.</summary>
-    public RequestDecision RecordedAs(AuditEvent record) => new(Reply, record ?? throw new ArgumentNullException(nameof(record)));
+    public RequestDecision RecordedAs(AuditEvent record) => new(Reply, record ?? throw new ArgumentNullException(nameof(record)), Approved);
+
+    /// <summary>This decision, taken because a person approved the request.</summary>
+    public RequestDecision AsApproved() => new(Reply, Record, approved: true);
 }
 
 /// <summary>Lets every request through and every list unfiltered.</summary>

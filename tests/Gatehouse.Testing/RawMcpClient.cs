@@ -41,7 +41,7 @@ public sealed class RawMcpClient(Uri endpoint) : IDisposable
 
     /// <summary>
     /// A POST of a 2026-07-28 request: <paramref name="parameters"/> with the <c>_meta</c> every request carries, and the
-    /// routing headers that mirror the body (MCP-Protocol-Version, Mcp-Method, Mcp-Name where the method has a name).
+    /// routing headers that mirror the body (MCP-Protocol-Version, Mcp-Method, Mcp-Name where the method has a name or a task).
     /// </summary>
     public HttpRequestMessage PostSessionless(string method, JsonObject? parameters = null, int id = 1, string version = "2026-07-28")
     {
@@ -55,7 +55,8 @@ public sealed class RawMcpClient(Uri endpoint) : IDisposable
         var request = Post(body.ToJsonString());
         request.Headers.Add("MCP-Protocol-Version", version);
         request.Headers.Add("Mcp-Method", method);
-        if ((string?)(parameters["name"] ?? parameters["uri"]) is { } name)
+        var mirrored = method.StartsWith("tasks/", StringComparison.Ordinal) ? parameters["taskId"] : parameters["name"] ?? parameters["uri"];
+        if ((string?)mirrored is { } name)
         {
             request.Headers.Add("Mcp-Name", name);
         }

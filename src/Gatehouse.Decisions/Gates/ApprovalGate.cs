@@ -16,7 +16,7 @@ internal sealed class ApprovalGate(ApprovalQueue approvals, CounterGate counters
     public async ValueTask<RequestDecision?> PassAsync(CallContext call, CancellationToken cancellationToken) => call.Decision.Kind switch
     {
         // Its first round was approved, for the same target and arguments: a person is not asked once per round.
-        DecisionKind.RequireApproval when call.Call.IsContinuation => call.Allow("a retry of a multi-round call whose first round was approved"),
+        DecisionKind.RequireApproval when call.Call.ContinuesApproved => call.Allow("a retry of a multi-round call whose first round was approved").AsApproved(),
         DecisionKind.RequireApproval => await HoldAsync(call, cancellationToken).ConfigureAwait(false),
         _ => null,
     };
@@ -87,7 +87,7 @@ internal sealed class ApprovalGate(ApprovalQueue approvals, CounterGate counters
                 }
 
                 return claimed
-                    ? call.Allow(reason: by)
+                    ? call.Allow(reason: by).AsApproved()
                     : call.Refuse(new Verdict(AuditDecisions.Deny, decision.Rule, $"{held.Id} has already run, or expired before it could run"));
             case ApprovalState.Denied:
                 return call.Refuse(new Verdict(AuditDecisions.ApprovalDenied, decision.Rule, $"a person denied this call ({by})"));

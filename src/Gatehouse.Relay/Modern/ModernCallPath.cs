@@ -19,6 +19,7 @@ internal sealed partial class ModernCallPath(UpstreamServerConfig server, Modern
     CallRecorder recorder, MultiRoundLedger rounds, TaskOwners tasks, TimeProvider time, ILogger logger)
 {
     private Activity? _span;
+    private bool _approved;
 
     /// <summary>Decides <paramref name="call"/>'s request when its method is decided; returns the record it was allowed under, or null when refused.</summary>
     public async Task<(bool Allowed, AuditEvent? Record)> DecideAsync(RelayCall call, JsonRpcRequest request, ModernResponse response, CancellationToken cancellationToken)
@@ -41,6 +42,7 @@ internal sealed partial class ModernCallPath(UpstreamServerConfig server, Modern
             decision = RequestDecision.Refuse(JsonRpcReplies.Error(request.Id, McpErrorCode.InternalError, "Gatehouse could not decide this request, so it was refused."));
         }
 
+        _approved = decision.Approved;
         _span?.SetTag("gatehouse.decision", decision.Record?.Decision);
         _span?.SetTag("gatehouse.rule", decision.Record?.Rule);
         _span?.SetTag("mcp.target", decision.Record?.Target);
@@ -160,7 +162,7 @@ internal sealed partial class ModernCallPath(UpstreamServerConfig server, Modern
 
             if (result["resultType"] is JsonValue type && type.TryGetValue<string>(out var kind) && kind == "input_required")
             {
-                rounds.Remember(call, grant, request, result);
+                rounds.Remember(call, grant, request, result, _approved);
             }
 
             tasks.Remember(server.Name, call.Identity, grant, result);

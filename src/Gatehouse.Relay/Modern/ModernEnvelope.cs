@@ -25,7 +25,9 @@ internal static class ModernEnvelope
             return true;
         }
 
-        return message is JsonRpcRequest { Params: var parameters } && ModernProtocol.MetaOf(parameters)?.ContainsKey(ModernProtocol.ProtocolVersionKey) == true;
+        // A _meta that names a revision opened with initialize is a session's message, whatever else it carries.
+        return message is JsonRpcRequest { Params: var parameters } && ModernProtocol.MetaOf(parameters)?.ContainsKey(ModernProtocol.ProtocolVersionKey) == true &&
+            !(ModernProtocol.VersionOf(parameters) is { } named && McpProtocolHeaders.RelayedVersions.Contains(named));
     }
 
     /// <summary>The refusal of <paramref name="message"/>, or null when its envelope and headers agree and name this revision.</summary>
@@ -65,6 +67,8 @@ internal static class ModernEnvelope
         {
             RequestMethods.ToolsCall or RequestMethods.PromptsGet => "name",
             RequestMethods.ResourcesRead => "uri",
+            // The tasks extension routes by task, so that a balancer can find the instance that holds it.
+            _ when ModernProtocol.TaskMethods.Contains(request.Method) => "taskId",
             _ => null,
         };
         return key is not null && request.Params is JsonObject parameters && parameters[key] is JsonValue value && value.TryGetValue<string>(out var name)
@@ -113,7 +117,8 @@ internal static class ModernEnvelope
                 values.Count == 0 ? $"The {header} header is missing; it must mirror the request body." : $"The {header} header is sent more than once.");
         }
 
-        var decoded = header == McpProtocolHeaders.ProtocolVersion ? values.ToString() : Decode(values.ToString());
+        // Only Mcp-Name (and Mcp-Param-*) may come in the Base64 form; a method or version in it is not what a proxy reads.
+        var decoded = header == ModernProtocol.NameHeader ? Decode(values.ToString()) : values.ToString();
         return decoded == bodyValue ? null : new ModernRefusal(StatusCodes.Status400BadRequest, ModernProtocol.HeaderMismatch,
             $"Header mismatch: the {header} header does not match the request body.");
     }

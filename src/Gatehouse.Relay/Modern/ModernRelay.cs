@@ -70,7 +70,17 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, IDecisionPoint deci
             return;
         }
 
-        if (ModernProtocol.TaskMethods.Contains(request.Method) && !_tasks.Owns(server.Name, door.Identity, grant, request.Params))
+        if (request.Method == "tasks/list")
+        {
+            // Even where unknown methods are let through: a task list would name other callers' tasks.
+            await RefuseAsync(context, door, request, new ModernRefusal(StatusCodes.Status404NotFound, McpErrorCode.MethodNotFound,
+                "Method not found: tasks/list is removed by the tasks extension, and Gatehouse never relays it.")).ConfigureAwait(false);
+            return;
+        }
+
+        // Any request that names a task (tasks/get, update, cancel, or another method let through) reaches only its creator's.
+        if ((ModernProtocol.TaskMethods.Contains(request.Method) || TaskOwners.TaskIdOf(request.Params) is not null) &&
+            !(TaskOwners.TaskIdOf(request.Params) is { } taskId && _tasks.Owns(server.Name, door.Identity, grant, taskId)))
         {
             // The same answer as for a task that does not exist: another's task is not even confirmed to be there.
             await RefuseAsync(context, door, request, new ModernRefusal(StatusCodes.Status200OK, McpErrorCode.InvalidParams,
@@ -79,9 +89,11 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, IDecisionPoint deci
         }
 
         var response = new ModernResponse(context, request);
+        var round = _rounds.Take(door, grant, request);
         var call = new RelayCall(server.Name, "", context.User, upstream.Tools, response)
         {
-            IsContinuation = _rounds.Continues(door, grant, request),
+            IsContinuation = round is not null,
+            ContinuesApproved = round?.Approved == true,
         };
         var path = new ModernCallPath(server, upstream, grant, decisions, recorder, _rounds, _tasks, time, _logger);
         var cancellation = context.RequestAborted;
@@ -89,9 +101,17 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, IDecisionPoint deci
         {
             if (request.Method == ModernProtocol.Listen)
             {
+                if (!FollowsOnlyOwnTasks(server.Name, door.Identity, grant, request))
+                {
+                    await response.AnswerAsync(JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams,
+                        "Invalid params: no task with one of these taskIds was created by this caller.")).ConfigureAwait(false);
+                    return;
+                }
+
                 if (await SubscriptionsAllowedAsync(path, call, request, response, cancellation).ConfigureAwait(false) is { } allowedUris)
                 {
-                    await path.ForwardAsync(call, request, null, response, n => Keeps(n, allowedUris), cancellation).ConfigureAwait(false);
+                    await path.ForwardAsync(call, request, null, response,
+                        n => Keeps(n, allowedUris) && OwnTask(server.Name, door.Identity, grant, n), cancellation).ConfigureAwait(false);
                 }
 
                 return;
@@ -117,7 +137,15 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, IDecisionPoint deci
         ModernResponse response, CancellationToken cancellationToken)
     {
         var uris = new HashSet<string>(StringComparer.Ordinal);
-        var asked = ((request.Params as JsonObject)?["notifications"] as JsonObject)?["resourceSubscriptions"] as JsonArray ?? [];
+        var filter = (request.Params as JsonObject)?["notifications"] as JsonObject;
+        if (filter?["resourceSubscriptions"] is { } subscriptions && subscriptions is not JsonArray)
+        {
+            await response.AnswerAsync(JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams,
+                "Invalid params: notifications.resourceSubscriptions must be an array of resource URIs.")).ConfigureAwait(false);
+            return null;
+        }
+
+        var asked = filter?["resourceSubscriptions"] as JsonArray ?? [];
         foreach (var node in asked)
         {
             var uri = node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
@@ -138,6 +166,14 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, IDecisionPoint deci
 
         return uris;
     }
+
+    private bool FollowsOnlyOwnTasks(string server, string? identity, string grant, JsonRpcRequest listen) =>
+        ((listen.Params as JsonObject)?["notifications"] as JsonObject)?["taskIds"] is not { } taskIds ||
+        (taskIds is JsonArray ids && ids.All(id => id is JsonValue value && value.TryGetValue<string>(out var taskId) && _tasks.Owns(server, identity, grant, taskId)));
+
+    // A notification about a task (its state, its result) reaches only the task's creator.
+    private bool OwnTask(string server, string? identity, string grant, JsonRpcNotification notification) =>
+        TaskOwners.TaskIdOf(notification.Params) is not { } taskId || _tasks.Owns(server, identity, grant, taskId);
 
     // A listen stream carries list changes and updates of the resources decided above; nothing about another's requests.
     private static bool Keeps(JsonRpcNotification notification, HashSet<string> uris) => notification.Method switch
@@ -211,7 +247,7 @@ internal sealed class ModernUpstreams(IHttpClientFactory httpClients, IUpstreamC
     private readonly ConcurrentDictionary<(string Server, string Grant), Lazy<ModernServer>> _servers = new();
 
     public ModernServer For(UpstreamServerConfig server, string grant) =>
-        _servers.GetOrAdd((server.Name, grant), _ => new Lazy<ModernServer>(() => new ModernServer(Create(server), time))).Value;
+        _servers.GetOrAdd((server.Name, grant), _ => new Lazy<ModernServer>(() => new ModernServer(Create(server), server.CallTimeout, time))).Value;
 
     public async ValueTask DisposeAsync()
     {

@@ -16,13 +16,15 @@ internal sealed class ModernServer : IAsyncDisposable
 
     private static readonly string s_gatehouseVersion = typeof(ModernServer).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
     private readonly TimeProvider _time;
+    private readonly TimeSpan _callTimeout;
     private readonly Lock _gate = new();
     private Task<IReadOnlyList<string>>? _versions;
     private long _versionsAt;
 
-    public ModernServer(IModernUpstream upstream, TimeProvider time)
+    public ModernServer(IModernUpstream upstream, TimeSpan callTimeout, TimeProvider time)
     {
         Upstream = upstream;
+        _callTimeout = callTimeout;
         _time = time;
         Tools = new UpstreamTools(RequestAsync, time);
     }
@@ -50,8 +52,25 @@ internal sealed class ModernServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a request of Gatehouse's own and returns its result; an error answer throws.</summary>
+    /// <summary>
+    /// Sends a request of Gatehouse's own and returns its result; an error answer throws, as does no answer within the
+    /// server's call timeout (a tool list that never comes must not hold every decision that waits for it).
+    /// </summary>
     public async Task<JsonNode?> RequestAsync(string method, JsonNode? parameters, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_callTimeout);
+        try
+        {
+            return await RequestWithinAsync(method, parameters, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The upstream did not answer Gatehouse's '{method}' within {_callTimeout.TotalSeconds:0.###} s.");
+        }
+    }
+
+    private async Task<JsonNode?> RequestWithinAsync(string method, JsonNode? parameters, CancellationToken cancellationToken)
     {
         var request = new JsonRpcRequest
         {

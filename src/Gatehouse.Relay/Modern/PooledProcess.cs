@@ -14,7 +14,11 @@ namespace Gatehouse.Relay.Modern;
 internal sealed partial class PooledProcess : IAsyncDisposable
 {
     private readonly ITransport _transport;
+    /// <summary>How long a request whose client went away counts as still working, when the process never answers it.</summary>
+    private static readonly TimeSpan s_abandonedGrace = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _abandoned = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -54,7 +58,8 @@ internal sealed partial class PooledProcess : IAsyncDisposable
             meta["progressToken"] = id;
         }
 
-        var waiting = new InFlight(request.Id, token, Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true }));
+        var waiting = new InFlight(request.Id, token, meta?.ContainsKey("io.modelcontextprotocol/logLevel") == true,
+            Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true }));
         _inFlight[id] = waiting;
         try
         {
@@ -72,6 +77,8 @@ internal sealed partial class PooledProcess : IAsyncDisposable
         {
             if (Forget(id) is not null)
             {
+                // Until the process answers it, the request may still be working, and logging: nothing it sends is another's.
+                _abandoned[id] = _time.GetTimestamp();
                 _ = SendQuietlyAsync(JsonRpcReplies.Cancelled(new RequestId(id), "The client went away."));
             }
         });
@@ -129,6 +136,11 @@ internal sealed partial class PooledProcess : IAsyncDisposable
         switch (message)
         {
             case JsonRpcMessageWithId reply when reply is JsonRpcResponse or JsonRpcError:
+                if (reply.Id.Id is string abandoned)
+                {
+                    _abandoned.TryRemove(abandoned, out _);
+                }
+
                 if (reply.Id.Id is string id && Forget(id) is { } answered)
                 {
                     answered.Messages.Writer.TryWrite(reply is JsonRpcResponse response
@@ -166,8 +178,17 @@ internal sealed partial class PooledProcess : IAsyncDisposable
             return _inFlight.GetValueOrDefault(bySubscription);
         }
 
-        // A log message names no request; it is given to a request only when there can be no doubt whose it is.
-        return _inFlight.Count == 1 ? _inFlight.Values.FirstOrDefault() : null;
+        // A log message names no request; it is given to a request only when there can be no doubt whose it is: the one
+        // request at work, which asked for logs, with none abandoned that may still be logging.
+        foreach (var (id, since) in _abandoned)
+        {
+            if (_time.GetElapsedTime(since) > s_abandonedGrace)
+            {
+                _abandoned.TryRemove(id, out _);
+            }
+        }
+
+        return _inFlight.Count == 1 && _abandoned.IsEmpty && _inFlight.Values.FirstOrDefault() is { WantsLogs: true } lone ? lone : null;
     }
 
     private InFlight? Forget(string id)
@@ -197,7 +218,7 @@ internal sealed partial class PooledProcess : IAsyncDisposable
         }
     }
 
-    private sealed record InFlight(RequestId CallerId, JsonNode? ProgressToken, Channel<JsonRpcMessage> Messages)
+    private sealed record InFlight(RequestId CallerId, JsonNode? ProgressToken, bool WantsLogs, Channel<JsonRpcMessage> Messages)
     {
         /// <summary>The notification with the caller's progress token and subscription id in place of Gatehouse's.</summary>
         public JsonRpcNotification Restore(JsonRpcNotification notification)

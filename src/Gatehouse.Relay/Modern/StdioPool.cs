@@ -33,6 +33,7 @@ internal sealed partial class StdioPool : IModernUpstream
         _time = time;
         _logger = logger;
         _sweep = time.CreateTimer(_ => Sweep(), null, s_sweepInterval, s_sweepInterval);
+        _starting = size.Min;
         for (var i = 0; i < size.Min; i++)
         {
             _ = StartQuietlyAsync();
@@ -82,7 +83,7 @@ internal sealed partial class StdioPool : IModernUpstream
         PooledProcess? least;
         lock (_gate)
         {
-            _processes.RemoveAll(p => !p.IsAlive);
+            RemoveExited();
             least = _processes.MinBy(p => p.Busy);
             grow = (least is null || least.Busy > 0) && _processes.Count + _starting < _size.Max;
             if (grow)
@@ -136,13 +137,9 @@ internal sealed partial class StdioPool : IModernUpstream
         return await StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Starts a process whose start is already counted in <c>_starting</c>, logging a failure.</summary>
     private async Task StartQuietlyAsync()
     {
-        lock (_gate)
-        {
-            _starting++;
-        }
-
         try
         {
             await StartAsync(_stopping.Token).ConfigureAwait(false);
@@ -162,12 +159,24 @@ internal sealed partial class StdioPool : IModernUpstream
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, cancellationToken);
             var transport = await _connector.ConnectAsync(_server, linked.Token).ConfigureAwait(false);
             var process = new PooledProcess(transport, _server.Name, _time, _logger);
-            LogStarted(_server.Name);
+            bool stopped;
             lock (_gate)
             {
-                _processes.Add(process);
+                stopped = _disposed == 1;
+                if (!stopped)
+                {
+                    _processes.Add(process);
+                }
             }
 
+            if (stopped)
+            {
+                // The pool stopped while this one started: it stops too, never to be found running later.
+                await process.DisposeAsync().ConfigureAwait(false);
+                throw new ObjectDisposedException(nameof(StdioPool));
+            }
+
+            LogStarted(_server.Name);
             return process;
         }
         finally
@@ -185,10 +194,11 @@ internal sealed partial class StdioPool : IModernUpstream
         int missing;
         lock (_gate)
         {
-            _processes.RemoveAll(p => !p.IsAlive);
+            RemoveExited();
             idle = [.. _processes.Where(p => p.Busy == 0 && p.IdleFor >= _server.IdleTimeout).Take(Math.Max(0, _processes.Count - _size.Min))];
             _processes.RemoveAll(idle.Contains);
-            missing = _size.Min - _processes.Count - _starting;
+            missing = Math.Max(0, _size.Min - _processes.Count - _starting);
+            _starting += missing;
         }
 
         foreach (var process in idle)
@@ -198,9 +208,19 @@ internal sealed partial class StdioPool : IModernUpstream
         }
 
         // A process that exited is replaced ahead of demand while the pool is below its minimum.
-        for (; missing > 0 && !_stopping.IsCancellationRequested; missing--)
+        for (; missing > 0; missing--)
         {
             _ = StartQuietlyAsync();
+        }
+    }
+
+    /// <summary>Takes out the processes that exited (or stopped reading), stopping what may be left of them; under the lock.</summary>
+    private void RemoveExited()
+    {
+        foreach (var exited in _processes.Where(p => !p.IsAlive).ToList())
+        {
+            _processes.Remove(exited);
+            _ = exited.DisposeAsync().AsTask();
         }
     }
 

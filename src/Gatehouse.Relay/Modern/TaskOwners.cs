@@ -34,14 +34,21 @@ internal sealed class TaskOwners(TimeProvider time)
             }
         }
 
-        _owners[(server, taskId)] = new Owner(identity ?? "", grant, time.GetTimestamp());
+        // The first creator keeps the task: an upstream that hands the same id to another caller (it sees every caller
+        // of Gatehouse as one) gives that caller no way into the first one's task.
+        var owner = new Owner(identity ?? "", grant, time.GetTimestamp());
+        _owners.AddOrUpdate((server, taskId), owner, (_, held) => time.GetElapsedTime(held.CreatedAt) > Lifetime ? owner : held);
     }
 
-    /// <summary>Whether the task <paramref name="parameters"/> name is one <paramref name="identity"/> created under <paramref name="grant"/>.</summary>
-    public bool Owns(string server, string? identity, string grant, JsonNode? parameters) =>
-        (parameters as JsonObject)?["taskId"] is JsonValue id && id.TryGetValue<string>(out var taskId) &&
+    /// <summary>Whether <paramref name="identity"/> created the task <paramref name="taskId"/> under <paramref name="grant"/>.</summary>
+    public bool Owns(string server, string? identity, string grant, string taskId) =>
         _owners.TryGetValue((server, taskId), out var owner) && owner.Identity == (identity ?? "") && owner.Grant == grant &&
         time.GetElapsedTime(owner.CreatedAt) <= Lifetime;
+
+    /// <summary>The task id <paramref name="parameters"/> name, when they name one as a string.</summary>
+    public static string? TaskIdOf(JsonNode? parameters) =>
+        (parameters as JsonObject)?["taskId"] is JsonValue id && id.TryGetValue<string>(out var taskId) ? taskId : null;
+
 
     private sealed record Owner(string Identity, string Grant, long CreatedAt);
 }

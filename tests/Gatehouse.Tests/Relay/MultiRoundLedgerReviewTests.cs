@@ -34,7 +34,7 @@ public sealed class MultiRoundLedgerReviewTests
                 Method = "tools/call",
                 Params = new JsonObject { ["name"] = "ask", ["arguments"] = new JsonObject { ["text"] = big, ["n"] = i } },
             };
-            ledger.Remember(call, "grant", request, new JsonObject { ["resultType"] = "input_required", ["requestState"] = $"state-{i}" });
+            ledger.Remember(call, "grant", request, new JsonObject { ["resultType"] = "input_required", ["requestState"] = $"state-{i}" }, approved: false);
         }
 
         var retained = GC.GetTotalMemory(forceFullCollection: true) - before;

@@ -218,7 +218,6 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
         using var owner = Raw("modern", _key);
         await SendAsync(owner, owner.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }, id: 1));
         using var get = owner.PostSessionless("tasks/get", new JsonObject { ["taskId"] = "task-1" }, id: 65);
-        get.Headers.Add("Mcp-Name", "task-1");
 
         var (_, own) = await SendAsync(owner, get);
 
