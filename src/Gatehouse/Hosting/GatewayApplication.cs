@@ -24,6 +24,10 @@ public static partial class GatewayApplication
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
+            // The host reads appsettings.json once rather than watching for changes: Gatehouse is configured by its own
+            // file, and the watch covers the configuration's whole directory, the default data directory in it, so that
+            // every audit commit woke a thread to stat files nobody reads.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ContentRootPath = Path.GetDirectoryName(config.ConfigPath),
             // The console's files ship beside the program, not beside the configuration.
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
