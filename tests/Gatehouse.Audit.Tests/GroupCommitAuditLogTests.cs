@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Gatehouse.Audit.Tests;
@@ -46,6 +48,101 @@ public sealed class GroupCommitAuditLogTests
         await Assert.ThrowsAsync<AuditUnavailableException>(() => log.RecordAsync(Records.Decision(), default));
     }
 
+    [Fact]
+    public async Task A_record_is_reported_written_only_once_the_commit_that_holds_it_returned()
+    {
+        var store = new GatedStore();
+        await using var log = new GroupCommitAuditLog(store, NullLogger<GroupCommitAuditLog>.Instance);
+
+        // The first caller finds no commit running and commits its own record; the second queues behind it.
+        var first = log.RecordAsync(Records.Decision(1), default);
+        var firstCommit = await store.Started.ReadAsync();
+        var second = log.RecordAsync(Records.Decision(2), default);
+
+        Assert.False(first.IsCompleted);
+        firstCommit.Finish();
+        await first;
+        var secondCommit = await store.Started.ReadAsync();
+        Assert.Equal(["1"], firstCommit.RequestIds);
+        Assert.Equal(["2"], secondCommit.RequestIds);
+        Assert.False(second.IsCompleted);
+        secondCommit.Finish();
+        await second;
+    }
+
+    [Fact]
+    public async Task A_record_whose_commit_fails_is_refused_and_the_next_commit_goes_on()
+    {
+        var store = new GatedStore();
+        await using var log = new GroupCommitAuditLog(store, NullLogger<GroupCommitAuditLog>.Instance);
+
+        var refused = log.RecordAsync(Records.Decision(1), default);
+        var failing = await store.Started.ReadAsync();
+        var next = log.RecordAsync(Records.Decision(2), default);
+        failing.Fail(new AuditUnavailableException("disk full"));
+
+        await Assert.ThrowsAsync<AuditUnavailableException>(() => refused);
+        (await store.Started.ReadAsync()).Finish();
+        await next;
+        Assert.Equal(["2"], store.Committed.Select(e => e.RequestId));
+    }
+
+    [Fact]
+    public async Task Records_queued_during_a_commit_go_into_the_next_in_the_order_they_came()
+    {
+        var store = new GatedStore();
+        await using var log = new GroupCommitAuditLog(store, NullLogger<GroupCommitAuditLog>.Instance);
+
+        var first = log.RecordAsync(Records.Decision(1), default);
+        var running = await store.Started.ReadAsync();
+        log.Post(Records.Decision(2));
+        var third = log.RecordAsync(Records.Decision(3), default);
+        log.Post(Records.Decision(4));
+        var fifth = log.RecordAsync(Records.Decision(5), default);
+        running.Finish();
+        var next = await store.Started.ReadAsync();
+        next.Finish();
+        await Task.WhenAll(first, third, fifth);
+
+        Assert.Equal(["2", "3", "4", "5"], next.RequestIds);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_each_see_their_records_chained_in_their_order_in_shared_commits()
+    {
+        const int writers = 32;
+        const int each = 40;
+        var store = new ChainStore();
+        var log = new GroupCommitAuditLog(store, NullLogger<GroupCommitAuditLog>.Instance);
+
+        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < each; i++)
+            {
+                var record = Records.Decision() with { Session = $"w{w}", RequestId = i.ToString(CultureInfo.InvariantCulture) };
+                if (i % 4 == 3)
+                {
+                    log.Post(record with { Kind = AuditKinds.Outcome });
+                }
+                else
+                {
+                    await log.RecordAsync(record, default);
+                }
+            }
+        })));
+        await log.DisposeAsync();
+
+        var verification = await AuditVerifier.VerifyAsync(null, Records.Stream(store.Records), new CheckpointSigner(new byte[32]));
+        Assert.True(verification.Intact, verification.Problem);
+        Assert.Equal(writers * each, verification.Checked);
+        foreach (var session in store.Records.GroupBy(r => r.Event.Session))
+        {
+            Assert.Equal(Enumerable.Range(0, each), session.Select(r => int.Parse(r.Event.RequestId!, CultureInfo.InvariantCulture)));
+        }
+
+        Assert.True(store.Commits < writers * each, $"{store.Commits} commits for {writers * each} records");
+    }
+
     private sealed class SlowStore : IAuditStore
     {
         public List<AuditEvent> Written { get; } = [];
@@ -65,6 +162,72 @@ public sealed class GroupCommitAuditLogTests
             Commits++;
             var records = AuditChain.Extend(Written.Count, AuditChain.Genesis, events);
             Written.AddRange(events);
+            return records;
+        }
+
+        public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public IAsyncEnumerable<AuditRecord> ReadAsync(long afterSequence, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<AuditCheckpoint?> GetCheckpointAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<AuditPruneResult> PruneAsync(DateTimeOffset olderThan, CheckpointSigner signer, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+    }
+
+    // Holds each commit open until the test finishes or fails it.
+    private sealed class GatedStore : IAuditStore
+    {
+        private readonly Channel<Commit> _started = Channel.CreateUnbounded<Commit>();
+
+        public ChannelReader<Commit> Started => _started.Reader;
+
+        public List<AuditEvent> Committed { get; } = [];
+
+        public async Task<IReadOnlyList<AuditRecord>> AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
+        {
+            var commit = new Commit([.. events]);
+            _started.Writer.TryWrite(commit);
+            await commit.Done.Task;
+            Committed.AddRange(events);
+            return AuditChain.Extend(Committed.Count - events.Count, AuditChain.Genesis, events);
+        }
+
+        public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public IAsyncEnumerable<AuditRecord> ReadAsync(long afterSequence, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<AuditCheckpoint?> GetCheckpointAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<AuditPruneResult> PruneAsync(DateTimeOffset olderThan, CheckpointSigner signer, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
+    }
+
+    private sealed class Commit(IReadOnlyList<AuditEvent> events)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IEnumerable<string?> RequestIds => events.Select(e => e.RequestId);
+
+        public void Finish() => Done.SetResult();
+
+        public void Fail(Exception e) => Done.SetException(e);
+    }
+
+    // Chains every commit after the last as the real stores do, with a commit's worth of waiting in between.
+    private sealed class ChainStore : IAuditStore
+    {
+        public List<AuditRecord> Records { get; } = [];
+
+        public int Commits { get; private set; }
+
+        public async Task<IReadOnlyList<AuditRecord>> AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken)
+        {
+            await Task.Delay(1, cancellationToken);
+            var head = Records.Count == 0 ? (Sequence: 0L, Hash: AuditChain.Genesis) : (Records[^1].Sequence, Records[^1].Hash);
+            var records = AuditChain.Extend(head.Sequence, head.Hash, events);
+            Records.AddRange(records);
+            Commits++;
             return records;
         }
 
