@@ -71,6 +71,11 @@ internal sealed class StdioTargets : IAsyncDisposable
             var shipped = await StartGatehouseAsync(server, sections: null, processes, directories);
             var unaudited = await StartGatehouseAsync(server, new JsonObject { ["audit"] = new JsonObject { ["enabled"] = false } }, processes, directories);
 
+            // What an operator can choose for a server whose state its callers may share: sessions on a pool of two processes.
+            var pooledServer = (JsonObject)server.DeepClone();
+            pooledServer["pool"] = new JsonObject { ["min"] = 2, ["max"] = 2, ["sessions"] = true };
+            var pooled = await StartGatehouseAsync(pooledServer, sections: null, processes, directories);
+
             var mcpProxyPort = FreePort();
             var mcpProxyProcess = await ProxyProcess.StartAsync(node,
                 [mcpProxy, "--host", "127.0.0.1", "--port", Port(mcpProxyPort), "--", "dotnet", EchoAssembly], mcpProxyPort, cancellationToken);
@@ -104,6 +109,8 @@ internal sealed class StdioTargets : IAsyncDisposable
                     Endpoint(mcpProxyNoStorePort)) with { Processes = ProcessTree.Under(mcpProxyNoStoreProcess.Id) },
                 LoadTarget.Http($"supergateway {SupergatewayVersion}", "npm `supergateway --outputTransport streamableHttp --stateful --logLevel none`: a server process per session",
                     Endpoint(supergatewayPort)) with { Processes = ProcessTree.Under(supergatewayProcess.Id) },
+                LoadTarget.Http("Gatehouse, pooled", "as shipped, but with `\"pool\": { \"min\": 2, \"max\": 2, \"sessions\": true }`: every session on two server processes",
+                    pooled.McpUrl("echo")) with { Processes = ProcessTree.Under(pooled.Id) },
                 new LoadTarget("direct stdio", "the driver's own client starts the echo server and speaks stdio to it: no HTTP, no proxy", echoTransport)
                 {
                     Processes = ProcessTree.ChildrenOfThisProcess(EchoAssembly),

@@ -9,17 +9,17 @@ namespace Gatehouse.Testing;
 /// Plain HTTP to the gateway's MCP endpoint, for messages no SDK client would send: hostile headers, malformed
 /// bodies, names an SDK refuses to put in a header.
 /// </summary>
-public sealed class RawMcpClient(Uri endpoint) : IDisposable
+/// <param name="endpoint">The gateway's MCP URL of one server.</param>
+/// <param name="bearer">A key or token every request of this client carries; none when null.</param>
+public sealed class RawMcpClient(Uri endpoint, string? bearer = null) : IDisposable
 {
     public const string Initialize =
         """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""";
 
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http = WithBearer(new HttpClient(), bearer);
 
     public Uri Endpoint { get; } = endpoint;
 
-    /// <summary>Headers every request of this client carries (a credential).</summary>
-    public System.Net.Http.Headers.HttpRequestHeaders DefaultHeaders => _http.DefaultRequestHeaders;
 
     /// <summary>A POST of <paramref name="body"/> that accepts JSON and event streams, as MCP requires.</summary>
     public HttpRequestMessage Post(string body, string? sessionId = null)
@@ -66,6 +66,29 @@ public sealed class RawMcpClient(Uri endpoint) : IDisposable
 
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _http.SendAsync(request);
 
+    /// <summary>
+    /// Sends <paramref name="request"/> and reads its answer: the status, and the one JSON message, or an event stream's
+    /// last (the answer after any notifications); bounded by <see cref="Eventually.DefaultWait"/>.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, JsonNode Body)> ExchangeAsync(HttpRequestMessage request)
+    {
+        using var timeout = new CancellationTokenSource(Eventually.DefaultWait);
+        using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+        var json = response.Content.Headers.ContentType?.MediaType == "text/event-stream"
+            ? text.Split('\n').Last(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..]
+            : text;
+        return (response.StatusCode, JsonNode.Parse(json)!);
+    }
+
+    /// <summary>The whole body of the answer to <paramref name="request"/> (an event stream the server ends, or one message).</summary>
+    public async Task<string> ReadAllAsync(HttpRequestMessage request)
+    {
+        using var timeout = new CancellationTokenSource(Eventually.DefaultWait);
+        using var response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
+        return await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+    }
+
     /// <summary>Sends <paramref name="request"/>, returning once its headers are read: for event streams that stay open.</summary>
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, HttpCompletionOption completion) => _http.SendAsync(request, completion);
 
@@ -102,4 +125,14 @@ public sealed class RawMcpClient(Uri endpoint) : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+
+    private static HttpClient WithBearer(HttpClient http, string? bearer)
+    {
+        if (bearer is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return http;
+    }
 }

@@ -94,7 +94,7 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
         request.Headers.Remove(header);
         request.Headers.Add(header, value);
 
-        var (status, body) = await SendAsync(raw, request);
+        var (status, body) = await raw.ExchangeAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(-32020, (int)body["error"]!["code"]!);
@@ -116,7 +116,7 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
             request.Headers.Add("Mcp-Param-Region", header);
         }
 
-        var (status, body) = await SendAsync(raw, request);
+        var (status, body) = await raw.ExchangeAsync(request);
 
         Assert.Equal(expected, status);
         if (expected == HttpStatusCode.BadRequest)
@@ -133,7 +133,7 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
         using var request = raw.PostSessionless("tools/call", new JsonObject { ["name"] = "echo" });
         request.Headers.Remove("Mcp-Name");
 
-        var (status, body) = await SendAsync(raw, request);
+        var (status, body) = await raw.ExchangeAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(-32020, (int)body["error"]!["code"]!);
@@ -147,7 +147,7 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
         request.Headers.Remove("Mcp-Name");
         request.Headers.Add("Mcp-Name", $"=?base64?{Convert.ToBase64String(Encoding.UTF8.GetBytes("echo"))}?=");
 
-        var (status, body) = await SendAsync(raw, request);
+        var (status, body) = await raw.ExchangeAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("echo b64", (string?)body["result"]!["content"]![0]!["text"]);
@@ -161,7 +161,7 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
         request.Headers.Add("MCP-Protocol-Version", "2026-07-28");
         request.Headers.Add("Mcp-Method", "tools/list");
 
-        var (status, body) = await SendAsync(raw, request);
+        var (status, body) = await raw.ExchangeAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(-32602, (int)body["error"]!["code"]!);
@@ -173,7 +173,7 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
         using var raw = Raw("modern", _key);
         using var request = raw.PostSessionless("server/discover", version: "2099-01-01");
 
-        var (status, body) = await SendAsync(raw, request);
+        var (status, body) = await raw.ExchangeAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(-32022, (int)body["error"]!["code"]!);
@@ -186,7 +186,7 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
     {
         using var raw = Raw("modern", _key);
 
-        var (status, body) = await SendAsync(raw, raw.PostSessionless("ping"));
+        var (status, body) = await raw.ExchangeAsync(raw.PostSessionless("ping"));
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal(-32601, (int)body["error"]!["code"]!);
@@ -197,8 +197,8 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
     {
         using var raw = Raw("modern", _key);
 
-        var (_, tools) = await SendAsync(raw, raw.PostSessionless("tools/list"));
-        var (_, discovered) = await SendAsync(raw, raw.PostSessionless("server/discover"));
+        var (_, tools) = await raw.ExchangeAsync(raw.PostSessionless("tools/list"));
+        var (_, discovered) = await raw.ExchangeAsync(raw.PostSessionless("server/discover"));
 
         Assert.Equal("private", (string?)tools["result"]!["cacheScope"]);
         Assert.Equal(60000, (int)tools["result"]!["ttlMs"]!);
@@ -219,9 +219,9 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
             }
             : new JsonObject { ["name"] = "ask", ["arguments"] = new JsonObject { ["q"] = q } };
 
-        var (_, first) = await SendAsync(raw, raw.PostSessionless("tools/call", Ask("why", retry: false), id: 1));
-        var (_, retried) = await SendAsync(raw, raw.PostSessionless("tools/call", Ask("why", retry: true), id: 2));
-        var (_, changed) = await SendAsync(raw, raw.PostSessionless("tools/call", Ask("something else", retry: true), id: 3));
+        var (_, first) = await raw.ExchangeAsync(raw.PostSessionless("tools/call", Ask("why", retry: false), id: 1));
+        var (_, retried) = await raw.ExchangeAsync(raw.PostSessionless("tools/call", Ask("why", retry: true), id: 2));
+        var (_, changed) = await raw.ExchangeAsync(raw.PostSessionless("tools/call", Ask("something else", retry: true), id: 3));
 
         Assert.Equal("input_required", (string?)first["result"]!["resultType"]);
         Assert.Equal("answered why", (string?)retried["result"]!["content"]![0]!["text"]);
@@ -236,11 +236,11 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
     {
         using var owner = Raw("modern", _key);
         using var other = Raw("modern", _otherKey);
-        var (_, created) = await SendAsync(owner, owner.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }));
+        var (_, created) = await owner.ExchangeAsync(owner.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }));
         Assert.Equal("task", (string?)created["result"]!["resultType"]);
 
-        var (_, stranger) = await SendAsync(other, other.PostSessionless("tasks/get", new JsonObject { ["taskId"] = "task-1" }, id: 7));
-        var (_, own) = await SendAsync(owner, owner.PostSessionless("tasks/get", new JsonObject { ["taskId"] = "task-1" }, id: 8));
+        var (_, stranger) = await other.ExchangeAsync(other.PostSessionless("tasks/get", new JsonObject { ["taskId"] = "task-1" }, id: 7));
+        var (_, own) = await owner.ExchangeAsync(owner.PostSessionless("tasks/get", new JsonObject { ["taskId"] = "task-1" }, id: 8));
 
         Assert.Equal(-32602, (int)stranger["error"]!["code"]!);
         Assert.Equal("completed", (string?)own["result"]!["status"]);
@@ -287,21 +287,5 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
         Assert.Single(_upstream.Calls("tools/call"), r => (string?)r["params"]!["name"] == "publish");
     }
 
-    private RawMcpClient Raw(string server, string key)
-    {
-        var raw = new RawMcpClient(_gateway.McpUrl(server));
-        raw.DefaultHeaders.Add("Authorization", $"Bearer {key}");
-        return raw;
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonNode Body)> SendAsync(RawMcpClient raw, HttpRequestMessage request)
-    {
-        using var response = await raw.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        // An event stream's last data line is the answer.
-        var json = response.Content.Headers.ContentType?.MediaType == "text/event-stream"
-            ? text.Split('\n').Last(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..]
-            : text;
-        return (response.StatusCode, JsonNode.Parse(json)!);
-    }
+    private RawMcpClient Raw(string server, string key) => new(_gateway.McpUrl(server), key);
 }

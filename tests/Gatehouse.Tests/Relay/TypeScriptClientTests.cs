@@ -56,37 +56,6 @@ public sealed class TypeScriptClientTests : TestServerGatewayTests
         Assert.Equal("LLM response: ts answered 'hello from node'", seen["sampled"]!.GetValue<string>());
     }
 
-    private static async Task<JsonNode> RunScriptAsync(Uri gatewayUrl)
-    {
-        var tools = NodeTools.Locate();
-        var startInfo = new ProcessStartInfo(tools.Node)
-        {
-            // Bare imports in an -e script resolve from the working directory, where the SDK is installed.
-            WorkingDirectory = Path.Combine(tools.RepoRoot, ".tools", "node"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            Environment = { ["GATEHOUSE_URL"] = gatewayUrl.ToString() },
-        };
-        foreach (var arg in new[] { "--input-type=module", "-e", Script })
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {tools.Node}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(s_hangGuard);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        Assert.True(process.ExitCode == 0, $"The TypeScript client failed (exit code {process.ExitCode}):\n{await stderr}\n{await stdout}");
-        return JsonNode.Parse(await stdout) ?? throw new InvalidOperationException("The TypeScript client printed nothing.");
-    }
+    private static Task<JsonNode> RunScriptAsync(Uri gatewayUrl) =>
+        NodeScript.RunAsync(Script, new Dictionary<string, string> { ["GATEHOUSE_URL"] = gatewayUrl.ToString() }, s_hangGuard, "The TypeScript client");
 }

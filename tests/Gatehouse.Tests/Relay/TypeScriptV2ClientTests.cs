@@ -242,7 +242,6 @@ public sealed class TypeScriptV2ClientTests
     /// <param name="negotiation">The client's <c>versionNegotiation.mode</c>; null leaves the option out.</param>
     private static async Task<JsonObject> RunAsync(Uri url, JsonNode? negotiation, params JsonObject[] calls)
     {
-        var tools = NodeTools.Locate();
         var scenario = new JsonObject
         {
             ["url"] = url.ToString(),
@@ -250,38 +249,8 @@ public sealed class TypeScriptV2ClientTests
             ["calls"] = new JsonArray(calls),
             ["answers"] = new JsonObject { ["username"] = "Ada", ["email"] = "ada@example.com", ["name"] = "Ada", ["color"] = "green" },
         };
-        var startInfo = new ProcessStartInfo(tools.Node)
-        {
-            WorkingDirectory = tools.ModulesRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            Environment = { ["GATEHOUSE_SCENARIO"] = scenario.ToJsonString() },
-        };
-        foreach (var arg in new[] { "--input-type=module", "-e", Script })
-        {
-            startInfo.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {tools.Node}.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            await process.WaitForExitAsync().WaitAsync(s_scriptLimit);
-        }
-        catch (TimeoutException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            throw new TimeoutException($"The v2 client did not finish within {s_scriptLimit.TotalSeconds:0} s against {url}:\n{await stderr}\n{await stdout}");
-        }
-
-        var output = await stdout;
-        Assert.True(process.ExitCode == 0, $"The v2 client failed (exit code {process.ExitCode}) against {url}:\n{await stderr}\n{output}");
-        // The report is the last line; the SDK may have printed warnings before it.
-        var last = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
-        return JsonNode.Parse(last ?? "null") as JsonObject
-            ?? throw new InvalidOperationException($"The v2 client printed no report against {url}:\n{await stderr}\n{output}");
+        var report = await NodeScript.RunAsync(Script, new Dictionary<string, string> { ["GATEHOUSE_SCENARIO"] = scenario.ToJsonString() },
+            s_scriptLimit, $"The v2 client against {url}");
+        return report as JsonObject ?? throw new InvalidOperationException($"The v2 client printed no report object against {url}: {report.ToJsonString()}");
     }
 }

@@ -11,10 +11,10 @@ using ModelContextProtocol.Protocol;
 namespace Gatehouse.Tests.Relay;
 
 /// <summary>
-/// Review of the stdio pool, as an attacker: what one caller's request on a shared process can make reach another, and
-/// what a stop of the pool can leave running.
+/// The stdio pool against what an attacker would try: nothing of one caller's request on a shared process reaches
+/// another, and a stop of the pool leaves nothing running.
 /// </summary>
-public sealed class StdioPoolReviewTests
+public sealed class StdioPoolAttackTests
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
 

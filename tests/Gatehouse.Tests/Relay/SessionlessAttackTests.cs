@@ -9,10 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Gatehouse.Tests.Relay;
 
 /// <summary>
-/// Review of the 2026-07-28 (session-less) path, as an attacker: each test is a request that should be refused, or an
-/// answer that should not reach its caller, and shows where the gateway lets it through.
+/// The 2026-07-28 (session-less) path against what an attacker would try: each test is a request that must be refused,
+/// or an answer that must not reach its caller.
 /// </summary>
-public sealed class SessionlessReviewTests : IAsyncLifetime
+public sealed class SessionlessAttackTests : IAsyncLifetime
 {
     private const string AskLimitedOncePerMinute = """
         { "version": "1", "default": "allow",
@@ -23,8 +23,6 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
         { "version": "1", "default": "allow",
           "tools": { "ask": { "action": "require_approval", "timeout": "2s" } } }
         """;
-
-    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
 
     private readonly TestDirectory _policies = new();
     private SessionlessUpstream _upstream = null!;
@@ -77,10 +75,10 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
     {
         using var raw = Raw("modern", _key);
 
-        var (_, first) = await SendAsync(raw, raw.PostSessionless("tools/call", Ask("why", retry: false), id: 1));
-        var (_, retried) = await SendAsync(raw, raw.PostSessionless("tools/call", Ask("why", retry: true), id: 2));
-        var (_, replayed) = await SendAsync(raw, raw.PostSessionless("tools/call", Ask("why", retry: true), id: 3));
-        var (_, replayedAgain) = await SendAsync(raw, raw.PostSessionless("tools/call", Ask("why", retry: true), id: 4));
+        var (_, first) = await raw.ExchangeAsync(raw.PostSessionless("tools/call", Ask("why", retry: false), id: 1));
+        var (_, retried) = await raw.ExchangeAsync(raw.PostSessionless("tools/call", Ask("why", retry: true), id: 2));
+        var (_, replayed) = await raw.ExchangeAsync(raw.PostSessionless("tools/call", Ask("why", retry: true), id: 3));
+        var (_, replayedAgain) = await raw.ExchangeAsync(raw.PostSessionless("tools/call", Ask("why", retry: true), id: 4));
 
         Assert.Equal("input_required", (string?)first["result"]!["resultType"]);
         Assert.Equal("answered why", (string?)retried["result"]!["content"]![0]!["text"]);
@@ -97,13 +95,13 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
     public async Task A_retry_whose_first_round_needed_no_approval_is_held_once_the_policy_requires_it()
     {
         using var raw = Raw("modern", _key);
-        var (_, first) = await SendAsync(raw, raw.PostSessionless("tools/call", Ask("why", retry: false), id: 1));
+        var (_, first) = await raw.ExchangeAsync(raw.PostSessionless("tools/call", Ask("why", retry: false), id: 1));
         Assert.Equal("input_required", (string?)first["result"]!["resultType"]);
 
         var saved = await _gateway.Services.GetRequiredService<PolicyVersions>().SaveAsync("modern", AskNeedsApproval, "operator", CancellationToken.None);
         Assert.True(saved.Saved, string.Join("; ", saved.Errors));
         // Nobody approves: held, the retry expires after 2 s and never reaches the server.
-        var (_, retried) = await SendAsync(raw, raw.PostSessionless("tools/call", Ask("why", retry: true), id: 2));
+        var (_, retried) = await raw.ExchangeAsync(raw.PostSessionless("tools/call", Ask("why", retry: true), id: 2));
 
         Assert.True((bool?)retried["result"]?["isError"] == true, $"The retry ran without the approval the policy now requires: {retried.ToJsonString()}");
         Assert.Single(_upstream.Calls("tools/call"));
@@ -116,11 +114,11 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
     {
         using var owner = Raw("modern", _key);
         using var other = Raw("modern", _otherKey);
-        var (_, created) = await SendAsync(owner, owner.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }));
+        var (_, created) = await owner.ExchangeAsync(owner.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }));
         Assert.Equal("task", (string?)created["result"]!["resultType"]);
 
-        var stranger = await ReadAllAsync(other, other.PostSessionless("subscriptions/listen", ListenTo("task-1"), id: 9));
-        var own = await ReadAllAsync(owner, owner.PostSessionless("subscriptions/listen", ListenTo("task-1"), id: 10));
+        var stranger = await other.ReadAllAsync(other.PostSessionless("subscriptions/listen", ListenTo("task-1"), id: 9));
+        var own = await owner.ReadAllAsync(owner.PostSessionless("subscriptions/listen", ListenTo("task-1"), id: 10));
 
         Assert.Contains("the result of task-1", own, StringComparison.Ordinal);
         Assert.DoesNotContain("the result of task-1", stranger, StringComparison.Ordinal);
@@ -137,7 +135,7 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
             new JsonObject { ["name"] = "region_tool", ["arguments"] = new JsonObject { ["region"] = "eu-west1" } }, id: 61);
         request.Headers.Add("Mcp-Param-Region", "us-east1");
 
-        var (status, body) = await SendAsync(raw, request);
+        var (status, body) = await raw.ExchangeAsync(request);
 
         var forwarded = _upstream.HeadersById.GetValueOrDefault("61");
         Assert.False(forwarded?.GetValueOrDefault("mcp-param-region") == "us-east1",
@@ -154,7 +152,7 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
         request.Headers.Remove("Mcp-Method");
         request.Headers.Add("Mcp-Method", $"=?base64?{Convert.ToBase64String(Encoding.UTF8.GetBytes("tools/call"))}?=");
 
-        var (status, body) = await SendAsync(raw, request);
+        var (status, body) = await raw.ExchangeAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(-32020, (int?)body["error"]?["code"]);
@@ -169,7 +167,7 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
     {
         using var raw = Raw("modern", _key);
 
-        var (status, body) = await SendAsync(raw, raw.PostSessionless("tools/call",
+        var (status, body) = await raw.ExchangeAsync(raw.PostSessionless("tools/call",
             new JsonObject { ["name"] = "echo", ["arguments"] = new JsonObject { ["message"] = "old" } }, id: 63, version: "2025-11-25"));
 
         Assert.True(!_upstream.Calls("tools/call").Any(r => (int?)r["id"] == 63),
@@ -184,10 +182,10 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
     {
         using var owner = Raw("modern-open", _key);
         using var other = Raw("modern-open", _otherKey);
-        var (_, created) = await SendAsync(owner, owner.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }));
+        var (_, created) = await owner.ExchangeAsync(owner.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }));
         Assert.Equal("task", (string?)created["result"]!["resultType"]);
 
-        var (_, stranger) = await SendAsync(other, other.PostSessionless("tasks/result", new JsonObject { ["taskId"] = "task-1" }, id: 64));
+        var (_, stranger) = await other.ExchangeAsync(other.PostSessionless("tasks/result", new JsonObject { ["taskId"] = "task-1" }, id: 64));
 
         Assert.DoesNotContain(_upstream.Received, r => (string?)r["method"] == "tasks/result");
         Assert.NotNull(stranger["error"]);
@@ -200,11 +198,11 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
     {
         using var owner = Raw("modern", _key);
         using var other = Raw("modern", _otherKey);
-        await SendAsync(owner, owner.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }, id: 1));
-        await SendAsync(other, other.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }, id: 2));
+        await owner.ExchangeAsync(owner.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }, id: 1));
+        await other.ExchangeAsync(other.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }, id: 2));
 
-        var (_, own) = await SendAsync(owner, owner.PostSessionless("tasks/get", new JsonObject { ["taskId"] = "task-1" }, id: 3));
-        var (_, stranger) = await SendAsync(other, other.PostSessionless("tasks/get", new JsonObject { ["taskId"] = "task-1" }, id: 4));
+        var (_, own) = await owner.ExchangeAsync(owner.PostSessionless("tasks/get", new JsonObject { ["taskId"] = "task-1" }, id: 3));
+        var (_, stranger) = await other.ExchangeAsync(other.PostSessionless("tasks/get", new JsonObject { ["taskId"] = "task-1" }, id: 4));
 
         Assert.Equal("completed", (string?)own["result"]?["status"]);
         Assert.Equal(-32602, (int?)stranger["error"]?["code"]);
@@ -216,10 +214,10 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
     public async Task A_task_request_reaches_the_upstream_with_its_task_id_in_Mcp_Name()
     {
         using var owner = Raw("modern", _key);
-        await SendAsync(owner, owner.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }, id: 1));
+        await owner.ExchangeAsync(owner.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }, id: 1));
         using var get = owner.PostSessionless("tasks/get", new JsonObject { ["taskId"] = "task-1" }, id: 65);
 
-        var (_, own) = await SendAsync(owner, get);
+        var (_, own) = await owner.ExchangeAsync(get);
 
         Assert.Equal("completed", (string?)own["result"]?["status"]);
         Assert.Equal("task-1", _upstream.HeadersById.GetValueOrDefault("65")?.GetValueOrDefault("mcp-name"));
@@ -257,29 +255,5 @@ public sealed class SessionlessReviewTests : IAsyncLifetime
         ["notifications"] = new JsonObject { ["taskIds"] = new JsonArray(taskId) },
     };
 
-    private RawMcpClient Raw(string server, string key)
-    {
-        var raw = new RawMcpClient(_gateway.McpUrl(server));
-        raw.DefaultHeaders.Add("Authorization", $"Bearer {key}");
-        return raw;
-    }
-
-    /// <summary>The whole body of an answer (an event stream the upstream ends, or one JSON message).</summary>
-    private static async Task<string> ReadAllAsync(RawMcpClient raw, HttpRequestMessage request)
-    {
-        using var timeout = new CancellationTokenSource(s_wait);
-        using var response = await raw.SendAsync(request).WaitAsync(timeout.Token);
-        return await response.Content.ReadAsStringAsync(timeout.Token);
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonNode Body)> SendAsync(RawMcpClient raw, HttpRequestMessage request)
-    {
-        using var timeout = new CancellationTokenSource(s_wait);
-        using var response = await raw.SendAsync(request).WaitAsync(timeout.Token);
-        var text = await response.Content.ReadAsStringAsync(timeout.Token);
-        var json = response.Content.Headers.ContentType?.MediaType == "text/event-stream"
-            ? text.Split('\n').Last(l => l.StartsWith("data: ", StringComparison.Ordinal))["data: ".Length..]
-            : text;
-        return (response.StatusCode, JsonNode.Parse(json)!);
-    }
+    private RawMcpClient Raw(string server, string key) => new(_gateway.McpUrl(server), key);
 }

@@ -11,11 +11,11 @@ namespace Gatehouse.Tests.Relay;
 public sealed class HeapMeasuring;
 
 /// <summary>
-/// Review of the multi-round ledger: it keeps each remembered call's key as text made of the call's whole arguments, so
-/// its memory bound is <see cref="MultiRoundLedger.MaxEntries"/> times the largest request body (4 MiB by default).
+/// The multi-round ledger's memory: it keeps a digest of each remembered call, never the call's arguments, so its bound
+/// does not grow with <see cref="MultiRoundLedger.MaxEntries"/> times the largest request body (4 MiB by default).
 /// </summary>
 [Collection(nameof(HeapMeasuring))]
-public sealed class MultiRoundLedgerReviewTests
+public sealed class MultiRoundLedgerMemoryTests
 {
     [Fact]
     public void A_remembered_round_does_not_keep_its_arguments()
