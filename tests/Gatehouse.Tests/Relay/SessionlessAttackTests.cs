@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gatehouse.Decisions;
-using Gatehouse.Store.ApiKeys;
 using Gatehouse.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -40,26 +39,8 @@ public sealed class SessionlessAttackTests : IAsyncLifetime
                 ("modern-slow", Upstreams.Http(_upstream.Url).With("callTimeout", "2s"))),
             policies: new Dictionary<string, string> { ["modern"] = AskLimitedOncePerMinute },
             auth: [],
-            extraGrants:
-            [
-                new JsonObject
-                {
-                    ["id"] = "other",
-                    ["server"] = "modern",
-                    ["identities"] = new JsonArray("other-agent"),
-                    ["policy"] = _policies.Write("other.json", RunningGateway.AllowAll),
-                },
-                new JsonObject
-                {
-                    ["id"] = "other-open",
-                    ["server"] = "modern-open",
-                    ["identities"] = new JsonArray("other-agent"),
-                    ["policy"] = _policies.Write("other-open.json", RunningGateway.AllowAll),
-                },
-            ]);
-        var keys = _gateway.Services.GetRequiredService<IApiKeyStore>();
-        _key = (await keys.CreateAsync(RunningGateway.Identity)).Secret;
-        _otherKey = (await keys.CreateAsync("other-agent")).Secret;
+            extraGrants: [SecondIdentity.Grant(_policies, "other", "modern"), SecondIdentity.Grant(_policies, "other-open", "modern-open")]);
+        (_key, _otherKey) = await SecondIdentity.KeysAsync(_gateway);
     }
 
     public async Task DisposeAsync()

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gatehouse.Approvals;
-using Gatehouse.Store.ApiKeys;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,16 +40,8 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
             services => services.Configure<ApprovalOptions>(o => o.ProgressInterval = TimeSpan.FromMilliseconds(200)),
             policies: new Dictionary<string, string> { ["modern"] = AskLimitedOncePerMinute },
             auth: [],
-            extraGrants: [new JsonObject
-            {
-                ["id"] = "other",
-                ["server"] = "modern",
-                ["identities"] = new JsonArray("other-agent"),
-                ["policy"] = _policies.Write("other.json", RunningGateway.AllowAll),
-            }]);
-        var keys = _gateway.Services.GetRequiredService<IApiKeyStore>();
-        _key = (await keys.CreateAsync(RunningGateway.Identity)).Secret;
-        _otherKey = (await keys.CreateAsync("other-agent")).Secret;
+            extraGrants: [SecondIdentity.Grant(_policies, "other", "modern")]);
+        (_key, _otherKey) = await SecondIdentity.KeysAsync(_gateway);
     }
 
     public async Task DisposeAsync()
