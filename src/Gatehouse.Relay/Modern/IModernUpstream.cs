@@ -36,5 +36,17 @@ internal sealed class UpstreamAnswer(int status, bool streamed, IAsyncEnumerable
 
     public IAsyncEnumerable<JsonRpcMessage> Messages { get; } = messages;
 
+    /// <summary>The same answer, each of its messages shown to <paramref name="observe"/> as it is read.</summary>
+    public UpstreamAnswer Observed(Action<JsonRpcMessage> observe) => new(Status, Streamed, Observe(Messages, observe), owner);
+
     public void Dispose() => owner?.Dispose();
+
+    private static async IAsyncEnumerable<JsonRpcMessage> Observe(IAsyncEnumerable<JsonRpcMessage> messages, Action<JsonRpcMessage> observe)
+    {
+        await foreach (var message in messages.ConfigureAwait(false))
+        {
+            observe(message);
+            yield return message;
+        }
+    }
 }

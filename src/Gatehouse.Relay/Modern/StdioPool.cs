@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using Gatehouse.Configuration;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -20,6 +22,7 @@ internal sealed partial class StdioPool : IModernUpstream
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly List<PooledProcess> _processes = [];
+    private readonly ConcurrentDictionary<string, PooledProcess> _taskHomes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly ITimer _sweep;
     private int _starting;
@@ -54,8 +57,25 @@ internal sealed partial class StdioPool : IModernUpstream
 
     public async Task<UpstreamAnswer> SendAsync(JsonRpcRequest request, IReadOnlyList<KeyValuePair<string, string>> paramHeaders, CancellationToken cancellationToken)
     {
-        var process = await AcquireAsync(cancellationToken).ConfigureAwait(false);
-        return await process.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        // A task lives in the process that created it: its requests go there, while it runs.
+        var process = TaskOwners.TaskIdOf(request.Params) is { } taskId && _taskHomes.TryGetValue(taskId, out var home) && home.IsAlive
+            ? home
+            : await AcquireAsync(cancellationToken).ConfigureAwait(false);
+        var answer = await process.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return answer.Observed(message =>
+        {
+            if (message is JsonRpcResponse { Result: JsonObject result } && (string?)result["resultType"] == "task" &&
+                TaskOwners.TaskIdOf(result) is { } created)
+            {
+                if (_taskHomes.Count >= TaskOwners.MaxEntries)
+                {
+                    // A forgotten home costs a task's requests their routing only, never the check of who owns it.
+                    _taskHomes.Clear();
+                }
+
+                _taskHomes[created] = process;
+            }
+        });
     }
 
     public async ValueTask DisposeAsync()

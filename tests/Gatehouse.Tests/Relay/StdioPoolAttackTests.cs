@@ -59,6 +59,96 @@ public sealed class StdioPoolAttackTests
         });
         """;
 
+    /// <summary>
+    /// A stdio server of MCP 2026-07-28 that keeps its tasks in memory, as a process does: <c>make_task</c> creates one
+    /// (its id names the process), <c>tasks/get</c> knows only this process's; <c>hold(ms)</c> sends a progress
+    /// notification at once and answers after <c>ms</c>, to keep the process busy.
+    /// </summary>
+    private const string TaskServer = """
+        import readline from "node:readline";
+        const send = (m) => process.stdout.write(JSON.stringify(m) + "\n");
+        const result = (id, r) => send({ jsonrpc: "2.0", id, result: { resultType: "complete", ...r } });
+        const tasks = new Set();
+        let made = 0;
+        readline.createInterface({ input: process.stdin }).on("line", (line) => {
+          let m;
+          try { m = JSON.parse(line); } catch { return; }
+          if (m.id === undefined) return;
+          switch (m.method) {
+            case "server/discover":
+              result(m.id, { supportedVersions: ["2026-07-28"], capabilities: { tools: {} } });
+              break;
+            case "tools/list":
+              result(m.id, { tools: ["make_task", "hold"].map((name) => ({ name, inputSchema: { type: "object" } })) });
+              break;
+            case "tools/call":
+              if (m.params.name === "make_task") {
+                const taskId = `task-${process.pid}-${++made}`;
+                tasks.add(taskId);
+                send({ jsonrpc: "2.0", id: m.id, result: { resultType: "task", taskId, status: "working" } });
+              } else {
+                send({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: m.params._meta.progressToken, progress: 0 } });
+                setTimeout(() => result(m.id, { content: [{ type: "text", text: "held" }] }), m.params.arguments.ms);
+              }
+              break;
+            case "tasks/get":
+              if (tasks.has(m.params.taskId)) result(m.id, { taskId: m.params.taskId, status: "completed" });
+              else send({ jsonrpc: "2.0", id: m.id, error: { code: -32602, message: "Unknown task" } });
+              break;
+            default:
+              send({ jsonrpc: "2.0", id: m.id, error: { code: -32601, message: "Method not found" } });
+          }
+        });
+        """;
+
+    // A pool of two processes: a task made on the second (the first busy) is read there, even while the second is busy
+    // and the first is not, since only the process that made a task holds it.
+    [Fact]
+    public async Task A_tasks_requests_go_to_the_pooled_process_that_created_it()
+    {
+        var marker = new ProcessMarker();
+        var server = new JsonObject
+        {
+            ["command"] = NodeTools.Locate().Node,
+            ["args"] = new JsonArray("--input-type=module", "-e", TaskServer),
+            ["env"] = new JsonObject { [ProcessMarker.VariableName] = marker.Value },
+            ["pool"] = new JsonObject { ["min"] = 2, ["max"] = 2 },
+        };
+        await using var gateway = await RunningGateway.StartAsync(Upstreams.Servers(("tasks", server)));
+        await Eventually.UntilAsync(() => Task.FromResult(marker.FindProcessIds().Count == 2), "two pooled processes");
+        using var client = new RawMcpClient(gateway.McpUrl("tasks"));
+
+        using var firstHold = await HoldAsync(client, id: 1, ms: 5000);
+        var (_, created) = await client.ExchangeAsync(client.PostSessionless("tools/call", new JsonObject { ["name"] = "make_task" }, id: 2));
+        var taskId = (string)created["result"]!["taskId"]!;
+        using var secondHold = await HoldAsync(client, id: 3, ms: 60000);
+        await firstHold.Content.ReadAsStringAsync().WaitAsync(s_wait);
+
+        var (_, read) = await client.ExchangeAsync(client.PostSessionless("tasks/get", new JsonObject { ["taskId"] = taskId }, id: 4));
+
+        Assert.Equal("completed", (string?)read["result"]?["status"]);
+    }
+
+    // Starts a hold call and returns once the pooled process has begun it (its first progress notification arrived).
+    private static async Task<HttpResponseMessage> HoldAsync(RawMcpClient client, int id, int ms)
+    {
+        var request = client.PostSessionless("tools/call", new JsonObject
+        {
+            ["name"] = "hold",
+            ["arguments"] = new JsonObject { ["ms"] = ms },
+            ["_meta"] = new JsonObject
+            {
+                ["io.modelcontextprotocol/protocolVersion"] = "2026-07-28",
+                ["io.modelcontextprotocol/clientCapabilities"] = new JsonObject(),
+                ["progressToken"] = $"hold-{id}",
+            },
+        }, id: id);
+        using var timeout = new CancellationTokenSource(s_wait);
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead).WaitAsync(timeout.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        return response;
+    }
+
     // README: "Gatehouse gives each its own id and progress token and hands every answer back to the request it belongs
     // to". A log message names no request; the pool gives it to whichever request is alone in flight, and a request whose
     // client went away is no longer in flight, though the process still works on it.
