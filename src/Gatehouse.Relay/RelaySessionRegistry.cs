@@ -66,6 +66,17 @@ public sealed partial class RelaySessionRegistry(
         return session;
     }
 
+    /// <summary>
+    /// Holds one of <paramref name="server"/>'s session slots, and one of <paramref name="identity"/>'s there, while a
+    /// request of the session-less revision runs: such a request is the whole of its session, so the same caps apply.
+    /// </summary>
+    /// <exception cref="SessionLimitReachedException">The server, or the identity on it, already has its maximum.</exception>
+    internal IDisposable HoldSlot(UpstreamServerConfig server, string? identity)
+    {
+        ReserveSlot(server, identity);
+        return new Slot(this, server.Name, identity);
+    }
+
     /// <summary>Closes the sessions that have been idle longer than their server allows.</summary>
     public async Task ReapIdleAsync(IReadOnlyDictionary<string, UpstreamServerConfig> servers)
     {
@@ -155,6 +166,19 @@ public sealed partial class RelaySessionRegistry(
         await Task.WhenAll(_sessions.Values.Select(s => s.DisposeAsync().AsTask())).ConfigureAwait(false);
     }
 
+    private sealed class Slot(RelaySessionRegistry registry, string server, string? identity) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                registry.ReleaseSlot(server, identity);
+            }
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Session {SessionId} of server '{Server}' opened.")]
     private partial void LogSessionOpened(string server, string sessionId);
 
@@ -168,8 +192,8 @@ public sealed partial class RelaySessionRegistry(
 /// <summary>A server, or one identity on it, already has as many sessions as its configuration allows.</summary>
 public sealed class SessionLimitReachedException(string server, int limit, string? identity)
     : Exception(identity is null
-        ? $"Server '{server}' already has its maximum of {limit} sessions; close one or raise \"maxSessions\"."
-        : $"Identity '{identity}' already has its maximum of {limit} sessions on server '{server}'; close one or raise \"maxSessionsPerIdentity\".")
+        ? $"Server '{server}' already has its maximum of {limit} sessions (a session-less request counts as one while it runs); close one or raise \"maxSessions\"."
+        : $"Identity '{identity}' already has its maximum of {limit} sessions on server '{server}' (a session-less request counts as one while it runs); close one or raise \"maxSessionsPerIdentity\".")
 {
     /// <summary>Whether the cap reached is the identity's own, not the server's.</summary>
     public bool PerIdentity { get; } = identity is not null;

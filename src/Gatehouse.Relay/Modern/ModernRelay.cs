@@ -14,7 +14,7 @@ namespace Gatehouse.Relay.Modern;
 /// revisions opened with initialize: the envelope and routing headers checked, the version agreed, the method known, a
 /// task reached only by its creator; then each request takes the <see cref="ModernCallPath"/>.
 /// </summary>
-internal sealed class ModernRelay(ModernUpstreams upstreams, IDecisionPoint decisions, CallRecorder recorder,
+internal sealed class ModernRelay(ModernUpstreams upstreams, RelaySessionRegistry sessions, IDecisionPoint decisions, CallRecorder recorder,
     TimeProvider time, ILoggerFactory loggerFactory)
 {
     /// <summary>The methods of this revision the relay knows; removed ones (initialize, ping, logging/setLevel, resources/subscribe) are not among them.</summary>
@@ -88,6 +88,27 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, IDecisionPoint deci
             return;
         }
 
+        IDisposable slot;
+        try
+        {
+            slot = sessions.HoldSlot(server, door.Identity);
+        }
+        catch (SessionLimitReachedException ex)
+        {
+            await RefuseAsync(context, door, request, new ModernRefusal(
+                ex.PerIdentity ? StatusCodes.Status429TooManyRequests : StatusCodes.Status503ServiceUnavailable, McpErrorCode.InternalError, ex.Message))
+                .ConfigureAwait(false);
+            return;
+        }
+
+        using (slot)
+        {
+            await RelayAsync(context, server, grant, door, upstream, request).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RelayAsync(HttpContext context, UpstreamServerConfig server, string grant, RelayCall door, ModernServer upstream, JsonRpcRequest request)
+    {
         var response = new ModernResponse(context, request);
         var round = _rounds.Take(door, grant, request);
         var call = new RelayCall(server.Name, "", context.User, upstream.Tools, response)

@@ -36,9 +36,10 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
         _sdkServer = await TestServerHost.StartAsync();
         _upstream = await SessionlessUpstream.StartAsync();
         _gateway = await RunningGateway.StartAsync(
-            Upstreams.Servers(("test", Upstreams.Http(_sdkServer.McpUrl)), ("modern", Upstreams.Http(_upstream.Url))),
+            Upstreams.Servers(("test", Upstreams.Http(_sdkServer.McpUrl)), ("modern", Upstreams.Http(_upstream.Url)),
+                ("capped", Upstreams.Http(_upstream.Url).With("maxSessionsPerIdentity", 1))),
             services => services.Configure<ApprovalOptions>(o => o.ProgressInterval = TimeSpan.FromMilliseconds(200)),
-            policies: new Dictionary<string, string> { ["modern"] = AskLimitedOncePerMinute },
+            policies: new Dictionary<string, string> { ["modern"] = AskLimitedOncePerMinute, ["capped"] = AskLimitedOncePerMinute },
             auth: [],
             extraGrants: [SecondIdentity.Grant(_policies, "other", "modern")]);
         (_key, _otherKey) = await SecondIdentity.KeysAsync(_gateway);
@@ -276,6 +277,36 @@ public sealed class SessionlessRequestTests : IAsyncLifetime
 
         Assert.Contains("echo after a look", rest, StringComparison.Ordinal);
         Assert.Single(_upstream.Calls("tools/call"), r => (string?)r["params"]!["name"] == "publish");
+    }
+
+    [Fact]
+    public async Task A_session_less_request_counts_as_a_session_while_it_runs()
+    {
+        using var raw = Raw("capped", _key);
+        var queue = _gateway.Services.GetRequiredService<ApprovalQueue>();
+        using var held = raw.PostSessionless("tools/call", new JsonObject
+        {
+            ["name"] = "publish",
+            ["_meta"] = new JsonObject
+            {
+                ["io.modelcontextprotocol/protocolVersion"] = "2026-07-28",
+                ["io.modelcontextprotocol/clientCapabilities"] = new JsonObject(),
+                ["progressToken"] = "capped-1",
+            },
+        }, id: 81);
+        using var waiting = await raw.SendAsync(held, HttpCompletionOption.ResponseHeadersRead).WaitAsync(Eventually.DefaultWait);
+        var pending = await Eventually.UntilAsync(async () =>
+            (await queue.ListAsync(new ApprovalFilter { State = ApprovalState.Pending }, 10, default)).FirstOrDefault(c => c.Server == "capped"),
+            "call held for approval on the capped server");
+
+        var (refused, body) = await raw.ExchangeAsync(raw.PostSessionless("tools/list", id: 82));
+        await queue.DenyAsync(pending.Id, "carol", "not now", default);
+        await waiting.Content.ReadAsStringAsync().WaitAsync(Eventually.DefaultWait);
+        var (after, _) = await raw.ExchangeAsync(raw.PostSessionless("tools/list", id: 83));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused);
+        Assert.Contains("maxSessionsPerIdentity", (string?)body["error"]?["message"], StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, after);
     }
 
     private RawMcpClient Raw(string server, string key) => new(_gateway.McpUrl(server), key);
