@@ -47,7 +47,15 @@ internal sealed class PooledSessionTransport(ModernServer pool) : ITransport
                 break;
             case JsonRpcNotification { Method: NotificationMethods.CancelledNotification, Params: JsonObject cancelled }
                 when cancelled["requestId"] is JsonValue id && _inFlight.TryGetValue(ReadId(id), out var source):
-                source.Cancel();
+                try
+                {
+                    source.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    // Answered in the meantime: nothing is left to cancel.
+                }
+
                 break;
         }
 
