@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gatehouse.Relay.Modern;
+using ModelContextProtocol.Protocol;
 
 namespace Gatehouse.Tests.Relay;
 
@@ -21,5 +22,60 @@ public sealed class TaskRoutingAttackTests
         }
 
         Assert.True(owners.Owns("payroll", "victim", "payroll-grant", "victim-task"));
+    }
+}
+
+/// <summary>PooledSessionTransport's cancellation bookkeeping, driven directly.</summary>
+public sealed class PooledSessionCancellationTests
+{
+    // A 2025 client cancels request 7 and reuses the id at once (ids are free again once cancelled: the relay's pending
+    // entry is gone). The first ForwardAsync's finally then runs TryRemove(7) and takes the second request's entry, so
+    // the client's cancellation of the second never reaches the pool: the process works on, and logs, for nobody.
+    [Fact]
+    public async Task A_reused_id_after_a_cancellation_can_still_be_cancelled()
+    {
+        var upstream = new HangingUpstream();
+        await using var server = new ModernServer(upstream, TimeSpan.FromMinutes(1), TimeProvider.System);
+        await using var transport = new PooledSessionTransport(server);
+
+        await transport.SendMessageAsync(Call(7));
+        var first = await upstream.Sent.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await transport.SendMessageAsync(Cancel(7));
+        await transport.SendMessageAsync(Call(7));
+        var second = await upstream.Sent.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await first.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(200); // the first request's finally has run by now
+
+        await transport.SendMessageAsync(Cancel(7));
+
+        var cancelled = await Task.WhenAny(second.Cancelled.Task, Task.Delay(TimeSpan.FromSeconds(5))) == second.Cancelled.Task;
+        Assert.True(cancelled, "The cancellation of the second request with id 7 did not reach the pool.");
+    }
+
+    private static JsonRpcRequest Call(long id) => new() { Id = new RequestId(id), Method = "tools/call", Params = new JsonObject { ["name"] = "hold" } };
+
+    private static JsonRpcNotification Cancel(long id) => new() { Method = "notifications/cancelled", Params = new JsonObject { ["requestId"] = id } };
+
+    private sealed record Sent(TaskCompletionSource Cancelled);
+
+    private sealed class HangingUpstream : IModernUpstream
+    {
+        public System.Threading.Channels.Channel<Sent> Sent { get; } = System.Threading.Channels.Channel.CreateUnbounded<Sent>();
+
+        public Task<UpstreamAnswer> SendAsync(JsonRpcRequest request, IReadOnlyList<KeyValuePair<string, string>> paramHeaders, CancellationToken cancellationToken)
+        {
+            var sent = new Sent(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            var registration = cancellationToken.Register(() => sent.Cancelled.TrySetResult());
+            Sent.Writer.TryWrite(sent);
+            return Task.FromResult(new UpstreamAnswer(UpstreamAnswer.StatusOfError, false, Never(cancellationToken), registration));
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+        private static async IAsyncEnumerable<JsonRpcMessage> Never([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            yield break;
+        }
     }
 }
