@@ -31,6 +31,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<UpstreamReadiness>();
         services.AddSingleton<ResumableStreams>();
         services.AddSingleton<HttpMessageIntake>();
+        services.AddSingleton<TaskOwners>();
         services.AddSingleton<ModernUpstreams>();
         services.TryAddSingleton<ISharedUpstreams, PooledSessions>();
         services.AddSingleton<ModernRelay>();

@@ -14,8 +14,8 @@ namespace Gatehouse.Relay.Modern;
 /// revisions opened with initialize: the envelope and routing headers checked, the version agreed, the method known, a
 /// task reached only by its creator; then each request takes the <see cref="ModernCallPath"/>.
 /// </summary>
-internal sealed class ModernRelay(ModernUpstreams upstreams, RelaySessionRegistry sessions, IDecisionPoint decisions, CallRecorder recorder,
-    TimeProvider time, ILoggerFactory loggerFactory)
+internal sealed class ModernRelay(ModernUpstreams upstreams, RelaySessionRegistry sessions, TaskOwners tasks, IDecisionPoint decisions,
+    CallRecorder recorder, TimeProvider time, ILoggerFactory loggerFactory)
 {
     /// <summary>The methods of this revision the relay knows; removed ones (initialize, ping, logging/setLevel, resources/subscribe) are not among them.</summary>
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(
@@ -26,7 +26,7 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, RelaySessionRegistr
     private const string LogMessage = "notifications/message";
 
     private readonly MultiRoundLedger _rounds = new(time);
-    private readonly TaskOwners _tasks = new(time);
+    private readonly TaskOwners _tasks = tasks;
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModernCallPath>();
 
     /// <summary>Answers one request of this revision to <paramref name="server"/>, from a caller holding <paramref name="grant"/>.</summary>
@@ -224,8 +224,9 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, RelaySessionRegistr
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The decision needs the same list, and refuses the call when it cannot be had.
-            return null;
+            // Fail closed: a later listing may succeed for the decision, and the headers would then go unchecked.
+            return new ModernRefusal(StatusCodes.Status503ServiceUnavailable, McpErrorCode.InternalError,
+                $"The server's tools could not be listed to check this call's headers, so it was refused: {ex.Message}");
         }
 
         return tools.TryGetValue(name, out var tool) ? ParamHeaders.Check(context.Request.Headers, tool, request) : null;

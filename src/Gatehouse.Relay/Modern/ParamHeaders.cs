@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using ModelContextProtocol.Protocol;
 
@@ -11,7 +12,7 @@ namespace Gatehouse.Relay.Modern;
 /// <c>properties</c> alone): each must be present when its argument is, and say what the argument says. A component in
 /// front of Gatehouse may route by them, so one that disagrees with the body is refused, as one that is missing.
 /// </summary>
-internal static class ParamHeaders
+internal static partial class ParamHeaders
 {
     /// <summary>The refusal of <paramref name="request"/>'s headers against <paramref name="tool"/>'s schema, or null when they agree.</summary>
     public static ModernRefusal? Check(IHeaderDictionary headers, JsonObject tool, JsonRpcRequest request)
@@ -92,10 +93,16 @@ internal static class ParamHeaders
         JsonValueKind.String => header == value.GetValue<string>(),
         JsonValueKind.True => header == "true",
         JsonValueKind.False => header == "false",
-        JsonValueKind.Number => decimal.TryParse(header, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var sent) &&
+        JsonValueKind.Number => IntegerSpelling().IsMatch(header) &&
+            decimal.TryParse(header, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var sent) &&
             decimal.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var given) && sent == given,
         _ => false,
     };
+
+    // An integer as the revision writes one (42, -7), or with a zero fraction (42.0): no sign, padding or dot that a
+    // component reading the header as text would see otherwise.
+    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.0+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex IntegerSpelling();
 
     private static ModernRefusal Mismatch(string reason) =>
         new(StatusCodes.Status400BadRequest, ModernProtocol.HeaderMismatch, $"Header mismatch: {reason}.");

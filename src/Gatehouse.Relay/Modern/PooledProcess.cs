@@ -61,6 +61,12 @@ internal sealed partial class PooledProcess : IAsyncDisposable
         var waiting = new InFlight(request.Id, token, meta?.ContainsKey("io.modelcontextprotocol/logLevel") == true,
             Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true }));
         _inFlight[id] = waiting;
+        if (_reading.IsCompleted && Forget(id) is not null)
+        {
+            // The process exited as this request was added: nobody would answer it.
+            throw new IOException($"Upstream server '{_server}' exited before it could take the request.");
+        }
+
         try
         {
             await _transport.SendMessageAsync(new JsonRpcRequest { Id = new RequestId(id), Method = request.Method, Params = parameters }, cancellationToken)

@@ -12,7 +12,7 @@ namespace Gatehouse.Relay.Modern;
 /// the server's <c>server/discover</c>, and each request goes to the pool as a 2026-07-28 request carrying the session's
 /// capabilities. What a pool cannot give a session (the server asking mid-call, resource subscriptions) is refused.
 /// </summary>
-internal sealed class PooledSessionTransport(ModernServer pool) : ITransport
+internal sealed class PooledSessionTransport(ModernServer pool, TaskScope tasks) : ITransport
 {
     private readonly Channel<JsonRpcMessage> _toSession = Channel.CreateUnbounded<JsonRpcMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _inFlight = new();
@@ -41,6 +41,14 @@ internal sealed class PooledSessionTransport(ModernServer pool) : ITransport
             case JsonRpcRequest { Method: RequestMethods.ResourcesSubscribe or RequestMethods.ResourcesUnsubscribe } subscribe:
                 Deliver(JsonRpcReplies.Error(subscribe.Id, McpErrorCode.MethodNotFound,
                     "Resource subscriptions need a process of the session's own; this server's sessions share a pool."));
+                break;
+            case JsonRpcRequest { Method: "tasks/list" } list:
+                // A task list would name other callers' tasks: the session-less path never relays it either.
+                Deliver(JsonRpcReplies.Error(list.Id, McpErrorCode.MethodNotFound, "Method not found: Gatehouse never relays tasks/list."));
+                break;
+            case JsonRpcRequest request when (request.Method.StartsWith("tasks/", StringComparison.Ordinal) || TaskOwners.TaskIdOf(request.Params) is not null) &&
+                !(TaskOwners.TaskIdOf(request.Params) is { } taskId && tasks.Owns(taskId)):
+                Deliver(JsonRpcReplies.Error(request.Id, McpErrorCode.InvalidParams, "Invalid params: no task with this taskId was created by this caller."));
                 break;
             case JsonRpcRequest request:
                 _ = ForwardAsync(request);
@@ -83,7 +91,7 @@ internal sealed class PooledSessionTransport(ModernServer pool) : ITransport
             Result = new JsonObject
             {
                 ["protocolVersion"] = requested is not null && McpProtocolHeaders.RelayedVersions.Contains(requested) ? requested : "2025-11-25",
-                ["capabilities"] = discovered["capabilities"]?.DeepClone() ?? new JsonObject(),
+                ["capabilities"] = SessionCapabilities(discovered["capabilities"]),
                 ["serverInfo"] = ModernProtocol.MetaOf(discovered)?["io.modelcontextprotocol/serverInfo"]?.DeepClone() ??
                     new JsonObject { ["name"] = "pooled", ["version"] = "0" },
                 ["instructions"] = discovered["instructions"]?.DeepClone(),
@@ -111,6 +119,11 @@ internal sealed class PooledSessionTransport(ModernServer pool) : ITransport
                             return JsonRpcReplies.Error(request.Id, McpErrorCode.InternalError,
                                 "The server asks for more input to go on, which a session sharing a pool cannot be asked; give the server a process per session.");
                         case JsonRpcMessageWithId reply when reply is JsonRpcResponse or JsonRpcError:
+                            if (reply is JsonRpcResponse { Result: JsonObject created })
+                            {
+                                tasks.Remember(created);
+                            }
+
                             return reply;
                     }
                 }
@@ -120,7 +133,8 @@ internal sealed class PooledSessionTransport(ModernServer pool) : ITransport
         }
         finally
         {
-            _inFlight.TryRemove(request.Id, out _);
+            // Only this request's own entry: a later request may reuse its id once this one was cancelled.
+            _inFlight.TryRemove(new KeyValuePair<RequestId, CancellationTokenSource>(request.Id, cancellation));
         }
     }
 
@@ -138,6 +152,24 @@ internal sealed class PooledSessionTransport(ModernServer pool) : ITransport
         {
             Deliver(JsonRpcReplies.Error(id, McpErrorCode.InternalError, $"The pooled server could not answer: {ex.Message}"));
         }
+    }
+
+    // What a session sharing a pool can be given: no resource subscriptions, and no list changes (nothing delivers them).
+    private static JsonObject SessionCapabilities(JsonNode? discovered)
+    {
+        var capabilities = discovered?.DeepClone() as JsonObject ?? [];
+        if (capabilities["resources"] is JsonObject resources)
+        {
+            resources.Remove("subscribe");
+            resources.Remove("listChanged");
+        }
+
+        foreach (var kind in new[] { "tools", "prompts" })
+        {
+            (capabilities[kind] as JsonObject)?.Remove("listChanged");
+        }
+
+        return capabilities;
     }
 
     private JsonRpcRequest WithMeta(JsonRpcRequest request)

@@ -69,11 +69,20 @@ internal sealed partial class StdioPool : IModernUpstream
             {
                 if (_taskHomes.Count >= TaskOwners.MaxEntries)
                 {
-                    // A forgotten home costs a task's requests their routing only, never the check of who owns it.
-                    _taskHomes.Clear();
+                    foreach (var (task, home) in _taskHomes)
+                    {
+                        if (!home.IsAlive)
+                        {
+                            _taskHomes.TryRemove(task, out _);
+                        }
+                    }
                 }
 
-                _taskHomes[created] = process;
+                // Full of live tasks: this one goes unrouted (its requests may reach another process), and no one's is forgotten.
+                if (_taskHomes.Count < TaskOwners.MaxEntries)
+                {
+                    _taskHomes[created] = process;
+                }
             }
         });
     }

@@ -58,9 +58,9 @@ public sealed class ParamHeaderAttackTests
         return request;
     }
 
-    // ModernRelay.ParamHeadersRefusalAsync skips the check when the tool list cannot be had, saying "the decision needs the
-    // same list, and refuses the call when it cannot be had". But a failed listing is not kept: the decision lists again,
-    // gets the list, and allows the call, whose Mcp-Param-Region says "eu" while its body says "us".
+    // A failed listing is not kept: had the header check let the call pass when the list could not be had, the decision
+    // would list again, get the list, and allow a call whose Mcp-Param-Region says "eu" while its body says "us". The
+    // check fails closed instead: 503, and nothing relayed.
     [Fact]
     public async Task A_call_whose_header_check_met_a_failed_tool_list_is_not_relayed_with_a_mismatched_header()
     {
@@ -70,7 +70,7 @@ public sealed class ParamHeaderAttackTests
         var (status, body) = await client.ExchangeAsync(Call(client, regionHeader: "eu"));
 
         Assert.DoesNotContain("ran in", body.ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
     }
 
     // Control: with the list at hand the same call is refused with HeaderMismatch.

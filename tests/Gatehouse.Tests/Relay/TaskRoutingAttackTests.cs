@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gatehouse.Relay.Modern;
+using Gatehouse.Testing;
 using ModelContextProtocol.Protocol;
 
 namespace Gatehouse.Tests.Relay;
@@ -32,23 +33,27 @@ public sealed class PooledSessionCancellationTests
     // entry is gone). The first ForwardAsync's finally then runs TryRemove(7) and takes the second request's entry, so
     // the client's cancellation of the second never reaches the pool: the process works on, and logs, for nobody.
     [Fact]
-    public async Task A_reused_id_after_a_cancellation_can_still_be_cancelled()
+    public Task A_reused_id_after_a_cancellation_can_still_be_cancelled() =>
+        // Off the test framework's synchronization context: the transport's continuations must not wait for its threads.
+        Task.Run(ReusedIdAsync);
+
+    private static async Task ReusedIdAsync()
     {
         var upstream = new HangingUpstream();
         await using var server = new ModernServer(upstream, TimeSpan.FromMinutes(1), TimeProvider.System);
-        await using var transport = new PooledSessionTransport(server);
+        await using var transport = new PooledSessionTransport(server, new TaskScope(new TaskOwners(TimeProvider.System), "s", "someone", "g"));
 
         await transport.SendMessageAsync(Call(7));
-        var first = await upstream.Sent.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        var first = await upstream.Sent.Reader.ReadAsync().AsTask().WaitAsync(Eventually.DefaultWait);
         await transport.SendMessageAsync(Cancel(7));
         await transport.SendMessageAsync(Call(7));
-        var second = await upstream.Sent.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-        await first.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var second = await upstream.Sent.Reader.ReadAsync().AsTask().WaitAsync(Eventually.DefaultWait);
+        await first.Cancelled.Task.WaitAsync(Eventually.DefaultWait);
         await Task.Delay(200); // the first request's finally has run by now
 
         await transport.SendMessageAsync(Cancel(7));
 
-        var cancelled = await Task.WhenAny(second.Cancelled.Task, Task.Delay(TimeSpan.FromSeconds(5))) == second.Cancelled.Task;
+        var cancelled = await Task.WhenAny(second.Cancelled.Task, Task.Delay(Eventually.DefaultWait)) == second.Cancelled.Task;
         Assert.True(cancelled, "The cancellation of the second request with id 7 did not reach the pool.");
     }
 
