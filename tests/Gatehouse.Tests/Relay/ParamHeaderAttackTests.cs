@@ -12,9 +12,6 @@ public sealed class ParamHeaderAttackTests
     /// Mcp-Param-Count. With FLAKY_LIST set its first tools/list fails, as a list does when the server hiccups once.
     /// </summary>
     private const string RouteServer = """
-        import readline from "node:readline";
-        const send = (m) => process.stdout.write(JSON.stringify(m) + "\n");
-        const result = (id, r) => send({ jsonrpc: "2.0", id, result: { resultType: "complete", ...r } });
         let lists = 0;
         readline.createInterface({ input: process.stdin }).on("line", (line) => {
           let m;
@@ -39,13 +36,8 @@ public sealed class ParamHeaderAttackTests
         });
         """;
 
-    private static JsonObject Server(bool flaky) => new()
-    {
-        ["command"] = NodeTools.Locate().Node,
-        ["args"] = new JsonArray("--input-type=module", "-e", RouteServer),
-        ["env"] = flaky ? new JsonObject { ["FLAKY_LIST"] = "1" } : new JsonObject(),
-        ["pool"] = new JsonObject { ["min"] = 1, ["max"] = 1 },
-    };
+    private static JsonObject Server(bool flaky) =>
+        HandWrittenStdioServer.Entry(RouteServer, new JsonObject { ["min"] = 1, ["max"] = 1 }, flaky ? new JsonObject { ["FLAKY_LIST"] = "1" } : null);
 
     private static HttpRequestMessage Call(RawMcpClient client, string regionHeader, int id = 1)
     {

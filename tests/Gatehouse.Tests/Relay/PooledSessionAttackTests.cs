@@ -8,49 +8,8 @@ namespace Gatehouse.Tests.Relay;
 /// </summary>
 public sealed class PooledSessionAttackTests
 {
-    /// <summary>A 2026-07-28 stdio server that keeps tasks in memory, with tasks/get and tasks/list over all of them.</summary>
-    private const string TaskServer = """
-        import readline from "node:readline";
-        const send = (m) => process.stdout.write(JSON.stringify(m) + "\n");
-        const result = (id, r) => send({ jsonrpc: "2.0", id, result: { resultType: "complete", ...r } });
-        const tasks = new Set();
-        let made = 0;
-        readline.createInterface({ input: process.stdin }).on("line", (line) => {
-          let m;
-          try { m = JSON.parse(line); } catch { return; }
-          if (m.id === undefined) return;
-          switch (m.method) {
-            case "server/discover":
-              result(m.id, { supportedVersions: ["2026-07-28"], capabilities: { tools: {} } });
-              break;
-            case "tools/list":
-              result(m.id, { tools: [{ name: "make_task", inputSchema: { type: "object" } }] });
-              break;
-            case "tools/call": {
-              const taskId = `secret-task-${process.pid}-${++made}`;
-              tasks.add(taskId);
-              send({ jsonrpc: "2.0", id: m.id, result: { resultType: "task", taskId, status: "working" } });
-              break;
-            }
-            case "tasks/get":
-              if (tasks.has(m.params.taskId)) result(m.id, { taskId: m.params.taskId, status: "completed", secret: "first caller result" });
-              else send({ jsonrpc: "2.0", id: m.id, error: { code: -32602, message: "Unknown task" } });
-              break;
-            case "tasks/list":
-              result(m.id, { tasks: [...tasks].map((taskId) => ({ taskId, status: "completed" })) });
-              break;
-            default:
-              send({ jsonrpc: "2.0", id: m.id, error: { code: -32601, message: "Method not found" } });
-          }
-        });
-        """;
-
-    private static JsonObject PooledServer(string script) => new()
-    {
-        ["command"] = NodeTools.Locate().Node,
-        ["args"] = new JsonArray("--input-type=module", "-e", script),
-        ["pool"] = new JsonObject { ["min"] = 1, ["max"] = 1, ["sessions"] = true },
-    };
+    private static JsonObject PooledServer() =>
+        HandWrittenStdioServer.Entry(HandWrittenStdioServer.Tasks, new JsonObject { ["min"] = 1, ["max"] = 1, ["sessions"] = true });
 
     // One grant held by two identities (a team grant): TaskOwners lets a task be read "only by the identity and grant that
     // created it", and a session-less tasks/get of the other identity is refused. A 2025 session of the other identity on
@@ -58,7 +17,7 @@ public sealed class PooledSessionAttackTests
     [Fact]
     public async Task A_pooled_session_of_another_identity_reads_a_task_it_did_not_create()
     {
-        await using var gateway = await RunningGateway.StartAsync(Upstreams.Servers(("tasks", PooledServer(TaskServer))), auth: [],
+        await using var gateway = await RunningGateway.StartAsync(Upstreams.Servers(("tasks", PooledServer())), auth: [],
             grantFields: new JsonObject { ["identities"] = new JsonArray(RunningGateway.Identity, SecondIdentity.Name) });
         var (key, otherKey) = await SecondIdentity.KeysAsync(gateway);
         using var owner = new RawMcpClient(gateway.McpUrl("tasks"), key);
@@ -84,7 +43,7 @@ public sealed class PooledSessionAttackTests
     [Fact]
     public async Task A_pooled_session_lists_the_tasks_of_another_identity()
     {
-        await using var gateway = await RunningGateway.StartAsync(Upstreams.Servers(("tasks", PooledServer(TaskServer))), auth: [],
+        await using var gateway = await RunningGateway.StartAsync(Upstreams.Servers(("tasks", PooledServer())), auth: [],
             grantFields: new JsonObject { ["identities"] = new JsonArray(RunningGateway.Identity, SecondIdentity.Name) });
         var (key, otherKey) = await SecondIdentity.KeysAsync(gateway);
         using var owner = new RawMcpClient(gateway.McpUrl("tasks"), key);

@@ -19,14 +19,11 @@ public sealed class StdioPoolAttackTests
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// A stdio server of MCP 2026-07-28 written by hand. <c>leaky</c> works on after its client went away (cancellation is
-    /// cooperative) and logs every 20 ms, for the request that asked for logs; <c>wait</c> is answered once the server was
-    /// told that <c>leaky</c> was cancelled and has logged once more, so that log comes while only <c>wait</c> is in flight.
+    /// <c>leaky</c> works on after its client went away (cancellation is cooperative) and logs every 20 ms, for the request
+    /// that asked for logs; <c>wait</c> is answered once the server was told that <c>leaky</c> was cancelled and has logged
+    /// once more, so that log comes while only <c>wait</c> is in flight.
     /// </summary>
     private const string LeakyServer = """
-        import readline from "node:readline";
-        const send = (m) => process.stdout.write(JSON.stringify(m) + "\n");
-        const result = (id, r) => send({ jsonrpc: "2.0", id, result: { resultType: "complete", ...r } });
         const text = (t) => ({ content: [{ type: "text", text: t }] });
         const cancelled = new Set();
         let leaky = null;
@@ -59,61 +56,14 @@ public sealed class StdioPoolAttackTests
         });
         """;
 
-    /// <summary>
-    /// A stdio server of MCP 2026-07-28 that keeps its tasks in memory, as a process does: <c>make_task</c> creates one
-    /// (its id names the process), <c>tasks/get</c> knows only this process's; <c>hold(ms)</c> sends a progress
-    /// notification at once and answers after <c>ms</c>, to keep the process busy.
-    /// </summary>
-    private const string TaskServer = """
-        import readline from "node:readline";
-        const send = (m) => process.stdout.write(JSON.stringify(m) + "\n");
-        const result = (id, r) => send({ jsonrpc: "2.0", id, result: { resultType: "complete", ...r } });
-        const tasks = new Set();
-        let made = 0;
-        readline.createInterface({ input: process.stdin }).on("line", (line) => {
-          let m;
-          try { m = JSON.parse(line); } catch { return; }
-          if (m.id === undefined) return;
-          switch (m.method) {
-            case "server/discover":
-              result(m.id, { supportedVersions: ["2026-07-28"], capabilities: { tools: {} } });
-              break;
-            case "tools/list":
-              result(m.id, { tools: ["make_task", "hold"].map((name) => ({ name, inputSchema: { type: "object" } })) });
-              break;
-            case "tools/call":
-              if (m.params.name === "make_task") {
-                const taskId = `task-${process.pid}-${++made}`;
-                tasks.add(taskId);
-                send({ jsonrpc: "2.0", id: m.id, result: { resultType: "task", taskId, status: "working" } });
-              } else {
-                send({ jsonrpc: "2.0", method: "notifications/progress", params: { progressToken: m.params._meta.progressToken, progress: 0 } });
-                setTimeout(() => result(m.id, { content: [{ type: "text", text: "held" }] }), m.params.arguments.ms);
-              }
-              break;
-            case "tasks/get":
-              if (tasks.has(m.params.taskId)) result(m.id, { taskId: m.params.taskId, status: "completed" });
-              else send({ jsonrpc: "2.0", id: m.id, error: { code: -32602, message: "Unknown task" } });
-              break;
-            default:
-              send({ jsonrpc: "2.0", id: m.id, error: { code: -32601, message: "Method not found" } });
-          }
-        });
-        """;
-
     // A pool of two processes: a task made on the second (the first busy) is read there, even while the second is busy
     // and the first is not, since only the process that made a task holds it.
     [Fact]
     public async Task A_tasks_requests_go_to_the_pooled_process_that_created_it()
     {
         var marker = new ProcessMarker();
-        var server = new JsonObject
-        {
-            ["command"] = NodeTools.Locate().Node,
-            ["args"] = new JsonArray("--input-type=module", "-e", TaskServer),
-            ["env"] = new JsonObject { [ProcessMarker.VariableName] = marker.Value },
-            ["pool"] = new JsonObject { ["min"] = 2, ["max"] = 2 },
-        };
+        var server = HandWrittenStdioServer.Entry(HandWrittenStdioServer.Tasks, new JsonObject { ["min"] = 2, ["max"] = 2 },
+            new JsonObject { [ProcessMarker.VariableName] = marker.Value });
         await using var gateway = await RunningGateway.StartAsync(Upstreams.Servers(("tasks", server)));
         await Eventually.UntilAsync(() => Task.FromResult(marker.FindProcessIds().Count == 2), "two pooled processes");
         using var client = new RawMcpClient(gateway.McpUrl("tasks"));
@@ -155,12 +105,7 @@ public sealed class StdioPoolAttackTests
     [Fact]
     public async Task The_log_of_a_request_whose_client_went_away_never_reaches_the_next_callers_request()
     {
-        var server = new JsonObject
-        {
-            ["command"] = NodeTools.Locate().Node,
-            ["args"] = new JsonArray("--input-type=module", "-e", LeakyServer),
-            ["pool"] = new JsonObject { ["min"] = 1, ["max"] = 1 },
-        };
+        var server = HandWrittenStdioServer.Entry(LeakyServer, new JsonObject { ["min"] = 1, ["max"] = 1 });
         await using var gateway = await RunningGateway.StartAsync(Upstreams.Servers(("leaky", server)));
         using var first = new RawMcpClient(gateway.McpUrl("leaky"));
         using var second = new RawMcpClient(gateway.McpUrl("leaky"));
