@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Gatehouse.Relay.Wire;
 using Microsoft.AspNetCore.Http;
@@ -18,11 +19,12 @@ internal static class JsonRpcHttp
         (JsonTypeInfo<JsonRpcError>)WireMessages.Options.GetTypeInfo(typeof(JsonRpcError));
 
     /// <summary>Writes a JSON-RPC error as the whole HTTP response.</summary>
-    public static async Task WriteErrorAsync(HttpContext context, int statusCode, McpErrorCode code, string message, RequestId id = default)
+    public static async Task WriteErrorAsync(HttpContext context, int statusCode, McpErrorCode code, string message, RequestId id = default,
+        JsonNode? data = null)
     {
         context.Response.StatusCode = statusCode;
         context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, JsonRpcReplies.Error(id, code, message), s_errorType, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, JsonRpcReplies.Error(id, code, message, data), s_errorType, context.RequestAborted);
     }
 
     /// <summary>The identity the request was authenticated as, or null.</summary>

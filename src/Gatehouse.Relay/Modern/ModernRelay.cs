@@ -244,46 +244,14 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, RelaySessionRegistr
             })).ConfigureAwait(false);
     }
 
-    private async Task RefuseAsync(HttpContext context, RelayCall door, JsonRpcMessage message, ModernRefusal refusal)
+    private Task RefuseAsync(HttpContext context, RelayCall door, JsonRpcMessage message, ModernRefusal refusal)
     {
-        var id = message is JsonRpcRequest request ? request.Id : default;
-        if (message is JsonRpcRequest refused)
+        var request = message as JsonRpcRequest;
+        if (request is not null)
         {
-            recorder.RecordRefusal(door, refused, "request", refusal.Message);
+            recorder.RecordRefusal(door, request, "request", refusal.Message);
         }
 
-        context.Response.StatusCode = refusal.Status;
-        context.Response.ContentType = "application/json";
-        await System.Text.Json.JsonSerializer.SerializeAsync(context.Response.Body, JsonRpcReplies.Error(id, refusal.Code, refusal.Message, refusal.Data),
-            JsonRpcHttp.MessageType, context.RequestAborted).ConfigureAwait(false);
+        return JsonRpcHttp.WriteErrorAsync(context, refusal.Status, refusal.Code, refusal.Message, request?.Id ?? default, refusal.Data);
     }
-}
-
-/// <summary>
-/// The <see cref="ModernServer"/> of each server and grant, made when a client of this revision first reaches it: a
-/// grant's requests to a stdio server share that grant's pool of processes, never another grant's.
-/// </summary>
-internal sealed class ModernUpstreams(IHttpClientFactory httpClients, IUpstreamConnector connector, TimeProvider time, ILoggerFactory loggerFactory)
-    : IAsyncDisposable
-{
-    private readonly ConcurrentDictionary<(string Server, string Grant), Lazy<ModernServer>> _servers = new();
-
-    public ModernServer For(UpstreamServerConfig server, string grant) =>
-        _servers.GetOrAdd((server.Name, grant), _ => new Lazy<ModernServer>(() => new ModernServer(Create(server), server.CallTimeout, time))).Value;
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var server in _servers.Values.Where(s => s.IsValueCreated))
-        {
-            await server.Value.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private IModernUpstream Create(UpstreamServerConfig server) => server switch
-    {
-        { Kind: UpstreamKind.Http, Transport: not UpstreamTransport.Sse } =>
-            new HttpModernUpstream(server, httpClients.CreateClient(UpstreamConnector.HttpClientName)),
-        { Kind: UpstreamKind.Stdio, Pool: { } pool } => new StdioPool(server, pool, connector, time, loggerFactory.CreateLogger<StdioPool>()),
-        _ => new SessionOnlyUpstream(server.Name),
-    };
 }
