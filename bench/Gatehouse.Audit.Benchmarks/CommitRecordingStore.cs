@@ -23,6 +23,8 @@ internal sealed class CommitRecordingStore(IAuditStore store) : IAuditStore
         return records;
     }
 
+    public Task FlushAsync(CancellationToken cancellationToken) => store.FlushAsync(cancellationToken);
+
     public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken) => store.QueryAsync(query, cancellationToken);
 
     public IAsyncEnumerable<AuditRecord> ReadAsync(long afterSequence, CancellationToken cancellationToken) =>

@@ -12,6 +12,8 @@ internal sealed class DiscardingAuditStore : IAuditStore
     public Task<IReadOnlyList<AuditRecord>> AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken) =>
         Task.FromResult(AuditChain.Extend(0, AuditChain.Genesis, events));
 
+    public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken) => Task.FromResult(new AuditPage([], NextBefore: null));
 
     public IAsyncEnumerable<AuditRecord> ReadAsync(long afterSequence, CancellationToken cancellationToken) => AsyncEnumerable.Empty<AuditRecord>();

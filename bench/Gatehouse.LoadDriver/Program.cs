@@ -30,6 +30,11 @@ var stdio = new Option<bool>("--stdio")
     Description = "Compare Gatehouse with the proxies a user could pick instead (npm mcp-proxy and supergateway; install them with bench/install-proxies.sh), " +
         "all in front of one stdio echo server, at 1 and at --clients sessions; the report goes to bench/results/gateway-stdio.md.",
 };
+var compareWith = new Option<FileInfo?>("--compare-with")
+{
+    Description = "With --stdio: one more target, Gatehouse as shipped run from another build's gatehouse.dll (for example the main branch's, " +
+        "built with `dotnet build -c Release src/Gatehouse -o DIR`), so that a change is measured against what it changes in the same run.",
+};
 var output = new Option<FileInfo?>("--output")
 {
     Description = "Where to write the report; default bench/results/gateway-load.md (gateway-audit.md with --audit, gateway-stdio.md with --stdio) in the repository.",
@@ -40,9 +45,16 @@ calls.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 1_000_000
 
 var root = new RootCommand("Measures what the Gatehouse gateway costs an MCP agent: the same calls directly and through the gateway, in one run.")
 {
-    quick, clients, duration, calls, auditOnly, stdio, output,
+    quick, clients, duration, calls, auditOnly, stdio, compareWith, output,
 };
 root.Validators.Add(r => { if (r.GetValue(stdio) && r.GetValue(auditOnly)) { r.AddError("--stdio and --audit measure different targets; give one."); } });
+root.Validators.Add(r =>
+{
+    if (r.GetValue(compareWith) is { } other && (!r.GetValue(stdio) || !other.Exists))
+    {
+        r.AddError("--compare-with needs --stdio and the path of a gatehouse.dll that exists.");
+    }
+});
 root.SetAction(async (parse, cancellationToken) =>
 {
     var settings = parse.GetValue(quick)
@@ -53,7 +65,7 @@ root.SetAction(async (parse, cancellationToken) =>
     if (parse.GetValue(stdio))
     {
         var stdioPath = parse.GetValue(output)?.FullName ?? Path.Combine(RepositoryRoot(), "bench", "results", "gateway-stdio.md");
-        return await RunStdioAsync(settings, stdioPath, command, cancellationToken);
+        return await RunStdioAsync(settings, stdioPath, command, parse.GetValue(compareWith)?.FullName, cancellationToken);
     }
 
     var path = parse.GetValue(output)?.FullName ?? Path.Combine(RepositoryRoot(), "bench", "results", audit ? "gateway-audit.md" : "gateway-load.md");
@@ -95,7 +107,7 @@ static async Task<int> RunAsync(LoadSettings settings, bool auditOnly, string pa
     return latency.Sum(r => r.Errors) + throughput.Sum(r => r.Errors) == 0 ? 0 : 1;
 }
 
-static async Task<int> RunStdioAsync(LoadSettings settings, string path, string command, CancellationToken cancellationToken)
+static async Task<int> RunStdioAsync(LoadSettings settings, string path, string command, string? otherBuild, CancellationToken cancellationToken)
 {
     using var ceiling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     ceiling.CancelAfter(TimeSpan.FromMinutes(15));
@@ -105,7 +117,7 @@ static async Task<int> RunStdioAsync(LoadSettings settings, string path, string 
     var environment = RunEnvironment.Capture(TimeProvider.System);
     void Progress(string message) => Console.Error.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {message}");
 
-    await using var targets = await StdioTargets.StartAsync(RepositoryRoot(), settings.Clients, token);
+    await using var targets = await StdioTargets.StartAsync(RepositoryRoot(), settings.Clients, otherBuild, token);
     Progress("gateways and proxies started");
 
     var checks = await SanityChecks.EchoAsync(targets.All, token);

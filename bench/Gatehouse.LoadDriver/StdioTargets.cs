@@ -43,7 +43,8 @@ internal sealed class StdioTargets : IAsyncDisposable
 
     private static string EchoAssembly { get; } = Path.Combine(AppContext.BaseDirectory, "Gatehouse.StdioEcho.dll");
 
-    public static async Task<StdioTargets> StartAsync(string repositoryRoot, int clients, CancellationToken cancellationToken)
+    /// <summary>Starts every target; <paramref name="otherBuild"/>, when given, is a gatehouse.dll run as shipped as one more, last.</summary>
+    public static async Task<StdioTargets> StartAsync(string repositoryRoot, int clients, string? otherBuild, CancellationToken cancellationToken)
     {
         var node = NodeBinary(repositoryRoot);
         var modules = Path.Combine(repositoryRoot, ".tools", "bench", "node_modules");
@@ -70,11 +71,14 @@ internal sealed class StdioTargets : IAsyncDisposable
             };
             var shipped = await StartGatehouseAsync(server, sections: null, processes, directories);
             var unaudited = await StartGatehouseAsync(server, new JsonObject { ["audit"] = new JsonObject { ["enabled"] = false } }, processes, directories);
+            var onDiskBeforeAnswer = await StartGatehouseAsync(server, new JsonObject { ["audit"] = new JsonObject { ["onDiskBefore"] = "answer" } },
+                processes, directories);
 
             // What an operator can choose for a server whose state its callers may share: sessions on a pool of two processes.
             var pooledServer = (JsonObject)server.DeepClone();
             pooledServer["pool"] = new JsonObject { ["min"] = 2, ["max"] = 2, ["sessions"] = true };
             var pooled = await StartGatehouseAsync(pooledServer, sections: null, processes, directories);
+            var other = otherBuild is null ? null : await StartGatehouseAsync(server, sections: null, processes, directories, otherBuild);
 
             var mcpProxyPort = FreePort();
             var mcpProxyProcess = await ProxyProcess.StartAsync(node,
@@ -109,6 +113,8 @@ internal sealed class StdioTargets : IAsyncDisposable
                     Endpoint(mcpProxyNoStorePort)) with { Processes = ProcessTree.Under(mcpProxyNoStoreProcess.Id) },
                 LoadTarget.Http($"supergateway {SupergatewayVersion}", "npm `supergateway --outputTransport streamableHttp --stateful --logLevel none`: a server process per session",
                     Endpoint(supergatewayPort)) with { Processes = ProcessTree.Under(supergatewayProcess.Id) },
+                LoadTarget.Http("Gatehouse, on disk before the answer", "as shipped, but with `\"audit\": { \"onDiskBefore\": \"answer\" }`: a decision is written before the call goes upstream and flushed to the disk while the upstream works",
+                    onDiskBeforeAnswer.McpUrl("echo")) with { Processes = ProcessTree.Under(onDiskBeforeAnswer.Id) },
                 LoadTarget.Http("Gatehouse, pooled", "as shipped, but with `\"pool\": { \"min\": 2, \"max\": 2, \"sessions\": true }`: every session on two server processes",
                     pooled.McpUrl("echo")) with { Processes = ProcessTree.Under(pooled.Id) },
                 new LoadTarget("direct stdio", "the driver's own client starts the echo server and speaks stdio to it: no HTTP, no proxy", echoTransport)
@@ -116,6 +122,12 @@ internal sealed class StdioTargets : IAsyncDisposable
                     Processes = ProcessTree.ChildrenOfThisProcess(EchoAssembly),
                 },
             ];
+            if (other is not null)
+            {
+                all = [.. all, LoadTarget.Http("Gatehouse, other build", $"as shipped, run from `{otherBuild}` (`--compare-with`)",
+                    other.McpUrl("echo")) with { Processes = ProcessTree.Under(other.Id) }];
+            }
+
             return new StdioTargets(processes, directories, all, await VersionAsync(node, repositoryRoot, cancellationToken));
         }
         catch
@@ -142,12 +154,12 @@ internal sealed class StdioTargets : IAsyncDisposable
 
     /// <summary>A gateway of its own, with its configuration, state store and audit log in a directory of its own.</summary>
     private static async Task<GatehouseProcess> StartGatehouseAsync(JsonObject server, JsonObject? sections, List<IAsyncDisposable> processes,
-        List<TestDirectory> directories)
+        List<TestDirectory> directories, string? assembly = null)
     {
         var directory = new TestDirectory();
         directories.Add(directory);
         var config = GatewayConfigFile.Write(directory, Upstreams.Servers(("echo", (JsonObject)server.DeepClone())), sections: sections);
-        var gatehouse = await GatehouseProcess.StartAsync(config, startTimeout: s_startTimeout);
+        var gatehouse = await GatehouseProcess.StartAsync(config, startTimeout: s_startTimeout, assembly: assembly);
         processes.Add(gatehouse);
         return gatehouse;
     }

@@ -7,6 +7,8 @@ namespace Gatehouse.Audit;
 /// Writes records in group commits: while one transaction commits, the records that arrive meanwhile queue up
 /// and go into the next one together. One commit (one fsync) then serves many concurrent calls, which is what
 /// lets every decision be durable before its call proceeds without making calls wait in line for the disk.
+/// A commit is written first and flushed to the disk after: a writer learns of each (<see cref="AuditWrite.OnDisk"/>),
+/// and the next commit is written while the last one is flushed.
 /// </summary>
 public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
 {
@@ -29,19 +31,28 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
         FullMode = BoundedChannelFullMode.Wait,
     });
 
+    // Each written commit's flush, in commit order; null for a commit nobody waits on.
+    private readonly Channel<TaskCompletionSource?> _flushes = Channel.CreateUnbounded<TaskCompletionSource?>(new UnboundedChannelOptions
+    {
+        SingleReader = true,
+        SingleWriter = true,
+    });
+
     private readonly Task _writer;
+    private readonly Task _flusher;
 
     public GroupCommitAuditLog(IAuditStore store, ILogger<GroupCommitAuditLog> logger)
     {
         _store = store;
         _logger = logger;
         _writer = Task.Run(WriteAsync);
+        _flusher = Task.Run(FlushAsync);
     }
 
-    public async Task RecordAsync(AuditEvent record, CancellationToken cancellationToken)
+    public async Task<AuditWrite> WriteAsync(AuditEvent record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var pending = new Pending(record, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(record, new TaskCompletionSource<AuditWrite>(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
             await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -51,7 +62,7 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
             throw new AuditUnavailableException("The audit log is shutting down.", e);
         }
 
-        await pending.Written!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await pending.Written!.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public void Post(AuditEvent record)
@@ -87,14 +98,11 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
             try
             {
                 await _store.AppendAsync(events, CancellationToken.None).ConfigureAwait(false);
-                foreach (var pending in batch)
-                {
-                    pending.Written?.TrySetResult();
-                }
+                Written(batch);
             }
             catch (Exception e)
             {
-                var unavailable = e as AuditUnavailableException ?? new AuditUnavailableException($"The audit store failed: {e.Message}", e);
+                var unavailable = Unavailable(e);
                 var unwaited = 0;
                 foreach (var pending in batch)
                 {
@@ -120,6 +128,61 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
         }
     }
 
+    // Releases the batch's callers; the flusher puts their records on disk.
+    private void Written(List<Pending> batch)
+    {
+        var onDisk = batch.Exists(p => p.Written is not null) ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        var written = onDisk is null ? AuditWrite.Done : new AuditWrite(onDisk.Task);
+        foreach (var pending in batch)
+        {
+            pending.Written?.TrySetResult(written);
+        }
+
+        _flushes.Writer.TryWrite(onDisk);
+    }
+
+    // One flush serves every commit written before it started: those written during the last flush share the next.
+    private async Task FlushAsync()
+    {
+        var waiting = new List<TaskCompletionSource?>();
+        var reader = _flushes.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out var onDisk))
+            {
+                waiting.Add(onDisk);
+            }
+
+            try
+            {
+                await _store.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                foreach (var onDisk in waiting)
+                {
+                    onDisk?.TrySetResult();
+                }
+            }
+            catch (Exception e)
+            {
+                var unavailable = Unavailable(e);
+                LogFlushFailed(_logger, waiting.Count, unavailable.Message);
+                foreach (var onDisk in waiting)
+                {
+                    if (onDisk is not null)
+                    {
+                        onDisk.TrySetException(unavailable);
+                        // Seen by whoever waits on it; a call that stopped waiting must not leave it unobserved.
+                        _ = onDisk.Task.Exception;
+                    }
+                }
+            }
+
+            waiting.Clear();
+        }
+    }
+
+    private static AuditUnavailableException Unavailable(Exception e) =>
+        e as AuditUnavailableException ?? new AuditUnavailableException($"The audit store failed: {e.Message}", e);
+
     // Waits up to PostLinger for a record someone waits on, taking whatever arrives meanwhile into the batch.
     private static async Task TakeMoreAsync(ChannelReader<Pending> reader, List<Pending> batch, List<AuditEvent> events)
     {
@@ -144,17 +207,22 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
         }
     }
 
-    /// <summary>Writes what is queued, then stops taking records.</summary>
+    /// <summary>Writes what is queued and puts it on disk, then stops taking records.</summary>
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
+        _flushes.Writer.TryComplete();
+        await _flusher.ConfigureAwait(false);
     }
 
-    private sealed record Pending(AuditEvent Record, TaskCompletionSource? Written);
+    private sealed record Pending(AuditEvent Record, TaskCompletionSource<AuditWrite>? Written);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The audit store did not take {Count} records ({Unwaited} of them not awaited by any call, so lost): {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, int count, int unwaited, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The audit store could not put {Count} written commits on disk: {Reason}")]
+    private static partial void LogFlushFailed(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The audit queue is full; a {Kind} record of {Method} was dropped")]
     private static partial void LogDropped(ILogger logger, string kind, string method);

@@ -4,19 +4,45 @@ namespace Gatehouse.Audit;
 public interface IAuditLog
 {
     /// <summary>
-    /// Records <paramref name="record"/> and returns once it is durable. Throws <see cref="AuditUnavailableException"/>
-    /// when the store cannot take it. Cancelling stops the wait, not the write.
+    /// Records <paramref name="record"/> and returns once the store has taken it: written, so every reader sees it and a
+    /// crash of Gatehouse keeps it. Its <see cref="AuditWrite.OnDisk"/> completes once it would survive a power cut too.
+    /// Throws <see cref="AuditUnavailableException"/> when the store cannot take it. Cancelling stops the wait, not the write.
     /// </summary>
-    Task RecordAsync(AuditEvent record, CancellationToken cancellationToken);
+    Task<AuditWrite> WriteAsync(AuditEvent record, CancellationToken cancellationToken);
 
     /// <summary>Records <paramref name="record"/> with the next commit, without waiting; a failure is logged.</summary>
     void Post(AuditEvent record);
 }
 
+/// <summary>A record the audit store has taken.</summary>
+/// <param name="OnDisk">
+/// Completes once the record is on disk; faults with <see cref="AuditUnavailableException"/> when it could not be put there.
+/// </param>
+public readonly record struct AuditWrite(Task OnDisk)
+{
+    /// <summary>A record that is on disk as soon as it is written (or that nothing will ever write).</summary>
+    public static AuditWrite Done { get; } = new(Task.CompletedTask);
+}
+
+/// <summary>Ways to write the audit log.</summary>
+public static class AuditLogExtensions
+{
+    /// <summary>
+    /// Records <paramref name="record"/> and returns once it is on disk. Throws <see cref="AuditUnavailableException"/>
+    /// when the store cannot take it. Cancelling stops the wait, not the write.
+    /// </summary>
+    public static async Task RecordAsync(this IAuditLog audit, AuditEvent record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(audit);
+        var written = await audit.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+        await written.OnDisk.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
 /// <summary>An audit log that records nothing: the operator turned the audit off.</summary>
 public sealed class DisabledAuditLog : IAuditLog
 {
-    public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<AuditWrite> WriteAsync(AuditEvent record, CancellationToken cancellationToken) => Task.FromResult(AuditWrite.Done);
 
     public void Post(AuditEvent record)
     {

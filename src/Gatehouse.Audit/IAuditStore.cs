@@ -8,9 +8,16 @@ public interface IAuditStore
 {
     /// <summary>
     /// Appends <paramref name="events"/> in order, in one transaction, chained after the newest record (of any
-    /// process sharing the store). When it returns, the records are durable.
+    /// process sharing the store). When it returns, the records are written: every reader sees them and a crash of
+    /// this process keeps them. They survive a power cut once <see cref="FlushAsync"/> has returned.
     /// </summary>
     Task<IReadOnlyList<AuditRecord>> AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts every record appended so far on disk, so that it survives a power cut; returns at once where each
+    /// append already did (PostgreSQL), or where the operator chose not to (SQLite with <c>sqliteSync</c> <c>normal</c>).
+    /// </summary>
+    Task FlushAsync(CancellationToken cancellationToken);
 
     /// <summary>One page of records matching <paramref name="query"/>, newest first.</summary>
     Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken);

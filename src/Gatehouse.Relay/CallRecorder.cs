@@ -1,19 +1,26 @@
 using Gatehouse.Audit;
 using Gatehouse.Configuration;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
 namespace Gatehouse.Relay;
 
 /// <summary>
-/// Writes each decision to the audit log before it takes effect, so that no call runs, and no refusal is seen,
-/// without its record; and each upstream answer after it arrives. Fails closed: a decision that cannot be
-/// recorded becomes a refusal, unless the operator chose <c>audit.failOpen</c>.
+/// Writes each decision to the audit log before it takes effect, on disk before the call goes upstream (or, as the
+/// operator may choose, written before it goes and on disk before anything of its answer is seen); and each upstream
+/// answer after it arrives. Fails closed: a decision that cannot be recorded becomes a refusal, and an answer whose
+/// record could not be put on disk is withheld, unless the operator chose <c>audit.failOpen</c>.
 /// </summary>
 public sealed partial class CallRecorder(IAuditLog audit, GatehouseConfig config, GatehouseTelemetry telemetry, TimeProvider time,
     ILogger<CallRecorder> logger)
 {
-    /// <summary>Records <paramref name="decision"/> durably; returns it, or the refusal that replaces it when it could not be recorded.</summary>
+    /// <summary>
+    /// Records <paramref name="decision"/>; returns it, or the refusal that replaces it when it could not be recorded,
+    /// once its record is on disk. With <c>audit.onDiskBefore</c> <c>"answer"</c>, a call let through returns once its
+    /// record is written, its <see cref="RequestDecision.RecordOnDisk"/> telling when the record is on disk too: the
+    /// call goes upstream meanwhile.
+    /// </summary>
     public async ValueTask<RequestDecision> RecordAsync(JsonRpcRequest request, RequestDecision decision, CancellationToken cancellationToken)
     {
         if (decision.Record is not { } record)
@@ -24,8 +31,14 @@ public sealed partial class CallRecorder(IAuditLog audit, GatehouseConfig config
         telemetry.Decided(record);
         try
         {
-            await audit.RecordAsync(record, cancellationToken).ConfigureAwait(false);
-            return decision;
+            var written = await audit.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+            if (decision.Reply is not null || config.Audit.OnDiskBeforeForward)
+            {
+                await written.OnDisk.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return decision;
+            }
+
+            return decision with { RecordOnDisk = written.OnDisk };
         }
         catch (AuditUnavailableException e) when (config.Audit.FailOpen)
         {
@@ -39,6 +52,39 @@ public sealed partial class CallRecorder(IAuditLog audit, GatehouseConfig config
                 "the audit log cannot record this request, so it is refused until the audit store is back").ReplyTo(request));
         }
     }
+
+    /// <summary>
+    /// Waits until the record of a call let through is on disk, before anything of the call's answer reaches the client;
+    /// false when it could not be put there, and the answer must be withheld (<see cref="Withheld"/>).
+    /// </summary>
+    public async ValueTask<bool> MayAnswerAsync(AuditEvent? record, Task recordOnDisk)
+    {
+        ArgumentNullException.ThrowIfNull(recordOnDisk);
+        if (recordOnDisk.IsCompletedSuccessfully)
+        {
+            return true;
+        }
+
+        try
+        {
+            await recordOnDisk.ConfigureAwait(false);
+            return true;
+        }
+        catch (AuditUnavailableException e) when (config.Audit.FailOpen)
+        {
+            LogUnrecorded(logger, record?.Method ?? "-", record?.Server ?? "-", e.Message);
+            return true;
+        }
+        catch (AuditUnavailableException e)
+        {
+            LogWithheld(logger, record?.Method ?? "-", record?.Server ?? "-", e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>What the client gets instead of an answer whose call's record could not be put on disk.</summary>
+    public static JsonRpcError Withheld(RequestId id) => JsonRpcReplies.Error(id, McpErrorCode.InternalError,
+        "The audit log could not put this call's record on disk, so its answer is withheld; the upstream server may have acted on it.");
 
     /// <summary>Records what the upstream answered a request let through under <paramref name="decision"/>; not awaited.</summary>
     public void RecordOutcome(AuditEvent decision, string outcome, TimeSpan latency)
@@ -82,6 +128,9 @@ public sealed partial class CallRecorder(IAuditLog audit, GatehouseConfig config
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Let {Method} on {Server} through unrecorded (audit.failOpen): {Reason}")]
     private static partial void LogUnrecorded(ILogger logger, string method, string server, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Withheld the answer to {Method} on {Server}: its decision's record could not be put on disk: {Reason}")]
+    private static partial void LogWithheld(ILogger logger, string method, string server, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Refused {Method} on {Server}: its decision could not be recorded: {Reason}")]
     private static partial void LogRefused(ILogger logger, string method, string server, string reason);

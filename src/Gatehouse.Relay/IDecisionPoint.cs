@@ -107,6 +107,12 @@ public readonly record struct RequestDecision
     /// </summary>
     public AuditEvent? Record { get; }
 
+    /// <summary>
+    /// Completes once <see cref="Record"/> is on disk. A call may go upstream once its record is written; nothing of its
+    /// answer reaches the client before this completes (<see cref="CallRecorder.MayAnswerAsync"/>).
+    /// </summary>
+    public Task RecordOnDisk { get => field ?? Task.CompletedTask; init; }
+
     /// <summary>Relay the request upstream.</summary>
     public static RequestDecision Forward { get; } = new(null, null);
 

@@ -88,6 +88,47 @@ public sealed class GroupCommitAuditLogTests
     }
 
     [Fact]
+    public async Task A_writer_goes_on_once_its_record_is_written_and_learns_when_it_is_on_disk()
+    {
+        var store = new GatedStore { HoldFlushes = true };
+        await using var log = new GroupCommitAuditLog(store, NullLogger<GroupCommitAuditLog>.Instance);
+
+        var writing = log.WriteAsync(Records.Decision(1), default);
+        (await store.Started.ReadAsync()).Finish();
+        var written = await writing;
+        var firstFlush = await store.Flushes.ReadAsync();
+        Assert.False(written.OnDisk.IsCompleted);
+
+        // The next commit is written while the first is being flushed, and is not on disk by that flush.
+        var recording = log.RecordAsync(Records.Decision(2), default);
+        (await store.Started.ReadAsync()).Finish();
+        firstFlush.Finish();
+        await written.OnDisk;
+        Assert.False(recording.IsCompleted);
+        (await store.Flushes.ReadAsync()).Finish();
+        await recording;
+    }
+
+    [Fact]
+    public async Task A_record_written_but_not_put_on_disk_fails_its_writer_with_unavailable_and_the_next_commit_goes_on()
+    {
+        var store = new GatedStore { HoldFlushes = true };
+        await using var log = new GroupCommitAuditLog(store, NullLogger<GroupCommitAuditLog>.Instance);
+
+        var writing = log.WriteAsync(Records.Decision(1), default);
+        (await store.Started.ReadAsync()).Finish();
+        var written = await writing;
+        (await store.Flushes.ReadAsync()).Fail(new IOException("input/output error"));
+
+        var error = await Assert.ThrowsAsync<AuditUnavailableException>(() => written.OnDisk);
+        Assert.Contains("input/output error", error.Message);
+        var next = log.RecordAsync(Records.Decision(2), default);
+        (await store.Started.ReadAsync()).Finish();
+        (await store.Flushes.ReadAsync()).Finish();
+        await next;
+    }
+
+    [Fact]
     public async Task Records_queued_during_a_commit_go_into_the_next_in_the_order_they_came()
     {
         var store = new GatedStore();
@@ -165,6 +206,8 @@ public sealed class GroupCommitAuditLogTests
             return records;
         }
 
+        public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
         public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public IAsyncEnumerable<AuditRecord> ReadAsync(long afterSequence, CancellationToken cancellationToken) => throw new NotSupportedException();
@@ -179,8 +222,14 @@ public sealed class GroupCommitAuditLogTests
     private sealed class GatedStore : IAuditStore
     {
         private readonly Channel<Commit> _started = Channel.CreateUnbounded<Commit>();
+        private readonly Channel<Commit> _flushes = Channel.CreateUnbounded<Commit>();
 
         public ChannelReader<Commit> Started => _started.Reader;
+
+        /// <summary>Each flush, held until the test finishes or fails it, when <see cref="HoldFlushes"/> is set.</summary>
+        public ChannelReader<Commit> Flushes => _flushes.Reader;
+
+        public bool HoldFlushes { get; init; }
 
         public List<AuditEvent> Committed { get; } = [];
 
@@ -191,6 +240,16 @@ public sealed class GroupCommitAuditLogTests
             await commit.Done.Task;
             Committed.AddRange(events);
             return AuditChain.Extend(Committed.Count - events.Count, AuditChain.Genesis, events);
+        }
+
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            if (HoldFlushes)
+            {
+                var flush = new Commit([]);
+                _flushes.Writer.TryWrite(flush);
+                await flush.Done.Task;
+            }
         }
 
         public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
@@ -230,6 +289,8 @@ public sealed class GroupCommitAuditLogTests
             Commits++;
             return records;
         }
+
+        public Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task<AuditPage> QueryAsync(AuditQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
 

@@ -286,7 +286,7 @@ public sealed class ToolCatalogTests : IDisposable
             }
         }
 
-        public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken)
+        public Task<AuditWrite> WriteAsync(AuditEvent record, CancellationToken cancellationToken)
         {
             if (Down)
             {
@@ -294,7 +294,7 @@ public sealed class ToolCatalogTests : IDisposable
             }
 
             Add(record);
-            return Task.CompletedTask;
+            return Task.FromResult(AuditWrite.Done);
         }
 
         public void Post(AuditEvent record)

@@ -9,6 +9,7 @@ public sealed class AuditAndTelemetryTests
 
         Assert.True(config.Audit.Enabled);
         Assert.False(config.Audit.FailOpen);
+        Assert.True(config.Audit.OnDiskBeforeForward);
         Assert.Null(config.Audit.CheckpointKey);
         Assert.False(config.Telemetry.Prometheus);
         Assert.Null(config.Telemetry.Otlp);
@@ -18,12 +19,13 @@ public sealed class AuditAndTelemetryTests
     public void Every_audit_and_telemetry_setting_is_read_with_the_key_from_the_environment()
     {
         var config = TestConfig.Parse("""
-            { "audit": { "enabled": false, "failOpen": true, "checkpointKey": "${env:AUDIT_KEY}" },
+            { "audit": { "enabled": false, "failOpen": true, "onDiskBefore": "answer", "checkpointKey": "${env:AUDIT_KEY}" },
               "telemetry": { "prometheus": true, "otlp": "http://127.0.0.1:4318" } }
             """, new Dictionary<string, string> { ["AUDIT_KEY"] = "0123456789abcdef-key" });
 
         Assert.False(config.Audit.Enabled);
         Assert.True(config.Audit.FailOpen);
+        Assert.False(config.Audit.OnDiskBeforeForward);
         Assert.Equal("0123456789abcdef-key", config.Audit.CheckpointKey);
         Assert.True(config.Telemetry.Prometheus);
         Assert.Equal(new Uri("http://127.0.0.1:4318"), config.Telemetry.Otlp);
@@ -33,6 +35,7 @@ public sealed class AuditAndTelemetryTests
     [InlineData("""{ "audit": { "checkpointKey": "short" } }""", "audit.checkpointKey", "at least 16")]
     [InlineData("""{ "audit": { "failOpen": "no" } }""", "audit.failOpen", "true or false")]
     [InlineData("""{ "audit": { "enable": false } }""", "audit.enable", "unknown field")]
+    [InlineData("""{ "audit": { "onDiskBefore": "reply" } }""", "audit.onDiskBefore", "\"forward\" or \"answer\"")]
     [InlineData("""{ "audit": true }""", "audit", "an object")]
     [InlineData("""{ "telemetry": { "otlp": "collector:4318" } }""", "telemetry.otlp", "http:// or https://")]
     [InlineData("""{ "telemetry": { "otlp": "ftp://collector" } }""", "telemetry.otlp", "http:// or https://")]

@@ -53,17 +53,18 @@ public sealed class GatehouseProcess : IAsyncDisposable
     /// and returns once it reports the address it listens on.
     /// </summary>
     /// <param name="environment">Variables to set (or, when null, remove) in the gateway's environment, which its upstreams inherit.</param>
+    /// <param name="assembly">The gatehouse.dll to run; default the one built with the tests.</param>
     /// <exception cref="InvalidOperationException">It exited, or did not listen within <paramref name="startTimeout"/>; the message has its last output.</exception>
     public static Task<GatehouseProcess> StartAsync(string configPath, IReadOnlyDictionary<string, string?>? environment = null,
-        TimeSpan? startTimeout = null) =>
-        StartAsync(["serve", "--config", configPath, "--listen", "http://127.0.0.1:0"], environment, startTimeout);
+        TimeSpan? startTimeout = null, string? assembly = null) =>
+        StartAsync(["serve", "--config", configPath, "--listen", "http://127.0.0.1:0"], environment, startTimeout, assembly);
 
     /// <summary>
     /// Starts <c>dotnet gatehouse.dll</c> with <paramref name="arguments"/> (a command that runs a gateway, such as
     /// <c>serve</c> or <c>demo</c>, listening on port 0) and returns once it reports the address it listens on.
     /// </summary>
     public static async Task<GatehouseProcess> StartAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment = null,
-        TimeSpan? startTimeout = null)
+        TimeSpan? startTimeout = null, string? assembly = null)
     {
         var startInfo = new ProcessStartInfo("dotnet")
         {
@@ -71,7 +72,7 @@ public sealed class GatehouseProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { Upstreams.GatehouseAssembly }.Concat(arguments))
+        foreach (var arg in new[] { assembly ?? Upstreams.GatehouseAssembly }.Concat(arguments))
         {
             startInfo.ArgumentList.Add(arg);
         }

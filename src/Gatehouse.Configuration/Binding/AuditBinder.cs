@@ -4,7 +4,7 @@ namespace Gatehouse.Configuration.Binding;
 
 internal static class AuditBinder
 {
-    private static readonly string[] Fields = ["enabled", "failOpen", "checkpointKey"];
+    private static readonly string[] Fields = ["enabled", "failOpen", "onDiskBefore", "checkpointKey"];
 
     private const int MinimumKeyLength = 16;
 
@@ -18,10 +18,17 @@ internal static class AuditBinder
             fields!.Report("checkpointKey", $"must be at least {MinimumKeyLength} characters long");
         }
 
+        var onDiskBefore = fields?.String("onDiskBefore");
+        if (onDiskBefore is not null && onDiskBefore.Value is not ("forward" or "answer"))
+        {
+            fields!.Report("onDiskBefore", $"must be \"forward\" or \"answer\", not '{onDiskBefore.Value}'");
+        }
+
         return new AuditConfig
         {
             Enabled = fields?.Boolean("enabled") ?? true,
             FailOpen = fields?.Boolean("failOpen") ?? false,
+            OnDiskBeforeForward = onDiskBefore?.Value != "answer",
             CheckpointKey = key,
         };
     }

@@ -12,14 +12,17 @@ namespace Gatehouse.Relay.Modern;
 
 /// <summary>
 /// The path of one 2026-07-28 request through the relay, as a 2025 message takes it: decide (the <see cref="IDecisionPoint"/>,
-/// for requests that act or read) → audit (durably, before the decision takes effect) → forward upstream → relay the answer,
-/// its lists filtered and marked private, its <c>input_required</c> rounds and tasks remembered for whoever made them.
+/// for requests that act or read) → audit (written before the decision takes effect, on disk before its answer is seen) →
+/// forward upstream → relay the answer, its lists filtered and marked private, its <c>input_required</c> rounds and tasks
+/// remembered for whoever made them.
 /// </summary>
 internal sealed partial class ModernCallPath(UpstreamServerConfig server, ModernServer upstream, string grant, IDecisionPoint decisions,
     CallRecorder recorder, MultiRoundLedger rounds, TaskOwners tasks, TimeProvider time, ILogger logger)
 {
     private Activity? _span;
     private bool _approved;
+    private AuditEvent? _record;
+    private Task _recordOnDisk = Task.CompletedTask;
 
     /// <summary>Decides <paramref name="call"/>'s request when its method is decided; returns the record it was allowed under, or null when refused.</summary>
     public async Task<(bool Allowed, AuditEvent? Record)> DecideAsync(RelayCall call, JsonRpcRequest request, ModernResponse response, CancellationToken cancellationToken)
@@ -43,6 +46,8 @@ internal sealed partial class ModernCallPath(UpstreamServerConfig server, Modern
         }
 
         _approved = decision.Approved;
+        _record = decision.Record ?? _record;
+        _recordOnDisk = decision.RecordOnDisk;
         _span?.SetTag("gatehouse.decision", decision.Record?.Decision);
         _span?.SetTag("gatehouse.rule", decision.Record?.Rule);
         _span?.SetTag("mcp.target", decision.Record?.Target);
@@ -87,12 +92,18 @@ internal sealed partial class ModernCallPath(UpstreamServerConfig server, Modern
                             upstream.Tools.Invalidate();
                         }
 
+                        await RecordOnDiskAsync().ConfigureAwait(false);
                         await response.NotifyAsync(notification).ConfigureAwait(false);
                         break;
 
                     case JsonRpcMessageWithId reply when reply is JsonRpcResponse or JsonRpcError && reply.Id == request.Id:
                         var relayed = await ShapeAsync(call, request, reply, cancellationToken).ConfigureAwait(false);
                         Record(decided, PendingRequests.OutcomeOf(relayed), startedAt);
+                        if (!await recorder.MayAnswerAsync(_record, _recordOnDisk).ConfigureAwait(false))
+                        {
+                            relayed = CallRecorder.Withheld(request.Id);
+                        }
+
                         await response.AnswerAsync(relayed, answer.StatusOf(relayed)).ConfigureAwait(false);
                         return;
                 }
@@ -174,8 +185,13 @@ internal sealed partial class ModernCallPath(UpstreamServerConfig server, Modern
     private async Task FailAsync(ModernResponse response, JsonRpcRequest request, AuditEvent? decided, string outcome, long startedAt, string message)
     {
         Record(decided, outcome, startedAt);
+        await RecordOnDiskAsync().ConfigureAwait(false);
         await response.AnswerAsync(JsonRpcReplies.Error(request.Id, McpErrorCode.InternalError, message), StatusCodes.Status200OK).ConfigureAwait(false);
     }
+
+    // What the upstream sends about a call reaches the client once the call's record is on disk, as its answer does
+    // (whose withholding, should that fail, is what protects the result).
+    private async ValueTask RecordOnDiskAsync() => await _recordOnDisk.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
     private void Record(AuditEvent? decided, string outcome, long startedAt)
     {

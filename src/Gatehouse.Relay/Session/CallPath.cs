@@ -8,8 +8,9 @@ namespace Gatehouse.Relay.Session;
 
 /// <summary>
 /// The path of one client request through the relay: decide (the <see cref="IDecisionPoint"/>, for requests that act or
-/// read) → audit (the <see cref="CallRecorder"/>, durably, before the decision takes effect) → forward upstream, or
-/// answer the client instead; and each way it can end before the upstream answers (refused, timed out, failed).
+/// read) → audit (the <see cref="CallRecorder"/>, written before the decision takes effect, on disk before its answer is
+/// seen) → forward upstream, or answer the client instead; and each way it can end before the upstream answers (refused,
+/// timed out, failed).
 /// </summary>
 internal sealed partial class CallPath(UpstreamServerConfig server, RelayCall call, PendingRequests pending, ClientConnection client,
     UpstreamSupervisor upstream, IDecisionPoint decisions, CallRecorder recorder, TimeProvider time, ILogger logger, CancellationToken lifetime)
@@ -146,6 +147,7 @@ internal sealed partial class CallPath(UpstreamServerConfig server, RelayCall ca
         // The client may have cancelled, or the call timed out, while the decision was being made.
         if (pending.IsWaiting(waiting))
         {
+            waiting.RecordOnDisk = decision.RecordOnDisk;
             Forward(waiting);
         }
         else if (waiting.Decision is { } decided)

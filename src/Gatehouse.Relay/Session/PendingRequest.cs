@@ -27,6 +27,9 @@ internal sealed class PendingRequest(JsonRpcRequest request, ITransport replyTo,
     /// <summary>The audit record of the request's decision, once decided; null when nothing recorded it.</summary>
     public AuditEvent? Decision { get; set; }
 
+    /// <summary>Completes once <see cref="Decision"/> is on disk: nothing of the answer reaches the client before.</summary>
+    public Task RecordOnDisk { get; set; } = Task.CompletedTask;
+
     /// <summary>When the request was sent upstream (a <see cref="TimeProvider"/> timestamp); null until then.</summary>
     public long? ForwardedAt { get; set; }
 

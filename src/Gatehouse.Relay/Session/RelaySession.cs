@@ -49,7 +49,7 @@ public sealed class RelaySession : IAsyncDisposable, ISupervisedSession
         Call = new RelayCall(server.Name, sessionId, user, new UpstreamTools(_ownRequests.SendAsync, time), _client);
         _calls = new CallPath(server, Call, _pending, _client, _upstream, decisions, recorder, time, logger, lifetime);
         _clientPump = new ClientPump(server, Call, _pending, _client, _upstream, _calls, recorder, _activity, logger, lifetime);
-        _upstreamPump = new UpstreamPump(Call, _pending, _client, _upstream, _ownRequests, decisions, _activity, logger, lifetime);
+        _upstreamPump = new UpstreamPump(Call, _pending, _client, _upstream, _ownRequests, decisions, recorder, _activity, logger, lifetime);
     }
 
     /// <summary>Who this session belongs to.</summary>

@@ -11,7 +11,7 @@ namespace Gatehouse.Relay.Session;
 /// them, and the server's own requests and notifications to the client stream they belong to.
 /// </summary>
 internal sealed partial class UpstreamPump(RelayCall call, PendingRequests pending, ClientConnection client, UpstreamSupervisor upstream,
-    UpstreamRequests ownRequests, IDecisionPoint decisions, SessionActivity activity, ILogger logger, CancellationToken lifetime)
+    UpstreamRequests ownRequests, IDecisionPoint decisions, CallRecorder recorder, SessionActivity activity, ILogger logger, CancellationToken lifetime)
 {
     /// <summary>Relays the messages of <paramref name="transport"/> until it ends or the session closes.</summary>
     public async Task RunAsync(ITransport transport)
@@ -47,7 +47,13 @@ internal sealed partial class UpstreamPump(RelayCall call, PendingRequests pendi
                     return;
                 }
 
-                await client.SendReplyAsync(answered, await FilterAsync(answered, reply).ConfigureAwait(false)).ConfigureAwait(false);
+                var relayed = await FilterAsync(answered, reply).ConfigureAwait(false);
+                if (!await recorder.MayAnswerAsync(answered.Decision, answered.RecordOnDisk).ConfigureAwait(false))
+                {
+                    relayed = CallRecorder.Withheld(reply.Id);
+                }
+
+                await client.SendReplyAsync(answered, relayed).ConfigureAwait(false);
                 if (answered.Request.Method == RequestMethods.Initialize && reply is JsonRpcResponse initialized)
                 {
                     upstream.Initialized((initialized.Result as JsonObject)?["protocolVersion"] is JsonValue version &&
@@ -66,7 +72,7 @@ internal sealed partial class UpstreamPump(RelayCall call, PendingRequests pendi
                     call.Tools.Invalidate();
                 }
 
-                await client.SendQuietlyAsync(RouteFor(notification), notification).ConfigureAwait(false);
+                await client.SendQuietlyAsync(await RouteForAsync(notification).ConfigureAwait(false), notification).ConfigureAwait(false);
                 break;
         }
     }
@@ -97,7 +103,7 @@ internal sealed partial class UpstreamPump(RelayCall call, PendingRequests pendi
 
     private async Task RelayServerRequestAsync(JsonRpcRequest serverRequest)
     {
-        var target = RouteFor(serverRequest);
+        var target = await RouteForAsync(serverRequest).ConfigureAwait(false);
         try
         {
             await target.SendMessageAsync(serverRequest, lifetime).ConfigureAwait(false);
@@ -114,18 +120,23 @@ internal sealed partial class UpstreamPump(RelayCall call, PendingRequests pendi
     /// Picks the client stream for a message the upstream sent on its own initiative. Neither stdio nor the
     /// SDK's HTTP client transport says which request such a message belongs to, so a progress notification
     /// follows its token, and anything else the most recent request still waiting, whose response stream is
-    /// open; with none waiting it goes on the session's own stream.
+    /// open; with none waiting it goes on the session's own stream. A message for a request goes once that
+    /// request's record is on disk, as its answer does (whose withholding, should that fail, is what protects the result).
     /// </summary>
-    private ITransport RouteFor(JsonRpcMessage message)
+    private async ValueTask<ITransport> RouteForAsync(JsonRpcMessage message)
     {
-        if (message is JsonRpcNotification { Method: NotificationMethods.ProgressNotification } progress &&
+        var owner = message is JsonRpcNotification { Method: NotificationMethods.ProgressNotification } progress &&
             PendingRequests.ReadProgressToken(progress.Params, nested: false) is { } token &&
-            pending.WithProgressToken(token) is { } owner)
+            pending.WithProgressToken(token) is { } tokenOwner
+                ? tokenOwner
+                : pending.Latest();
+        if (owner is null)
         {
-            return owner.ReplyTo;
+            return client.Transport;
         }
 
-        return pending.Latest()?.ReplyTo ?? client.Transport;
+        await owner.RecordOnDisk.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return owner.ReplyTo;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relay {Direction} pump of server '{Server}' session {SessionId} failed.")]

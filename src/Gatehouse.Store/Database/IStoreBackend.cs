@@ -22,6 +22,13 @@ internal interface IStoreBackend
     string? DurableWritesSql { get; }
 
     /// <summary>
+    /// For a writer that keeps its connection open and can wait for the disk apart from its commit: SQL that makes its
+    /// commits only write, and what then puts them on disk. Null when commits go to the disk as they are, or when the
+    /// operator chose that they need not.
+    /// </summary>
+    DeferredFlush? DeferredFlush { get; }
+
+    /// <summary>
     /// Begins a transaction that no other serialised transaction on the same database (from any process) runs
     /// alongside; the next one waits until this one commits or rolls back.
     /// </summary>
@@ -30,3 +37,8 @@ internal interface IStoreBackend
     /// <summary>Opens a (pooled) connection.</summary>
     ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>How a kept connection's commits are written first and put on disk after (<see cref="IStoreBackend.DeferredFlush"/>).</summary>
+/// <param name="WriteOnlySql">SQL run on the connection, outside any transaction, after which its commits only write.</param>
+/// <param name="Open">Opens what flushes the connection's commits; call it once the connection has committed.</param>
+internal sealed record DeferredFlush(string WriteOnlySql, Func<WriteAheadLogFlush> Open);

@@ -34,6 +34,8 @@ internal sealed class PostgresBackend : IStoreBackend, IAsyncDisposable, IDispos
     // A commit returns once its WAL is flushed, unless the operator turned synchronous_commit off for the server.
     public string? DurableWritesSql => null;
 
+    public DeferredFlush? DeferredFlush => null;
+
     // A transaction-scoped advisory lock: released by the commit or rollback, and by the server if the process dies.
     public async Task<DbTransaction> BeginSerializedTransactionAsync(DbConnection connection, CancellationToken cancellationToken)
     {

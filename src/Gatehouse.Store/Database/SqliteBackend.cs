@@ -28,6 +28,9 @@ internal sealed class SqliteBackend(string path, bool syncEveryCommit = true) : 
     // e_sqlite3's default today, but a promise of durability must not hang on how a native library was built.
     public string? DurableWritesSql => syncEveryCommit ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
 
+    // The write-ahead log's fsync moved out of the commit: the same flush, at a time the writer picks.
+    public DeferredFlush? DeferredFlush { get; } = syncEveryCommit ? new("PRAGMA synchronous = NORMAL;", () => new WriteAheadLogFlush(path)) : null;
+
     // BEGIN IMMEDIATE takes SQLite's single write lock up front. A deferred transaction would start as a reader
     // and could fail with SQLITE_BUSY_SNAPSHOT when it later writes after another process did, which is not retried.
     public Task<DbTransaction> BeginSerializedTransactionAsync(DbConnection connection, CancellationToken cancellationToken) =>

@@ -33,6 +33,9 @@ internal sealed class StoreDatabase(StoreConnector connector, StoreMigrator migr
 
     public StoreBackendKind Kind => backend.Kind;
 
+    /// <inheritdoc cref="IStoreBackend.DeferredFlush"/>
+    public DeferredFlush? DeferredFlush => backend.DeferredFlush;
+
     /// <summary>
     /// A connection of the caller's own, to keep open (for a writer that writes often), once the schema is current
     /// and with writes made durable as <see cref="RunSerializedAsync{T}"/> makes them.

@@ -89,7 +89,7 @@ public sealed class PolicyVersionsTests : TestServerGatewayTests
 
     private sealed class UnavailableAuditLog : IAuditLog
     {
-        public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken) =>
+        public Task<AuditWrite> WriteAsync(AuditEvent record, CancellationToken cancellationToken) =>
             throw new AuditUnavailableException("the audit store is down");
 
         public void Post(AuditEvent record) => throw new AuditUnavailableException("the audit store is down");
