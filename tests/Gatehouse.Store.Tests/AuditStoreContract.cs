@@ -88,6 +88,36 @@ public abstract partial class AuditStoreContract<TDatabase>(ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task Records_are_read_by_another_process_once_written_and_flushes_beside_appends_lose_none()
+    {
+        var writer = OpenStore().Audit;
+        var reader = OpenStore().Audit;
+
+        await writer.FlushAsync(CancellationToken.None);
+        var first = await writer.AppendAsync(Events(0, 2), CancellationToken.None);
+        Assert.Equal(first, await ReadAllAsync(reader));
+
+        // The group commit flushes while its next commit is written.
+        var appends = Task.Run(async () =>
+        {
+            for (var i = 2; i < 42; i += 2)
+            {
+                await writer.AppendAsync(Events(i, 2), CancellationToken.None);
+            }
+        });
+        while (!appends.IsCompleted)
+        {
+            await writer.FlushAsync(CancellationToken.None);
+        }
+
+        await appends;
+        await writer.FlushAsync(CancellationToken.None);
+        var verification = await VerifyAsync(reader);
+        Assert.True(verification.Intact, verification.Problem);
+        Assert.Equal(42, verification.Checked);
+    }
+
+    [Fact]
     public async Task Times_are_kept_to_the_millisecond_and_the_records_returned_equal_those_read_back()
     {
         var store = OpenStore().Audit;
