@@ -7,8 +7,9 @@ namespace Gatehouse.Audit;
 /// Writes records in group commits: while one transaction commits, the records that arrive meanwhile queue up
 /// and go into the next one together. One commit (one fsync) then serves many concurrent calls, which is what
 /// lets every decision be durable before its call proceeds without making calls wait in line for the disk.
-/// A commit is written first and flushed to the disk after: a writer learns of each (<see cref="AuditWrite.OnDisk"/>),
-/// and the next commit is written while the last one is flushed.
+/// A commit is written first and flushed to the disk after, so that a caller who only needs its record written
+/// (<see cref="WriteAsync"/>) goes on during the flush; one who needs it on disk (<see cref="RecordAsync"/>) is woken
+/// once, after it. Every hand-over between threads costs a call dearly on a loaded machine: the one writer does both.
 /// </summary>
 public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
 {
@@ -31,28 +32,23 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    // Each written commit's flush, in commit order; null for a commit nobody waits on.
-    private readonly Channel<TaskCompletionSource?> _flushes = Channel.CreateUnbounded<TaskCompletionSource?>(new UnboundedChannelOptions
-    {
-        SingleReader = true,
-        SingleWriter = true,
-    });
-
     private readonly Task _writer;
-    private readonly Task _flusher;
 
     public GroupCommitAuditLog(IAuditStore store, ILogger<GroupCommitAuditLog> logger)
     {
         _store = store;
         _logger = logger;
         _writer = Task.Run(WriteAsync);
-        _flusher = Task.Run(FlushAsync);
     }
 
-    public async Task<AuditWrite> WriteAsync(AuditEvent record, CancellationToken cancellationToken)
+    public Task<AuditWrite> WriteAsync(AuditEvent record, CancellationToken cancellationToken) => EnqueueAsync(record, untilOnDisk: false, cancellationToken);
+
+    public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken) => EnqueueAsync(record, untilOnDisk: true, cancellationToken);
+
+    private async Task<AuditWrite> EnqueueAsync(AuditEvent record, bool untilOnDisk, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var pending = new Pending(record, new TaskCompletionSource<AuditWrite>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new Pending(record, new TaskCompletionSource<AuditWrite>(TaskCreationOptions.RunContinuationsAsynchronously), untilOnDisk);
         try
         {
             await _queue.Writer.WriteAsync(pending, cancellationToken).ConfigureAwait(false);
@@ -68,7 +64,7 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
     public void Post(AuditEvent record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (!_queue.Writer.TryWrite(new Pending(record, null)))
+        if (!_queue.Writer.TryWrite(new Pending(record, null, UntilOnDisk: false)))
         {
             LogDropped(_logger, record.Kind, record.Method ?? "-");
         }
@@ -98,7 +94,6 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
             try
             {
                 await _store.AppendAsync(events, CancellationToken.None).ConfigureAwait(false);
-                Written(batch);
             }
             catch (Exception e)
             {
@@ -115,6 +110,12 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
                 }
 
                 LogWriteFailed(_logger, batch.Count, unwaited, unavailable.Message);
+                batch.Clear();
+            }
+
+            if (batch.Count > 0)
+            {
+                await WrittenThenFlushAsync(batch).ConfigureAwait(false);
             }
 
             batch.Clear();
@@ -128,55 +129,52 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
         }
     }
 
-    // Releases the batch's callers; the flusher puts their records on disk.
-    private void Written(List<Pending> batch)
+    // Releases the callers who need their records written only (their calls go upstream during the flush), flushes,
+    // then releases the rest. The next commit waits for this flush, so a flush that completes leaves everything
+    // written before it on disk too.
+    private async Task WrittenThenFlushAsync(List<Pending> batch)
     {
-        var onDisk = batch.Exists(p => p.Written is not null) ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
-        var written = onDisk is null ? AuditWrite.Done : new AuditWrite(onDisk.Task);
+        var onDisk = batch.Exists(p => p.Written is not null && !p.UntilOnDisk)
+            ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+            : null;
         foreach (var pending in batch)
         {
-            pending.Written?.TrySetResult(written);
+            if (!pending.UntilOnDisk)
+            {
+                pending.Written?.TrySetResult(new AuditWrite(onDisk?.Task ?? Task.CompletedTask));
+            }
         }
 
-        _flushes.Writer.TryWrite(onDisk);
-    }
-
-    // One flush serves every commit written before it started: those written during the last flush share the next.
-    private async Task FlushAsync()
-    {
-        var waiting = new List<TaskCompletionSource?>();
-        var reader = _flushes.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        try
         {
-            while (reader.TryRead(out var onDisk))
+            await _store.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            onDisk?.TrySetResult();
+            foreach (var pending in batch)
             {
-                waiting.Add(onDisk);
-            }
-
-            try
-            {
-                await _store.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                foreach (var onDisk in waiting)
+                if (pending.UntilOnDisk)
                 {
-                    onDisk?.TrySetResult();
+                    pending.Written?.TrySetResult(AuditWrite.Done);
                 }
             }
-            catch (Exception e)
+        }
+        catch (Exception e)
+        {
+            var unavailable = Unavailable(e);
+            LogFlushFailed(_logger, batch.Count, unavailable.Message);
+            if (onDisk is not null)
             {
-                var unavailable = Unavailable(e);
-                LogFlushFailed(_logger, waiting.Count, unavailable.Message);
-                foreach (var onDisk in waiting)
-                {
-                    if (onDisk is not null)
-                    {
-                        onDisk.TrySetException(unavailable);
-                        // Seen by whoever waits on it; a call that stopped waiting must not leave it unobserved.
-                        _ = onDisk.Task.Exception;
-                    }
-                }
+                onDisk.TrySetException(unavailable);
+                // Seen by whoever waits on it; a call that stopped waiting must not leave it unobserved.
+                _ = onDisk.Task.Exception;
             }
 
-            waiting.Clear();
+            foreach (var pending in batch)
+            {
+                if (pending.UntilOnDisk)
+                {
+                    pending.Written?.TrySetException(unavailable);
+                }
+            }
         }
     }
 
@@ -212,16 +210,14 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writer.ConfigureAwait(false);
-        _flushes.Writer.TryComplete();
-        await _flusher.ConfigureAwait(false);
     }
 
-    private sealed record Pending(AuditEvent Record, TaskCompletionSource<AuditWrite>? Written);
+    private sealed record Pending(AuditEvent Record, TaskCompletionSource<AuditWrite>? Written, bool UntilOnDisk);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The audit store did not take {Count} records ({Unwaited} of them not awaited by any call, so lost): {Reason}")]
     private static partial void LogWriteFailed(ILogger logger, int count, int unwaited, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The audit store could not put {Count} written commits on disk: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "The audit store could not put {Count} written records on disk: {Reason}")]
     private static partial void LogFlushFailed(ILogger logger, int count, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The audit queue is full; a {Kind} record of {Method} was dropped")]

@@ -10,6 +10,12 @@ public interface IAuditLog
     /// </summary>
     Task<AuditWrite> WriteAsync(AuditEvent record, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records <paramref name="record"/> and returns once it is on disk. Throws <see cref="AuditUnavailableException"/>
+    /// when the store cannot take it. Cancelling stops the wait, not the write.
+    /// </summary>
+    Task RecordAsync(AuditEvent record, CancellationToken cancellationToken);
+
     /// <summary>Records <paramref name="record"/> with the next commit, without waiting; a failure is logged.</summary>
     void Post(AuditEvent record);
 }
@@ -24,25 +30,12 @@ public readonly record struct AuditWrite(Task OnDisk)
     public static AuditWrite Done { get; } = new(Task.CompletedTask);
 }
 
-/// <summary>Ways to write the audit log.</summary>
-public static class AuditLogExtensions
-{
-    /// <summary>
-    /// Records <paramref name="record"/> and returns once it is on disk. Throws <see cref="AuditUnavailableException"/>
-    /// when the store cannot take it. Cancelling stops the wait, not the write.
-    /// </summary>
-    public static async Task RecordAsync(this IAuditLog audit, AuditEvent record, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(audit);
-        var written = await audit.WriteAsync(record, cancellationToken).ConfigureAwait(false);
-        await written.OnDisk.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-}
-
 /// <summary>An audit log that records nothing: the operator turned the audit off.</summary>
 public sealed class DisabledAuditLog : IAuditLog
 {
     public Task<AuditWrite> WriteAsync(AuditEvent record, CancellationToken cancellationToken) => Task.FromResult(AuditWrite.Done);
+
+    public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public void Post(AuditEvent record)
     {

@@ -31,13 +31,13 @@ public sealed partial class CallRecorder(IAuditLog audit, GatehouseConfig config
         telemetry.Decided(record);
         try
         {
-            var written = await audit.WriteAsync(record, cancellationToken).ConfigureAwait(false);
             if (decision.Reply is not null || config.Audit.OnDiskBeforeForward)
             {
-                await written.OnDisk.WaitAsync(cancellationToken).ConfigureAwait(false);
+                await audit.RecordAsync(record, cancellationToken).ConfigureAwait(false);
                 return decision;
             }
 
+            var written = await audit.WriteAsync(record, cancellationToken).ConfigureAwait(false);
             return decision with { RecordOnDisk = written.OnDisk };
         }
         catch (AuditUnavailableException e) when (config.Audit.FailOpen)

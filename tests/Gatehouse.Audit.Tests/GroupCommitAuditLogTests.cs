@@ -88,41 +88,49 @@ public sealed class GroupCommitAuditLogTests
     }
 
     [Fact]
-    public async Task A_writer_goes_on_once_its_record_is_written_and_learns_when_it_is_on_disk()
+    public async Task A_writer_goes_on_once_its_record_is_written_and_a_recorder_once_it_is_on_disk()
     {
         var store = new GatedStore { HoldFlushes = true };
         await using var log = new GroupCommitAuditLog(store, NullLogger<GroupCommitAuditLog>.Instance);
 
         var writing = log.WriteAsync(Records.Decision(1), default);
-        (await store.Started.ReadAsync()).Finish();
-        var written = await writing;
-        var firstFlush = await store.Flushes.ReadAsync();
-        Assert.False(written.OnDisk.IsCompleted);
-
-        // The next commit is written while the first is being flushed, and is not on disk by that flush.
         var recording = log.RecordAsync(Records.Decision(2), default);
-        (await store.Started.ReadAsync()).Finish();
-        firstFlush.Finish();
-        await written.OnDisk;
+        var commit = await store.Started.ReadAsync();
+        Assert.Equal(["1", "2"], commit.RequestIds);
+        commit.Finish();
+        var written = await writing;
+        var flush = await store.Flushes.ReadAsync();
+
+        Assert.False(written.OnDisk.IsCompleted);
         Assert.False(recording.IsCompleted);
-        (await store.Flushes.ReadAsync()).Finish();
+        var next = log.RecordAsync(Records.Decision(3), default);
+        flush.Finish();
+        await written.OnDisk;
         await recording;
+
+        // The next commit waits for the flush before it: a completed flush leaves everything written before it on disk.
+        (await store.Started.ReadAsync()).Finish();
+        Assert.False(next.IsCompleted);
+        (await store.Flushes.ReadAsync()).Finish();
+        await next;
     }
 
     [Fact]
-    public async Task A_record_written_but_not_put_on_disk_fails_its_writer_with_unavailable_and_the_next_commit_goes_on()
+    public async Task Records_written_but_not_put_on_disk_fail_with_unavailable_and_the_next_commit_goes_on()
     {
         var store = new GatedStore { HoldFlushes = true };
         await using var log = new GroupCommitAuditLog(store, NullLogger<GroupCommitAuditLog>.Instance);
 
         var writing = log.WriteAsync(Records.Decision(1), default);
+        var recording = log.RecordAsync(Records.Decision(2), default);
         (await store.Started.ReadAsync()).Finish();
         var written = await writing;
         (await store.Flushes.ReadAsync()).Fail(new IOException("input/output error"));
 
         var error = await Assert.ThrowsAsync<AuditUnavailableException>(() => written.OnDisk);
         Assert.Contains("input/output error", error.Message);
-        var next = log.RecordAsync(Records.Decision(2), default);
+        await Assert.ThrowsAsync<AuditUnavailableException>(() => recording);
+        var next = log.RecordAsync(Records.Decision(3), default);
         (await store.Started.ReadAsync()).Finish();
         (await store.Flushes.ReadAsync()).Finish();
         await next;

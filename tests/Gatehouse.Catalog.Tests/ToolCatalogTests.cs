@@ -297,6 +297,8 @@ public sealed class ToolCatalogTests : IDisposable
             return Task.FromResult(AuditWrite.Done);
         }
 
+        public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken) => WriteAsync(record, cancellationToken);
+
         public void Post(AuditEvent record)
         {
             if (!DropPosts && !Down)

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Gatehouse.Audit;
+using Gatehouse.Relay;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,6 +21,8 @@ public sealed class AuditOnDiskTests : IAsyncLifetime
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
 
+    // Its own, so that the upstream answers this test counts are its gateway's and no other test's.
+    private readonly string _server = $"ondisk{Random.Shared.Next(1_000_000)}";
     private readonly FlushGate _gate = new();
     private RunningTestServer _upstream = null!;
     private RunningGateway _gateway = null!;
@@ -26,7 +30,7 @@ public sealed class AuditOnDiskTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _upstream = await TestServerHost.StartAsync();
-        _gateway = await RunningGateway.StartAsync(Upstreams.Servers(("test", Upstreams.Http(_upstream.McpUrl))), services => GateFlushes(services, _gate),
+        _gateway = await RunningGateway.StartAsync(Upstreams.Servers((_server, Upstreams.Http(_upstream.McpUrl))), services => GateFlushes(services, _gate),
             sections: new JsonObject { ["audit"] = new JsonObject { ["onDiskBefore"] = "answer" } });
     }
 
@@ -50,6 +54,7 @@ public sealed class AuditOnDiskTests : IAsyncLifetime
     [InlineData(true)]
     public async Task An_answer_reaches_the_client_only_once_its_decision_is_on_disk(bool inSession)
     {
+        using var answers = new UpstreamAnswers(_server);
         await using var client = await ConnectAsync(inSession);
         // Whatever the client asks before its first call (a tool list) is answered before the disk is held.
         await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "first" }).AsTask().WaitAsync(s_wait);
@@ -57,8 +62,8 @@ public sealed class AuditOnDiskTests : IAsyncLifetime
 
         var call = client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "held for the disk" }).AsTask();
 
-        // The upstream answered (the outcome record is written) while the decision waits for the disk.
-        await Eventually.UntilAsync(async () => (await OutcomesAsync()).Count == 2, "the call's outcome recorded", s_wait);
+        // The upstream answered while the decision waits for the disk.
+        await Eventually.UntilAsync(() => Task.FromResult(answers.Calls == 2), "the upstream's answer to the call", s_wait);
         Assert.False(call.IsCompleted, "the answer reached the client before its decision was on disk");
         _gate.Open();
         var result = await call.WaitAsync(s_wait);
@@ -103,12 +108,47 @@ public sealed class AuditOnDiskTests : IAsyncLifetime
     }
 
     private Task<McpClient> ConnectAsync(bool inSession) =>
-        _gateway.ConnectAsync("test", inSession ? RunningGateway.InSession() : null);
-
-    private async Task<IReadOnlyList<AuditRecord>> OutcomesAsync() =>
-        (await _gateway.Services.GetRequiredService<IAuditStore>().QueryAsync(new AuditQuery { Kind = AuditKinds.Outcome, Server = "test" }, default)).Records;
+        _gateway.ConnectAsync(_server, inSession ? RunningGateway.InSession() : null);
 
     private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(b => b.Text));
+
+    /// <summary>Counts the tool calls upstream <paramref name="server"/> answered, as Gatehouse's metrics see them.</summary>
+    private sealed class UpstreamAnswers : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private int _calls;
+
+        public UpstreamAnswers(string server)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == GatehouseTelemetry.Name && instrument.Name == "gatehouse.upstream.duration")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<double>((_, _, tags, _) =>
+            {
+                var ours = false;
+                var call = false;
+                foreach (var tag in tags)
+                {
+                    ours |= tag.Key == "server" && Equals(tag.Value, server);
+                    call |= tag.Key == "method" && Equals(tag.Value, RequestMethods.ToolsCall);
+                }
+
+                if (ours && call)
+                {
+                    Interlocked.Increment(ref _calls);
+                }
+            });
+            _listener.Start();
+        }
+
+        public int Calls => Volatile.Read(ref _calls);
+
+        public void Dispose() => _listener.Dispose();
+    }
 
     internal sealed class FlushGate
     {

@@ -92,6 +92,9 @@ public sealed class PolicyVersionsTests : TestServerGatewayTests
         public Task<AuditWrite> WriteAsync(AuditEvent record, CancellationToken cancellationToken) =>
             throw new AuditUnavailableException("the audit store is down");
 
+        public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken) =>
+            throw new AuditUnavailableException("the audit store is down");
+
         public void Post(AuditEvent record) => throw new AuditUnavailableException("the audit store is down");
     }
 }
