@@ -42,6 +42,9 @@ public sealed record GatehouseConfig
     /// <summary>The operator console's own address and sign-in with the operator's OpenID Connect provider.</summary>
     public ConsoleConfig Console { get; init; } = new();
 
+    /// <summary>Gatehouse as the OAuth authorization server of its MCP endpoints; off unless configured.</summary>
+    public OAuthConfig OAuth { get; init; } = new();
+
     /// <summary>Computed on read so that a <c>--listen</c> override applied with <c>with</c> is reflected.</summary>
     public bool ListenIsLoopback => ListenAddress.IsLoopback(Listen);
 }

@@ -7,7 +7,7 @@ namespace Gatehouse.Configuration.Binding;
 internal sealed class GatehouseConfigBinder(string configPath, Func<string, string?> environment, ConfigErrorList errors)
 {
     // "$schema" lets editors offer completion; it has no meaning to Gatehouse.
-    private static readonly string[] Fields = ["$schema", "listen", "dataDir", "mcpServers", "grants", "auth", "http", "store", "counters", "audit", "catalog", "telemetry", "console"];
+    private static readonly string[] Fields = ["$schema", "listen", "dataDir", "mcpServers", "grants", "auth", "http", "store", "counters", "audit", "catalog", "telemetry", "console", "oauth"];
 
     private readonly string _configDirectory = Path.GetDirectoryName(configPath)!;
 
@@ -29,13 +29,15 @@ internal sealed class GatehouseConfigBinder(string configPath, Func<string, stri
         var catalog = fields.Object("catalog");
         var telemetry = fields.Object("telemetry");
         var console = fields.Object("console");
+        var oauth = fields.Object("oauth");
         var environmentExpander = new EnvironmentExpander(environment, _configDirectory, errors);
         var serverNames = servers?.Properties.Select(p => p.Name).ToHashSet(StringComparer.Ordinal) ?? [];
         var authConfig = auth is null ? new AuthConfig() : AuthBinder.Bind(auth, fields.PathOf("auth"), environmentExpander, errors);
+        var listen = Listen(fields);
         return new GatehouseConfig
         {
             ConfigPath = configPath,
-            Listen = Listen(fields),
+            Listen = listen,
             DataDir = DataDir(fields),
             McpServers = servers is null
                 ? ReadOnlyDictionary<string, UpstreamServerConfig>.Empty
@@ -50,6 +52,7 @@ internal sealed class GatehouseConfigBinder(string configPath, Func<string, stri
             Catalog = catalog is null ? new CatalogConfig() : CatalogBinder.Bind(catalog, fields.PathOf("catalog"), errors),
             Telemetry = telemetry is null ? new TelemetryConfig() : TelemetryBinder.Bind(telemetry, fields.PathOf("telemetry"), errors),
             Console = console is null ? new ConsoleConfig() : ConsoleBinder.Bind(console, fields.PathOf("console"), authConfig.Jwt, environmentExpander, errors),
+            OAuth = oauth is null ? new OAuthConfig() : OAuthBinder.Bind(oauth, fields.PathOf("oauth"), listen, environmentExpander, errors),
         };
     }
 
