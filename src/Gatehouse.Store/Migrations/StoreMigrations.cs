@@ -232,5 +232,7 @@ internal static class StoreMigrations
                     PRIMARY KEY (server, tool)
                 );
                 """),
+
+        OAuthMigration.Create(5),
     ];
 }
