@@ -43,6 +43,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatehouseApprovalExpiry();
         builder.Services.AddGatehouseAuthentication(config);
         builder.Services.AddGatehouseState(config);
+        builder.Services.AddGatehouseDataProtection(config);
         builder.Services.AddGatehouseTelemetry(config.Telemetry);
         builder.Services.AddGatehouseAdmin();
         builder.Services.AddGatehouseConsole(console =>
