@@ -100,10 +100,10 @@ public static class AuthenticationServiceCollectionExtensions
     {
         endpoints.MapGet($"{ProtectedResourceMetadata.PathPrefix}/mcp/{{server}}", (HttpContext context, string server, GatehouseConfig config) =>
             config.McpServers.ContainsKey(server)
-                ? Results.Json(ProtectedResourceMetadata.For(context, server, config.Auth))
+                ? Results.Json(ProtectedResourceMetadata.For(context, server, config))
                 : Results.NotFound());
         endpoints.MapGet(ProtectedResourceMetadata.PathPrefix, (HttpContext context, GatehouseConfig config) =>
-            Results.Json(ProtectedResourceMetadata.For(context, server: null, config.Auth)));
+            Results.Json(ProtectedResourceMetadata.For(context, server: null, config)));
         return endpoints;
     }
 }

@@ -116,7 +116,7 @@ internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate nex
             Rule = error ?? "no_credentials",
             Reason = description,
         });
-        var challenge = $"Bearer resource_metadata=\"{ProtectedResourceMetadata.UrlFor(context, server)}\"";
+        var challenge = $"Bearer resource_metadata=\"{ProtectedResourceMetadata.UrlFor(context, server, config)}\"";
         if (error is not null)
         {
             challenge += $", error=\"{error}\", error_description=\"{description}\"";

@@ -3,6 +3,7 @@ using Gatehouse.Approvals;
 using Gatehouse.Authentication;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions;
+using Gatehouse.OAuth;
 using Gatehouse.OperatorConsole;
 using Gatehouse.Relay;
 using Microsoft.AspNetCore.Builder;
@@ -44,6 +45,7 @@ public static partial class GatewayApplication
         builder.Services.AddGatehouseAuthentication(config);
         builder.Services.AddGatehouseState(config);
         builder.Services.AddGatehouseDataProtection(config);
+        builder.Services.AddGatehouseOAuth(config);
         builder.Services.AddGatehouseTelemetry(config.Telemetry);
         builder.Services.AddGatehouseAdmin();
         builder.Services.AddGatehouseConsole(console =>
@@ -83,6 +85,11 @@ public static partial class GatewayApplication
         // The console's forms (sign-in, sign-out, every change) carry a token only its own pages can have.
         app.UseGatehouseConsole();
         app.MapGatehouseAuthenticationMetadata();
+        if (config.OAuth.Enabled)
+        {
+            app.MapGatehouseOAuth();
+        }
+
         app.MapGatehouseAdmin();
         app.MapGatehouseApprovals();
         app.MapGatehouseRelay();

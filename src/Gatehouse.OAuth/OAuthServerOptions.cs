@@ -1,0 +1,33 @@
+namespace Gatehouse.OAuth;
+
+/// <summary>How Gatehouse's authorization server issues tokens, and to whom; the host fills it from <c>gatehouse.json</c>'s <c>oauth</c>.</summary>
+public sealed class OAuthServerOptions
+{
+    /// <summary>
+    /// The issuer, and base of every resource URL (<c>{issuer}/mcp/{server}</c>); null takes the address each request
+    /// came to, which the gateway's Host check has already accepted.
+    /// </summary>
+    public Uri? Issuer { get; set; }
+
+    /// <summary>How long an access token is good for.</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a refresh token is good for; each use replaces it.</summary>
+    public TimeSpan RefreshTokenLifetime { get; set; } = TimeSpan.FromDays(14);
+
+    /// <summary>How long an authorization code is good for: the few moments between a person's sign-in and the client's exchange.</summary>
+    public TimeSpan AuthorizationCodeLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The servers whose endpoints (<c>/mcp/{server}</c>) tokens may be issued for, by name.</summary>
+    public ISet<string> Servers { get; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Clients registered by the operator; each is created or brought up to date in the store at start-up.</summary>
+    public IList<OAuthClientRegistration> Clients { get; } = [];
+}
+
+/// <summary>A client the operator registered.</summary>
+/// <param name="ClientId">The <c>client_id</c> it sends.</param>
+/// <param name="RedirectUris">The exact redirect URIs it may ask for.</param>
+/// <param name="ClientSecret">Its secret, or null for a public client, which proves itself with PKCE alone.</param>
+/// <param name="DisplayName">The name a person sees; null shows the client id.</param>
+public sealed record OAuthClientRegistration(string ClientId, IReadOnlyList<Uri> RedirectUris, string? ClientSecret, string? DisplayName);
