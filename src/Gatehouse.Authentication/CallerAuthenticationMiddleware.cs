@@ -48,6 +48,25 @@ internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate nex
             return;
         }
 
+        // Gatehouse's own tokens first: a token it issued is never one of the provider's, and it is checked against
+        // the store (revocation takes effect at once), which a JWT is not.
+        if (config.OAuth.Enabled && await OwnTokens.AuthenticateAsync(context, config) is { } own)
+        {
+            if (own.Refusal is { } refusal)
+            {
+                LogRefused(refusal);
+                await ChallengeAsync(context, "invalid_token", refusal);
+                return;
+            }
+
+            if (own.Principal is { } principal)
+            {
+                context.User = principal;
+                await next(context);
+                return;
+            }
+        }
+
         if (config.Auth.Jwt is null)
         {
             await ChallengeAsync(context, "invalid_token", "The credential is not valid here.");
