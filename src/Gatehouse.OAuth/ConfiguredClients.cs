@@ -12,14 +12,53 @@ namespace Gatehouse.OAuth;
 /// Brings the clients the operator registered into the store at start-up: each created, or updated to what the
 /// configuration says now, and those removed from it deleted with their tokens. Clients that registered themselves are left alone.
 /// </summary>
-internal sealed partial class ConfiguredClients(IServiceProvider services, IOptions<OAuthServerOptions> options, ILogger<ConfiguredClients> logger)
-    : IHostedService
+/// <remarks>
+/// Done once before the gateway serves requests, then, if the store could not be reached, again every few seconds in the
+/// background: a gateway started while its store is down serves everything else and catches up once the store is back
+/// (until then, a configured client's requests are refused as from an unknown client).
+/// </remarks>
+internal sealed partial class ConfiguredClients(IServiceProvider services, IOptions<OAuthServerOptions> options, TimeProvider time,
+    ILogger<ConfiguredClients> logger) : BackgroundService
 {
+    private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(5);
+
     // Marks a client as the configuration's, so that one the operator removes is removed from the store too.
     private const string SourceProperty = "gatehouse_source";
     private const string FromConfiguration = "configuration";
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    private bool _done;
+
+    // Once before the gateway serves requests, so that a configured client works from its first request.
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _done = await TryAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!_done)
+        {
+            await Task.Delay(s_retry, time, stoppingToken);
+            _done = await TryAsync(stoppingToken);
+        }
+    }
+
+    private async Task<bool> TryAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SynchroniseAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(ex, s_retry.TotalSeconds);
+            return false;
+        }
+    }
+
+    private async Task SynchroniseAsync(CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
@@ -49,8 +88,6 @@ internal sealed partial class ConfiguredClients(IServiceProvider services, IOpti
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
     private static OpenIddictApplicationDescriptor Describe(OAuthClientRegistration client)
     {
         var descriptor = new OpenIddictApplicationDescriptor
@@ -70,6 +107,9 @@ internal sealed partial class ConfiguredClients(IServiceProvider services, IOpti
         descriptor.Permissions.UnionWith(OAuthClientPermissions.All);
         return descriptor;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The OAuth clients of the configuration could not be brought into the store; trying again in {Seconds} s.")]
+    private partial void LogFailed(Exception ex, double seconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The OAuth client '{ClientId}' is no longer in the configuration: removed with its tokens.")]
     private partial void LogRemoved(string clientId);

@@ -21,6 +21,7 @@ public static class OAuthServiceCollectionExtensions
     {
         services.Configure(configure);
         services.TryAddSingleton<IOAuthSignIn, NoOAuthSignIn>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<ConfiguredClients>();
         services.AddOpenIddict()
             .AddCore(core => core.UseGatehouseStore())

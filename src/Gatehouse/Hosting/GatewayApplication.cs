@@ -112,6 +112,7 @@ public static partial class GatewayApplication
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
         logging.AddFilter("ModelContextProtocol", LogLevel.Warning);
+        logging.AddFilter("OpenIddict", LogLevel.Warning);
         return logging;
     }
 
