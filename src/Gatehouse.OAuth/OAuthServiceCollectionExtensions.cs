@@ -23,6 +23,7 @@ public static class OAuthServiceCollectionExtensions
         services.TryAddSingleton<IOAuthSignIn, NoOAuthSignIn>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<ConfiguredClients>();
+        services.AddHostedService<TokenPruning>();
         services.AddOpenIddict()
             .AddCore(core => core.UseGatehouseStore())
             .AddServer(server =>

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenIddict.Abstractions;
+
+namespace Gatehouse.OAuth;
+
+/// <summary>
+/// Removes, every hour, codes and tokens that can no longer be used (redeemed, revoked, expired) and authorizations that
+/// no longer stand, once they are a day old: each code exchange and refresh adds rows, and nothing else would remove them.
+/// </summary>
+/// <remarks>
+/// A day's grace keeps a redeemed code or refresh token in the store long enough for its reuse to be recognised as
+/// such (and the tokens issued from it revoked) rather than as an unknown token. Several replicas may prune at once: a
+/// row is removed by whichever gets there first.
+/// </remarks>
+internal sealed partial class TokenPruning(IServiceProvider services, TimeProvider time, ILogger<TokenPruning> logger) : BackgroundService
+{
+    private static readonly TimeSpan s_interval = TimeSpan.FromHours(1);
+    private static readonly TimeSpan s_grace = TimeSpan.FromDays(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(s_interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await PruneAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The store may be down; the next hour tries again, and nothing depends on the rows being gone.
+                LogFailed(ex);
+            }
+        }
+    }
+
+    internal async Task PruneAsync(CancellationToken cancellationToken)
+    {
+        using var scope = services.CreateScope();
+        var threshold = time.GetUtcNow() - s_grace;
+        var tokens = await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().PruneAsync(threshold, cancellationToken);
+        var authorizations = await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(threshold, cancellationToken);
+        LogPruned(tokens, authorizations);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Removed {Tokens} OAuth codes and tokens and {Authorizations} authorizations that can no longer be used.")]
+    private partial void LogPruned(long tokens, long authorizations);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Removing used and expired OAuth tokens failed; trying again in an hour.")]
+    private partial void LogFailed(Exception ex);
+}
