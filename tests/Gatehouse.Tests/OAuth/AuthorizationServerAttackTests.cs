@@ -8,22 +8,12 @@ namespace Gatehouse.Tests.OAuth;
 /// redirect URI of their own, a code used twice, a token for no resource, another site's, or two at once, and a
 /// refresh token used again after it was replaced.
 /// </summary>
-public sealed class AuthorizationServerAttackTests : IAsyncLifetime
+public sealed class AuthorizationServerAttackTests(SignedInGateway shared) : IClassFixture<SignedInGateway>, IDisposable
 {
-    private RunningGateway _gateway = null!;
-    private OAuthTestClient _client = null!;
+    private readonly RunningGateway _gateway = shared.Gateway;
+    private readonly OAuthTestClient _client = new(shared.Gateway.BaseUrl);
 
-    public async Task InitializeAsync()
-    {
-        _gateway = await AuthorizationServerTests.StartAsync(signIn: true);
-        _client = new OAuthTestClient(_gateway.BaseUrl);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _gateway.DisposeAsync();
-    }
+    public void Dispose() => _client.Dispose();
 
     [Fact]
     public async Task An_authorization_request_without_PKCE_is_refused()

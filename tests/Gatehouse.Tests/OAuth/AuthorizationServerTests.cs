@@ -12,22 +12,12 @@ namespace Gatehouse.Tests.OAuth;
 /// flow with PKCE, one resource per token, the <c>iss</c> response parameter, rotating refresh tokens and revocation.
 /// The hostile cases are in <see cref="AuthorizationServerAttackTests"/>.
 /// </summary>
-public sealed class AuthorizationServerTests : IAsyncLifetime
+public sealed class AuthorizationServerTests(SignedInGateway shared) : IClassFixture<SignedInGateway>, IDisposable
 {
-    private RunningGateway _gateway = null!;
-    private OAuthTestClient _client = null!;
+    private readonly RunningGateway _gateway = shared.Gateway;
+    private readonly OAuthTestClient _client = new(shared.Gateway.BaseUrl);
 
-    public async Task InitializeAsync()
-    {
-        _gateway = await StartAsync(signIn: true);
-        _client = new OAuthTestClient(_gateway.BaseUrl);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _gateway.DisposeAsync();
-    }
+    public void Dispose() => _client.Dispose();
 
     /// <summary>A gateway with two servers, Gatehouse's authorization server on, one client registered and no anonymous identity.</summary>
     internal static Task<RunningGateway> StartAsync(bool signIn) =>
@@ -135,4 +125,17 @@ public sealed class AuthorizationServerTests : IAsyncLifetime
         Assert.Equal("access_denied", parameters["error"]);
         Assert.False(parameters.ContainsKey("code"));
     }
+}
+
+/// <summary>
+/// One gateway for the tests of the flow and its attacks, with <see cref="TestSignIn"/>: each test runs flows of its own
+/// (its own verifier, codes and tokens), so they share nothing but the server.
+/// </summary>
+public sealed class SignedInGateway : IAsyncLifetime
+{
+    public RunningGateway Gateway { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Gateway = await AuthorizationServerTests.StartAsync(signIn: true);
+
+    public Task DisposeAsync() => Gateway.DisposeAsync().AsTask();
 }
