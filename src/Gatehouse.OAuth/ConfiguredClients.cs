@@ -22,8 +22,8 @@ internal sealed partial class ConfiguredClients(IServiceProvider services, IOpti
 {
     private static readonly TimeSpan s_retry = TimeSpan.FromSeconds(5);
 
-    // Marks a client as the configuration's, so that one the operator removes is removed from the store too.
-    private const string SourceProperty = "gatehouse_source";
+    /// <summary>Where a client came from: the configuration, so that one the operator removes is removed from the store too, or registration.</summary>
+    internal const string SourceProperty = "gatehouse_source";
     private const string FromConfiguration = "configuration";
 
     private bool _done;

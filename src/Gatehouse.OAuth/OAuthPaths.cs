@@ -12,6 +12,9 @@ public static class OAuthPaths
     /// <summary>The revocation endpoint (RFC 7009).</summary>
     public const string Revocation = "/oauth/revoke";
 
+    /// <summary>The dynamic client registration endpoint (RFC 7591).</summary>
+    public const string Registration = "/oauth/register";
+
     /// <summary>The authorization server's metadata (RFC 8414).</summary>
     public const string Metadata = "/.well-known/oauth-authorization-server";
 }

@@ -21,6 +21,9 @@ public sealed class OAuthServerOptions
     /// <summary>The servers whose endpoints (<c>/mcp/{server}</c>) tokens may be issued for, by name.</summary>
     public ISet<string> Servers { get; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>Which clients may register themselves (RFC 7591) at <see cref="OAuthPaths.Registration"/>.</summary>
+    public OAuthRegistrationPolicy Registration { get; set; } = OAuthRegistrationPolicy.Loopback;
+
     /// <summary>Clients registered by the operator; each is created or brought up to date in the store at start-up.</summary>
     public IList<OAuthClientRegistration> Clients { get; } = [];
 }
@@ -31,3 +34,16 @@ public sealed class OAuthServerOptions
 /// <param name="ClientSecret">Its secret, or null for a public client, which proves itself with PKCE alone.</param>
 /// <param name="DisplayName">The name a person sees; null shows the client id.</param>
 public sealed record OAuthClientRegistration(string ClientId, IReadOnlyList<Uri> RedirectUris, string? ClientSecret, string? DisplayName);
+
+/// <summary>Which clients may register themselves.</summary>
+public enum OAuthRegistrationPolicy
+{
+    /// <summary>Only clients whose redirect URIs are all http:// on a loopback address: a code sent there stays on the client's machine.</summary>
+    Loopback,
+
+    /// <summary>Any client whose redirect URIs are https://, an application's own scheme, or loopback.</summary>
+    Any,
+
+    /// <summary>None; the registration endpoint is not served.</summary>
+    Off,
+}

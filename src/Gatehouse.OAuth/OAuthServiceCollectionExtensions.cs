@@ -39,7 +39,8 @@ public static class OAuthServiceCollectionExtensions
                 // the authorization endpoint alone, so neither is looked up in a store.
                 server.DisableResourceValidation().IgnoreResourcePermissions().DisableScopeValidation().IgnoreScopePermissions();
                 server.RegisterScopes(Scopes.OfflineAccess);
-                server.AddEventHandler(RequireOneServerResource.Descriptor).AddEventHandler(KeepTheGrantedResource.Descriptor);
+                server.AddEventHandler(RequireOneServerResource.Descriptor).AddEventHandler(KeepTheGrantedResource.Descriptor)
+                    .AddEventHandler(AdvertiseRegistration.Descriptor);
                 // A refresh token works once: presented again, even a moment later, it is refused and its successors revoked.
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 // Codes and tokens are Data Protection payloads that only Gatehouse reads; these keys sign nothing a client
@@ -68,10 +69,18 @@ public static class OAuthServiceCollectionExtensions
         return new GatehouseOAuthBuilder(services);
     }
 
-    /// <summary>Maps the authorization endpoint's sign-in step; OpenIddict answers the other endpoints itself.</summary>
+    /// <summary>
+    /// Maps the authorization endpoint's sign-in step and, unless registration is off, the registration endpoint; OpenIddict
+    /// answers the other endpoints itself.
+    /// </summary>
     public static IEndpointRouteBuilder MapGatehouseOAuth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapMethods(OAuthPaths.Authorization, [HttpMethods.Get, HttpMethods.Post], AuthorizationEndpoint.HandleAsync).DisableAntiforgery();
+        if (endpoints.ServiceProvider.GetRequiredService<IOptions<OAuthServerOptions>>().Value.Registration != OAuthRegistrationPolicy.Off)
+        {
+            endpoints.MapPost(OAuthPaths.Registration, ClientRegistration.HandleAsync).DisableAntiforgery();
+        }
+
         return endpoints;
     }
 }

@@ -72,3 +72,26 @@ internal sealed class KeepTheGrantedResource : IOpenIddictServerHandler<Validate
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>Names the registration endpoint in the metadata (RFC 8414 <c>registration_endpoint</c>) when clients may register.</summary>
+internal sealed class AdvertiseRegistration(IOptions<OAuthServerOptions> options) : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
+            .UseSingletonHandler<AdvertiseRegistration>()
+            .SetOrder(OpenIddictServerHandlers.Discovery.AttachAdditionalMetadata.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(HandleConfigurationRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (options.Value.Registration != OAuthRegistrationPolicy.Off)
+        {
+            var issuer = context.Issuer ?? context.BaseUri!;
+            context.Metadata["registration_endpoint"] = new Uri(issuer, OAuthPaths.Registration[1..]).AbsoluteUri;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

@@ -22,6 +22,12 @@ public static class OAuthServices
             options.AccessTokenLifetime = config.OAuth.AccessTokenLifetime;
             options.RefreshTokenLifetime = config.OAuth.RefreshTokenLifetime;
             options.Servers.UnionWith(config.McpServers.Keys);
+            options.Registration = config.OAuth.DynamicRegistration switch
+            {
+                DynamicRegistration.Any => OAuthRegistrationPolicy.Any,
+                DynamicRegistration.Off => OAuthRegistrationPolicy.Off,
+                _ => OAuthRegistrationPolicy.Loopback,
+            };
             foreach (var client in config.OAuth.Clients)
             {
                 options.Clients.Add(new OAuthClientRegistration(client.ClientId, client.RedirectUris, client.ClientSecret, client.DisplayName));

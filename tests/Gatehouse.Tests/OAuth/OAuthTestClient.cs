@@ -10,7 +10,7 @@ namespace Gatehouse.Tests.OAuth;
 /// An OAuth client as MCP clients are, spoken by hand so that a test can send what a real one never would: a browser's
 /// trip to the authorization endpoint (redirects not followed) and the client's own requests to the token endpoint.
 /// </summary>
-internal sealed class OAuthTestClient(Uri gateway) : IDisposable
+internal sealed class OAuthTestClient(Uri gateway, string clientId = OAuthTestClient.ClientId) : IDisposable
 {
     public const string ClientId = "test-client";
     public const string RedirectUri = "http://127.0.0.1:33418/callback";
@@ -28,7 +28,7 @@ internal sealed class OAuthTestClient(Uri gateway) : IDisposable
     public Dictionary<string, string?> AuthorizeQuery(string server = "test") => new()
     {
         ["response_type"] = "code",
-        ["client_id"] = ClientId,
+        ["client_id"] = clientId,
         ["redirect_uri"] = RedirectUri,
         ["code_challenge"] = Challenge,
         ["code_challenge_method"] = "S256",
@@ -67,14 +67,14 @@ internal sealed class OAuthTestClient(Uri gateway) : IDisposable
     }
 
     public Task<(HttpStatusCode Status, JsonNode Body)> ExchangeAsync(string code, string? verifier = null, params (string Name, string Value)[] extra) =>
-        PostAsync("/oauth/token", [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", RedirectUri), ("client_id", ClientId),
+        PostAsync("/oauth/token", [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", RedirectUri), ("client_id", clientId),
             ("code_verifier", verifier ?? Verifier), .. extra]);
 
     public Task<(HttpStatusCode Status, JsonNode Body)> RefreshAsync(string refreshToken, params (string Name, string Value)[] extra) =>
-        PostAsync("/oauth/token", [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", ClientId), .. extra]);
+        PostAsync("/oauth/token", [("grant_type", "refresh_token"), ("refresh_token", refreshToken), ("client_id", clientId), .. extra]);
 
     public Task<(HttpStatusCode Status, JsonNode Body)> RevokeAsync(string token) =>
-        PostAsync("/oauth/revoke", [("token", token), ("client_id", ClientId)]);
+        PostAsync("/oauth/revoke", [("token", token), ("client_id", clientId)]);
 
     /// <summary>A code exchanged for tokens: the access and refresh tokens.</summary>
     public async Task<(string Access, string Refresh)> TokensAsync(string server = "test")
@@ -85,6 +85,15 @@ internal sealed class OAuthTestClient(Uri gateway) : IDisposable
     }
 
     public async Task<JsonNode> GetJsonAsync(string path) => JsonNode.Parse(await _http.GetStringAsync(path))!;
+
+    /// <summary>Posts <paramref name="metadata"/> to the registration endpoint (RFC 7591).</summary>
+    public async Task<(HttpStatusCode Status, JsonNode Body)> RegisterAsync(string metadata)
+    {
+        using var content = new StringContent(metadata, System.Text.Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync("/oauth/register", content);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!);
+    }
 
     public void Dispose() => _http.Dispose();
 
