@@ -111,6 +111,12 @@ public static class AuditDecisions
     /// <summary>An API key revoked by an operator.</summary>
     public const string KeyRevoked = "key_revoked";
 
+    /// <summary>An OAuth client removed, or its tokens revoked, by an operator.</summary>
+    public const string OAuthClientRevoked = "oauth_client_revoked";
+
+    /// <summary>A person's OAuth tokens revoked by an operator.</summary>
+    public const string OAuthTokensRevoked = "oauth_tokens_revoked";
+
     /// <summary>Refused at authentication.</summary>
     public const string Unauthenticated = "unauthenticated";
 }

@@ -24,7 +24,7 @@ internal sealed partial class ConfiguredClients(IServiceProvider services, IOpti
 
     /// <summary>Where a client came from: the configuration, so that one the operator removes is removed from the store too, or registration.</summary>
     internal const string SourceProperty = "gatehouse_source";
-    private const string FromConfiguration = "configuration";
+    internal const string FromConfiguration = "configuration";
 
     private bool _done;
 

@@ -24,6 +24,7 @@ public static class OAuthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<ConfiguredClients>();
         services.AddHostedService<TokenPruning>();
+        services.TryAddScoped<OAuthAdministration>();
         services.AddOpenIddict()
             .AddCore(core => core.UseGatehouseStore())
             .AddServer(server =>
@@ -67,6 +68,17 @@ public static class OAuthServiceCollectionExtensions
             server.AuthorizationCodeLifetime = gatehouse.Value.AuthorizationCodeLifetime;
         });
         return new GatehouseOAuthBuilder(services);
+    }
+
+    /// <summary>
+    /// Adds <see cref="OAuthAdministration"/> (listing and revoking clients and tokens) over Gatehouse's store, for a host
+    /// that does not serve the authorization server itself, such as a command.
+    /// </summary>
+    public static IServiceCollection AddGatehouseOAuthAdministration(this IServiceCollection services)
+    {
+        services.AddOpenIddict().AddCore(core => core.UseGatehouseStore());
+        services.TryAddScoped<OAuthAdministration>();
+        return services;
     }
 
     /// <summary>

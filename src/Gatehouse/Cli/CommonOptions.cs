@@ -19,6 +19,9 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print JSON, for scripts." };
 
+    /// <summary>Who the audit log names for a change made by a command: the account that ran it.</summary>
+    public static string Operator => $"{Environment.UserName} (command line)";
+
     /// <summary>How commands print JSON: indented, and with text such as a rationale's arrow left readable (what JSON must escape still is).</summary>
     public static JsonSerializerOptions JsonOutput { get; } = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

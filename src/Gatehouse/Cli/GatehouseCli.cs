@@ -16,6 +16,7 @@ public static class GatehouseCli
             DemoServerCommand.Create(),
             PolicyCommand.Create(),
             KeysCommand.Create(),
+            OAuthCommand.Create(),
             AuditCommand.Create(),
             ApprovalsCommand.Create(),
             CatalogCommand.Create(),

@@ -44,7 +44,7 @@ internal static class KeysCommand
         });
         command.SetAction((parse, cancellationToken) => WithAdministrationAsync(parse, config, async (keys, time, output) =>
         {
-            var creation = await keys.CreateAsync(CommandLineOperator, parse.GetRequiredValue(identity), parse.GetValue(roles), parse.GetValue(expires), cancellationToken);
+            var creation = await keys.CreateAsync(CommonOptions.Operator, parse.GetRequiredValue(identity), parse.GetValue(roles), parse.GetValue(expires), cancellationToken);
             if (creation.Key is not var (record, secret))
             {
                 parse.InvocationConfiguration.Error.WriteLine(creation.Error);
@@ -109,7 +109,7 @@ internal static class KeysCommand
         command.SetAction((parse, cancellationToken) => WithAdministrationAsync(parse, config, async (keys, _, output) =>
         {
             var key = parse.GetRequiredValue(id);
-            switch (await keys.RevokeAsync(CommandLineOperator, key, cancellationToken))
+            switch (await keys.RevokeAsync(CommonOptions.Operator, key, cancellationToken))
             {
                 case ApiKeyRevocation.Revoked:
                     output.WriteLine($"Key {key} is revoked.");
@@ -124,9 +124,6 @@ internal static class KeysCommand
         }));
         return command;
     }
-
-    /// <summary>Who the audit log names for a key created or revoked here: the account that ran the command.</summary>
-    private static string CommandLineOperator => $"{Environment.UserName} (command line)";
 
     // Creating and revoking go through the same administration as the admin API and the console, so they are audited.
     private static Task<int> WithAdministrationAsync(ParseResult parse, Option<FileInfo> config, Func<ApiKeyAdministration, TimeProvider, TextWriter, Task<int>> action) =>

@@ -17,7 +17,8 @@ internal static class StoreCommands
     /// Opens the store of <paramref name="config"/>'s file, runs <paramref name="action"/> with its services, and turns
     /// an unreachable store into exit 1 and a rejected argument into exit 2.
     /// </summary>
-    public static async Task<int> RunAsync(ParseResult parse, Option<FileInfo> config, Func<IServiceProvider, TextWriter, Task<int>> action)
+    public static async Task<int> RunAsync(ParseResult parse, Option<FileInfo> config, Func<IServiceProvider, TextWriter, Task<int>> action,
+        Action<IServiceCollection>? more = null)
     {
         var error = parse.InvocationConfiguration.Error;
         if (CommonOptions.LoadConfig(parse.GetRequiredValue(config), error) is not { } loaded)
@@ -34,6 +35,7 @@ internal static class StoreCommands
             .AddHttpClient()
             .AddSingleton<ToolCatalog>()
             .AddSingleton<CatalogRefresh>();
+        more?.Invoke(services);
         await using var provider = services.BuildServiceProvider();
         try
         {
