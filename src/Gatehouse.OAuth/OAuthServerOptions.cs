@@ -24,6 +24,12 @@ public sealed class OAuthServerOptions
     /// <summary>Which clients may register themselves (RFC 7591) at <see cref="OAuthPaths.Registration"/>.</summary>
     public OAuthRegistrationPolicy Registration { get; set; } = OAuthRegistrationPolicy.Loopback;
 
+    /// <summary>Whether a client may name the https URL of its metadata document as its <c>client_id</c> (fetched when it starts a flow).</summary>
+    public bool MetadataDocuments { get; set; } = true;
+
+    /// <summary>Whether such documents may be fetched from private, loopback or link-local addresses (and, on loopback, over http).</summary>
+    public bool AllowPrivateAddresses { get; set; }
+
     /// <summary>Clients registered by the operator; each is created or brought up to date in the store at start-up.</summary>
     public IList<OAuthClientRegistration> Clients { get; } = [];
 }

@@ -25,6 +25,19 @@ public static class OAuthServiceCollectionExtensions
         services.AddHostedService<ConfiguredClients>();
         services.AddHostedService<TokenPruning>();
         services.TryAddScoped<OAuthAdministration>();
+        services.TryAddScoped<ClientMetadataDocuments>();
+        services.AddHttpClient(ClientMetadataDocuments.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5))
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+            {
+                var allowPrivate = provider.GetRequiredService<IOptions<OAuthServerOptions>>().Value.AllowPrivateAddresses;
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    UseProxy = false,
+                    ConnectCallback = (context, token) => ClientMetadataDocuments.ConnectAsync(context, allowPrivate, token),
+                };
+            });
         services.AddOpenIddict()
             .AddCore(core => core.UseGatehouseStore())
             .AddServer(server =>
@@ -41,7 +54,7 @@ public static class OAuthServiceCollectionExtensions
                 server.DisableResourceValidation().IgnoreResourcePermissions().DisableScopeValidation().IgnoreScopePermissions();
                 server.RegisterScopes(Scopes.OfflineAccess);
                 server.AddEventHandler(RequireOneServerResource.Descriptor).AddEventHandler(KeepTheGrantedResource.Descriptor)
-                    .AddEventHandler(AdvertiseRegistration.Descriptor);
+                    .AddEventHandler(AdvertiseRegistration.Descriptor).AddEventHandler(AdmitMetadataDocumentClient.Descriptor);
                 // A refresh token works once: presented again, even a moment later, it is refused and its successors revoked.
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 // Codes and tokens are Data Protection payloads that only Gatehouse reads; these keys sign nothing a client

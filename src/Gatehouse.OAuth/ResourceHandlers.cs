@@ -92,6 +92,11 @@ internal sealed class AdvertiseRegistration(IOptions<OAuthServerOptions> options
             context.Metadata["registration_endpoint"] = new Uri(issuer, OAuthPaths.Registration[1..]).AbsoluteUri;
         }
 
+        if (options.Value.MetadataDocuments)
+        {
+            context.Metadata["client_id_metadata_document_supported"] = true;
+        }
+
         return ValueTask.CompletedTask;
     }
 }

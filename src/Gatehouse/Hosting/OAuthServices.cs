@@ -28,6 +28,8 @@ public static class OAuthServices
                 DynamicRegistration.Off => OAuthRegistrationPolicy.Off,
                 _ => OAuthRegistrationPolicy.Loopback,
             };
+            options.MetadataDocuments = config.OAuth.ClientMetadataDocuments.Enabled;
+            options.AllowPrivateAddresses = config.OAuth.ClientMetadataDocuments.AllowPrivateAddresses;
             foreach (var client in config.OAuth.Clients)
             {
                 options.Clients.Add(new OAuthClientRegistration(client.ClientId, client.RedirectUris, client.ClientSecret, client.DisplayName));
