@@ -11,10 +11,14 @@ namespace Gatehouse.Cli;
 /// </summary>
 internal static class OAuthCommand
 {
-    public static Command Create() => new("oauth", "The clients of Gatehouse's OAuth authorization server and the tokens it issued.")
+    public static Command Create() => new("oauth",
+        "The clients of Gatehouse's OAuth authorization server and the tokens it issued.\n\nExample:\n  gatehouse oauth tokens revoke --identity alice@example.com")
     {
-        new Command("clients", "List and revoke the clients that sign people in.") { ListClients(), RevokeClient() },
-        new Command("tokens", "List and revoke the tokens issued to people.") { ListTokens(), RevokeTokens() },
+        new Command("clients", "List and revoke the clients that sign people in.\n\nExample:\n  gatehouse oauth clients list") { ListClients(), RevokeClient() },
+        new Command("tokens", "List and revoke the tokens issued to people.\n\nExample:\n  gatehouse oauth tokens list --identity alice@example.com")
+        {
+            ListTokens(), RevokeTokens(),
+        },
     };
 
     private static Command ListClients()
