@@ -76,7 +76,10 @@ internal sealed class CommandCountingProxy : IAsyncDisposable
         }
     }
 
-    /// <summary>Forwards each chunk at once, so the proxy adds no wait, and counts every command complete so far.</summary>
+    /// <summary>
+    /// Counts every command complete so far, then forwards the chunk at once, so the proxy adds no wait. Counted first: the
+    /// server's reply may reach the client before a count made after forwarding, and a snapshot taken then would miss it.
+    /// </summary>
     private async Task ForwardCountingAsync(NetworkStream client, NetworkStream server)
     {
         var pending = new List<byte>();
@@ -84,7 +87,6 @@ internal sealed class CommandCountingProxy : IAsyncDisposable
         int read;
         while ((read = await client.ReadAsync(buffer, _stop.Token)) > 0)
         {
-            await server.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
             pending.AddRange(buffer.AsSpan(0, read));
             int consumed;
             while ((consumed = TryReadCommand(pending, out var name)) > 0)
@@ -92,6 +94,8 @@ internal sealed class CommandCountingProxy : IAsyncDisposable
                 _counts.AddOrUpdate(name!, 1, (_, n) => n + 1);
                 pending.RemoveRange(0, consumed);
             }
+
+            await server.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }
 
