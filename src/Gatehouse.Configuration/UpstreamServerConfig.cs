@@ -33,6 +33,12 @@ public sealed record UpstreamServerConfig
     /// <summary>Keyed case-insensitively, as HTTP header names are.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = ReadOnlyDictionary<string, string>.Empty;
 
+    /// <summary>
+    /// Set when the server requires OAuth: Gatehouse is then its client and sends each person's own upstream token,
+    /// never the token the person's MCP client presented to Gatehouse.
+    /// </summary>
+    public UpstreamOAuthConfig? OAuth { get; init; }
+
     /// <summary>Whether client requests of methods Gatehouse does not know are relayed instead of refused.</summary>
     public bool AllowUnknownMethods { get; init; }
 

@@ -10,7 +10,7 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
     private static readonly string[] Fields =
     [
         "type", "command", "args", "env", "cwd", "url", "transport", "headers",
-        "allowUnknownMethods", "maxSessions", "maxSessionsPerIdentity", "idleTimeout", "callTimeout", "disabled", "toolClasses", "pool",
+        "allowUnknownMethods", "maxSessions", "maxSessionsPerIdentity", "idleTimeout", "callTimeout", "disabled", "toolClasses", "pool", "oauth",
     ];
 
     private static readonly string[] ToolClassFields = ["category", "risk", "reason"];
@@ -18,7 +18,7 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
     private static readonly string[] PoolFields = ["min", "max", "sessions"];
 
     private static readonly string[] StdioOnlyFields = ["args", "env", "cwd", "pool"];
-    private static readonly string[] HttpOnlyFields = ["transport", "headers"];
+    private static readonly string[] HttpOnlyFields = ["transport", "headers", "oauth"];
 
     /// <summary>VS Code's <c>type</c>; "http" there means "try Streamable HTTP, fall back to SSE".</summary>
     private static readonly Dictionary<string, DeclaredServerType> Types = new DeclaredServerType[]
@@ -80,6 +80,7 @@ internal sealed class UpstreamServersBinder(string configDirectory, EnvironmentE
             Url = Url(fields),
             Transport = TransportOf(fields, kind, type),
             Headers = Headers(fields),
+            OAuth = UpstreamOAuthBinder.Bind(fields, expander, errors),
             AllowUnknownMethods = fields.Boolean("allowUnknownMethods") ?? false,
             MaxSessions = fields.PositiveInteger("maxSessions") ?? UpstreamServerConfig.DefaultMaxSessions,
             MaxSessionsPerIdentity = fields.PositiveInteger("maxSessionsPerIdentity"),

@@ -1,0 +1,66 @@
+namespace Gatehouse.Configuration.Binding;
+
+/// <summary>Binds an HTTP server's <c>oauth</c>: how Gatehouse is the OAuth client of a server that requires OAuth.</summary>
+internal static class UpstreamOAuthBinder
+{
+    private static readonly string[] Fields = ["clientId", "clientSecret", "scopes", "clientMetadataUrl"];
+
+    public static UpstreamOAuthConfig? Bind(ObjectFields server, EnvironmentExpander expander, ConfigErrorList errors)
+    {
+        if (server.Object("oauth") is not { } node || ObjectFields.Open(node, server.PathOf("oauth"), Fields, errors) is not { } fields)
+        {
+            return null;
+        }
+
+        var clientId = fields.String("clientId") is { } id ? expander.Expand(id, fields.PathOf("clientId")) : null;
+        if (clientId is { Length: 0 })
+        {
+            fields.Report("clientId", "must not be empty; leave it out to register dynamically");
+        }
+
+        var clientSecret = fields.String("clientSecret") is { } secret ? expander.Expand(secret, fields.PathOf("clientSecret")) : null;
+        if (clientSecret is not null && clientId is null)
+        {
+            // A secret is issued with a client ID; one without the other cannot authenticate anywhere.
+            fields.Report("clientSecret", "needs 'clientId': a secret belongs to a pre-registered client");
+        }
+
+        var scopes = new List<string>();
+        foreach (var (path, item) in fields.StringItems("scopes") ?? [])
+        {
+            if (item.Value.Length == 0 || item.Value.Any(c => c <= ' ' || c == '"' || c == '\\' || c > '~'))
+            {
+                errors.Add(item.Position, path, $"'{item.Value}' is not an OAuth scope (printable ASCII without spaces, quotes or backslashes)");
+            }
+            else
+            {
+                scopes.Add(item.Value);
+            }
+        }
+
+        return new UpstreamOAuthConfig
+        {
+            ClientId = clientId is { Length: > 0 } ? clientId : null,
+            ClientSecret = clientSecret,
+            Scopes = scopes.AsReadOnly(),
+            ClientMetadataUrl = MetadataUrl(fields),
+        };
+    }
+
+    private static Uri? MetadataUrl(ObjectFields fields)
+    {
+        if (fields.String("clientMetadataUrl") is not { } node)
+        {
+            return null;
+        }
+
+        // The document's URL is the client ID, and the specification requires https with a path for it.
+        if (!Uri.TryCreate(node.Value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.AbsolutePath is "/" or "")
+        {
+            fields.Report("clientMetadataUrl", $"'{node.Value}' is not an https:// URL with a path (a client ID metadata document's URL is the client ID)");
+            return null;
+        }
+
+        return uri;
+    }
+}

@@ -1,0 +1,21 @@
+namespace Gatehouse.Configuration;
+
+/// <summary>
+/// How Gatehouse registers as the OAuth client of an HTTP upstream that requires OAuth (<c>mcpServers.{name}.oauth</c>):
+/// with pre-registered credentials (<see cref="ClientId"/>), a client ID metadata document (<see cref="ClientMetadataUrl"/>),
+/// or, when neither is given, by dynamic registration at the upstream's authorization server.
+/// </summary>
+public sealed record UpstreamOAuthConfig
+{
+    /// <summary>The client ID the upstream's authorization server issued to Gatehouse; null to use a metadata document or register.</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>The secret of <see cref="ClientId"/>, for a confidential client; null for a public client (PKCE alone).</summary>
+    public string? ClientSecret { get; init; }
+
+    /// <summary>Scopes asked for when the upstream names none itself (in its challenge or its protected-resource metadata).</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
+    /// <summary>The https:// URL of Gatehouse's client ID metadata document, used where the authorization server supports them.</summary>
+    public Uri? ClientMetadataUrl { get; init; }
+}
