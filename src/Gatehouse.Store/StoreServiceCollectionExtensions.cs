@@ -7,6 +7,7 @@ using Gatehouse.Store.Audit;
 using Gatehouse.Store.Catalog;
 using Gatehouse.Store.Database;
 using Gatehouse.Store.Migrations;
+using Gatehouse.Store.UpstreamTokens;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ namespace Gatehouse.Store;
 public static class StoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the state store (<see cref="IApiKeyStore"/>, <see cref="IAuditStore"/>, <see cref="IApprovalStore"/>, <see cref="ICatalogStore"/>, <see cref="IStoreMigrator"/>) over SQLite, or over
+    /// Adds the state store (<see cref="IApiKeyStore"/>, <see cref="IAuditStore"/>, <see cref="IApprovalStore"/>, <see cref="ICatalogStore"/>, <see cref="IUpstreamTokenStore"/>, <see cref="IStoreMigrator"/>) over SQLite, or over
     /// PostgreSQL when <see cref="StoreOptions.PostgresConnectionString"/> is set. Options may also be bound
     /// elsewhere with <c>services.Configure&lt;StoreOptions&gt;(...)</c>; they are validated at host start-up, or
     /// when the store is first resolved without a host. The schema is migrated on first use, or by calling <see cref="IStoreMigrator.MigrateAsync"/>.
@@ -42,6 +43,7 @@ public static class StoreServiceCollectionExtensions
         services.TryAddSingleton<IAuditStore, AuditStore>();
         services.TryAddSingleton<IApprovalStore, ApprovalStore>();
         services.TryAddSingleton<ICatalogStore, CatalogStore>();
+        services.TryAddSingleton<IUpstreamTokenStore, UpstreamTokenStore>();
         return services;
     }
 }

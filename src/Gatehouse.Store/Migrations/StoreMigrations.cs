@@ -234,5 +234,27 @@ internal static class StoreMigrations
                 """),
 
         OAuthMigration.Create(5),
+
+        // Each person's tokens at each upstream that requires OAuth, one row per identity and server. The tokens are
+        // sealed by the gateway (data protection) before they reach the store, so the row holds no token in clear.
+        new(6, "upstream_tokens",
+            Sqlite: """
+                CREATE TABLE upstream_tokens (
+                    identity   TEXT    NOT NULL,
+                    server     TEXT    NOT NULL,
+                    sealed     TEXT    NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    PRIMARY KEY (identity, server)
+                );
+                """,
+            Postgres: """
+                CREATE TABLE upstream_tokens (
+                    identity   TEXT   NOT NULL,
+                    server     TEXT   NOT NULL,
+                    sealed     TEXT   NOT NULL,
+                    updated_at BIGINT NOT NULL,
+                    PRIMARY KEY (identity, server)
+                );
+                """),
     ];
 }
