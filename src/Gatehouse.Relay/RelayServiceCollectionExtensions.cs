@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gatehouse.Audit;
 using Gatehouse.Configuration;
+using Gatehouse.Relay.Accounts;
 using Gatehouse.Relay.Http;
 using Gatehouse.Relay.Modern;
 using Microsoft.AspNetCore.Builder;
@@ -34,6 +35,12 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<TaskOwners>();
         services.AddSingleton<ModernUpstreams>();
         services.TryAddSingleton<ISharedUpstreams, PooledSessions>();
+        services.AddDataProtection();
+        services.TryAddSingleton<IUpstreamTokenVault, InMemoryUpstreamTokenVault>();
+        services.AddSingleton<ConnectTickets>();
+        services.AddSingleton<UpstreamAccounts>();
+        services.AddSingleton<IUpstreamAccounts>(sp => sp.GetRequiredService<UpstreamAccounts>());
+        services.AddSingleton<UpstreamConnectEndpoints>();
         services.AddSingleton<ModernRelay>();
         services.AddSingleton<StreamableHttpEndpoints>();
         services.AddSingleton<LegacySseEndpoints>();
@@ -68,7 +75,8 @@ public static class RelayServiceCollectionExtensions
 
     /// <summary>
     /// Maps <c>/mcp/{server}</c> (Streamable HTTP), <c>/mcp/{server}/sse</c> and <c>/mcp/{server}/message</c>
-    /// (legacy HTTP+SSE), <c>/healthz</c> and <c>/readyz</c>.
+    /// (legacy HTTP+SSE), <c>/healthz</c> and <c>/readyz</c>, and <c>/connect/{server}</c> with <c>/connect/callback</c>, where a
+    /// person's browser connects their account at a server that requires OAuth.
     /// </summary>
     public static IEndpointRouteBuilder MapGatehouseRelay(this IEndpointRouteBuilder endpoints)
     {
@@ -88,6 +96,10 @@ public static class RelayServiceCollectionExtensions
         mcp.MapDelete("", (HttpContext c, string server, StreamableHttpEndpoints h) => h.DeleteAsync(c, server));
         mcp.MapGet("/sse", (HttpContext c, string server, LegacySseEndpoints h) => h.StreamAsync(c, server));
         mcp.MapPost("/message", (HttpContext c, string server, LegacySseEndpoints h) => h.MessageAsync(c, server));
+
+        // The callback first: "callback" is not a server name this route may take for one.
+        endpoints.MapGet(UpstreamAccounts.CallbackPath, (HttpContext c, UpstreamConnectEndpoints h) => h.CallbackAsync(c));
+        endpoints.MapGet("/connect/{server}", (HttpContext c, string server, UpstreamConnectEndpoints h) => h.StartAsync(c, server));
         return endpoints;
     }
 

@@ -13,6 +13,7 @@ namespace Gatehouse.Relay;
 public sealed partial class RelaySessionRegistry(
     IUpstreamConnector connector,
     ISharedUpstreams shared,
+    Accounts.IUpstreamAccounts accounts,
     IDecisionPoint decisions,
     CallRecorder recorder,
     TimeProvider time,
@@ -52,7 +53,7 @@ public sealed partial class RelaySessionRegistry(
         try
         {
             session = await RelaySession.StartAsync(sessionId, user, server, clientTransport,
-                shared.SessionConnector(server, user) ?? connector, decisions, recorder, time, loggerFactory.CreateLogger<RelaySession>(), cancellationToken).ConfigureAwait(false);
+                shared.SessionConnector(server, user) ?? accounts.SessionConnector(server, user) ?? connector, decisions, recorder, time, loggerFactory.CreateLogger<RelaySession>(), cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -1,5 +1,6 @@
 using Gatehouse.Configuration;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Authentication;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -29,17 +30,26 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
     private readonly ILogger _logger = loggerFactory.CreateLogger<UpstreamConnector>();
 
     /// <inheritdoc />
-    public Task<ITransport> ConnectAsync(UpstreamServerConfig server, CancellationToken cancellationToken)
+    public Task<ITransport> ConnectAsync(UpstreamServerConfig server, CancellationToken cancellationToken) =>
+        ConnectAsync(server, oauth: null, cancellationToken);
+
+    /// <summary>As <see cref="ConnectAsync(UpstreamServerConfig, CancellationToken)"/>, as one person's OAuth client when <paramref name="oauth"/> is set.</summary>
+    internal Task<ITransport> ConnectAsync(UpstreamServerConfig server, ClientOAuthOptions? oauth, CancellationToken cancellationToken)
     {
         // The server's GET stream waits for ListenAsync: an agent's idle session then holds no connection to it.
-        var transport = CreateTransport(server, standaloneGetStream: false);
+        var transport = CreateTransport(server, standaloneGetStream: false, oauth);
         return server.Kind == UpstreamKind.Stdio
             ? ChildProcessLifetime.StartAsync(() => transport.ConnectAsync(cancellationToken))
             : transport.ConnectAsync(cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task<ITransport?> ListenAsync(UpstreamServerConfig server, ITransport session, string? protocolVersion, CancellationToken cancellationToken)
+    public Task<ITransport?> ListenAsync(UpstreamServerConfig server, ITransport session, string? protocolVersion, CancellationToken cancellationToken) =>
+        ListenAsync(server, session, protocolVersion, oauth: null, cancellationToken);
+
+    /// <summary>As <see cref="ListenAsync(UpstreamServerConfig, ITransport, string?, CancellationToken)"/>, with one person's OAuth client when <paramref name="oauth"/> is set.</summary>
+    internal async Task<ITransport?> ListenAsync(UpstreamServerConfig server, ITransport session, string? protocolVersion, ClientOAuthOptions? oauth,
+        CancellationToken cancellationToken)
     {
         if (server.Kind != UpstreamKind.Http || session.SessionId is not { } sessionId)
         {
@@ -61,20 +71,25 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
             KnownSessionId = sessionId,
             OwnsSession = false,
             AdditionalHeaders = headers,
+            OAuth = oauth,
         }, httpClientFactory.CreateClient(HttpClientName), loggerFactory, ownsHttpClient: false);
         return await transport.ConnectAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A client session of Gatehouse's own with the server, initialized: for a look at what it offers outside any agent's session.</summary>
-    public Task<McpClient> ConnectClientAsync(UpstreamServerConfig server, McpClientOptions options, CancellationToken cancellationToken)
+    public Task<McpClient> ConnectClientAsync(UpstreamServerConfig server, McpClientOptions options, CancellationToken cancellationToken) =>
+        ConnectClientAsync(server, options, oauth: null, cancellationToken);
+
+    /// <summary>As <see cref="ConnectClientAsync(UpstreamServerConfig, McpClientOptions, CancellationToken)"/>, as one person's OAuth client.</summary>
+    internal Task<McpClient> ConnectClientAsync(UpstreamServerConfig server, McpClientOptions options, ClientOAuthOptions? oauth, CancellationToken cancellationToken)
     {
-        var transport = CreateTransport(server, standaloneGetStream: true);
+        var transport = CreateTransport(server, standaloneGetStream: true, oauth);
         return server.Kind == UpstreamKind.Stdio
             ? ChildProcessLifetime.StartAsync(() => McpClient.CreateAsync(transport, options, loggerFactory, cancellationToken))
             : McpClient.CreateAsync(transport, options, loggerFactory, cancellationToken);
     }
 
-    private IClientTransport CreateTransport(UpstreamServerConfig server, bool standaloneGetStream)
+    private IClientTransport CreateTransport(UpstreamServerConfig server, bool standaloneGetStream, ClientOAuthOptions? oauth)
     {
         if (server.Kind == UpstreamKind.Stdio && CommandResolver.Find(server) is null)
         {
@@ -107,6 +122,7 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
                 },
                 AdditionalHeaders = server.Headers.ToDictionary(h => h.Key, h => h.Value),
                 EnableStandaloneGetStream = standaloneGetStream,
+                OAuth = oauth,
             }, httpClientFactory.CreateClient(HttpClientName), loggerFactory, ownsHttpClient: false),
             _ => throw new InvalidOperationException($"Server '{server.Name}' has no transport."),
         };

@@ -38,6 +38,9 @@ internal static class ProviderEndpoints
         // Access tokens stay readable JWTs, as a resource server (the gateway) validates them with the published keys.
         server.AddEphemeralEncryptionKey().AddEphemeralSigningKey().DisableAccessTokenEncryption();
         server.EnableDegradedMode().DisableTokenStorage();
+        // MCP clients (Gatehouse as the client of an upstream among them) name the server they want a token for (RFC 8707);
+        // the provider has no list of resources, and its tokens are for its one audience whatever is named.
+        server.DisableResourceValidation();
         server.UseAspNetCore()
             .EnableAuthorizationEndpointPassthrough()
             .EnableEndSessionEndpointPassthrough()

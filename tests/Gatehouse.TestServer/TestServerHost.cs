@@ -39,7 +39,11 @@ public static class TestServerHost
     public static Task<RunningTestServer> StartAsync(CancellationToken cancellationToken = default) =>
         StartAsync([], quiet: true, cancellationToken);
 
-    internal static async Task<RunningTestServer> StartAsync(string[] args, bool quiet, CancellationToken cancellationToken)
+    /// <summary>Starts the server in-process on a free loopback port, requiring OAuth as <paramref name="protection"/> says.</summary>
+    public static Task<RunningTestServer> StartAsync(UpstreamProtection protection, CancellationToken cancellationToken = default) =>
+        StartAsync([], quiet: true, cancellationToken, protection);
+
+    internal static async Task<RunningTestServer> StartAsync(string[] args, bool quiet, CancellationToken cancellationToken, UpstreamProtection? protection = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -60,11 +64,17 @@ public static class TestServerHost
         }
 
         ConfigureServices(builder.Services);
+        protection?.AddServices(builder.Services);
 
         var app = builder.Build();
         app.Use(RejectNonLoopbackHostOrOrigin);
         app.Use(CountEventStreams);
-        app.MapMcp(McpPath);
+        protection?.Use(app);
+        var mcp = app.MapMcp(McpPath);
+        if (protection is not null)
+        {
+            mcp.RequireAuthorization();
+        }
 
         await app.StartAsync(cancellationToken);
 

@@ -17,6 +17,7 @@ internal sealed partial class LegacySseEndpoints(
     RelaySessionRegistry sessions,
     HttpMessageIntake intake,
     IAccessCheck access,
+    Accounts.IUpstreamAccounts accounts,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
@@ -55,9 +56,15 @@ internal sealed partial class LegacySseEndpoints(
             {
                 SessionLimitReachedException { PerIdentity: true } => StatusCodes.Status429TooManyRequests,
                 SessionLimitReachedException => StatusCodes.Status503ServiceUnavailable,
+                Accounts.UpstreamAccountRequiredException => StatusCodes.Status403Forbidden,
                 _ => StatusCodes.Status502BadGateway,
             };
-            await context.Response.WriteAsync(ex is SessionLimitReachedException ? ex.Message : $"Gatehouse could not start upstream server '{server}': {ex.Message}");
+            await context.Response.WriteAsync(ex switch
+            {
+                SessionLimitReachedException => ex.Message,
+                Accounts.UpstreamAccountRequiredException refusal => accounts.RefusalText(context.Request, refusal),
+                _ => $"Gatehouse could not start upstream server '{server}': {ex.Message}",
+            });
             return;
         }
 

@@ -22,6 +22,7 @@ internal sealed partial class StreamableHttpEndpoints(
     ResumableStreams resumableStreams,
     IAccessCheck access,
     ModernRelay modern,
+    Accounts.IUpstreamAccounts accounts,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
 {
@@ -192,6 +193,12 @@ internal sealed partial class StreamableHttpEndpoints(
         try
         {
             return await sessions.OpenAsync(upstream, sessionId, context.User, transport, context.RequestAborted);
+        }
+        catch (Accounts.UpstreamAccountRequiredException ex)
+        {
+            // An answer, not a failure of HTTP: clients show a JSON-RPC error's text, and the text carries the link to connect.
+            await transport.DisposeAsync();
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status200OK, McpErrorCode.InvalidRequest, accounts.RefusalText(context.Request, ex), requestId);
         }
         catch (SessionLimitReachedException ex)
         {

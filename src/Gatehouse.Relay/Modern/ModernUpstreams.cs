@@ -26,6 +26,8 @@ internal sealed class ModernUpstreams(IHttpClientFactory httpClients, IUpstreamC
 
     private IModernUpstream Create(UpstreamServerConfig server) => server switch
     {
+        // Each person's own token goes upstream, and a session carries it; its clients fall back to one.
+        { Kind: UpstreamKind.Http, OAuth: not null } => new SessionOnlyUpstream(server.Name),
         { Kind: UpstreamKind.Http, Transport: not UpstreamTransport.Sse } =>
             new HttpModernUpstream(server, httpClients.CreateClient(UpstreamConnector.HttpClientName)),
         { Kind: UpstreamKind.Stdio, Pool: { } pool } => new StdioPool(server, pool, connector, time, loggerFactory.CreateLogger<StdioPool>()),

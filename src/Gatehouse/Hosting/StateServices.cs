@@ -1,12 +1,13 @@
 using Gatehouse.Configuration;
 using Gatehouse.Relay;
+using Gatehouse.Relay.Accounts;
 using Gatehouse.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gatehouse.Hosting;
 
-/// <summary>The state every Gatehouse process shares through its store: API keys, held calls and the audit log.</summary>
+/// <summary>The state every Gatehouse process shares through its store: API keys, held calls, the audit log and people's upstream tokens.</summary>
 public static class StateServices
 {
     /// <summary>The configuration's store (SQLite in <c>dataDir</c>, or PostgreSQL) and the audit log that writes to it.</summary>
@@ -14,6 +15,8 @@ public static class StateServices
     {
         ArgumentNullException.ThrowIfNull(config);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyReadiness, StoreReadiness>());
+        // In place of the relay's in-memory tokens: people's upstream tokens then survive restarts and are shared by every gateway process.
+        services.Replace(ServiceDescriptor.Singleton<IUpstreamTokenVault, SealedUpstreamTokens>());
         return services
             .AddGatehouseStore(options =>
             {

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using ModelContextProtocol.Authentication;
+
+namespace Gatehouse.Relay.Accounts;
+
+/// <summary>
+/// Where each person's tokens at the upstream servers that require OAuth are kept, by identity and server. The gateway's
+/// host keeps them in its store, sealed; without one they are kept in memory, for as long as the process runs.
+/// </summary>
+public interface IUpstreamTokenVault
+{
+    /// <summary>The tokens of <paramref name="identity"/> at <paramref name="server"/>, or null when the person has not connected.</summary>
+    Task<TokenContainer?> GetAsync(string identity, string server, CancellationToken cancellationToken);
+
+    /// <summary>Keeps <paramref name="tokens"/> (new, or refreshed) for <paramref name="identity"/> at <paramref name="server"/>.</summary>
+    Task StoreAsync(string identity, string server, TokenContainer tokens, CancellationToken cancellationToken);
+}
+
+/// <summary>Tokens held by the process alone: for a gateway without a store (one serving its own standard input).</summary>
+internal sealed class InMemoryUpstreamTokenVault : IUpstreamTokenVault
+{
+    private readonly ConcurrentDictionary<(string Identity, string Server), TokenContainer> _tokens = new();
+
+    public Task<TokenContainer?> GetAsync(string identity, string server, CancellationToken cancellationToken) =>
+        Task.FromResult(_tokens.TryGetValue((identity, server), out var tokens) ? tokens : null);
+
+    public Task StoreAsync(string identity, string server, TokenContainer tokens, CancellationToken cancellationToken)
+    {
+        _tokens[(identity, server)] = tokens;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The MCP SDK's token cache over one person's tokens at one server: what it reads before each request and writes after each grant.</summary>
+internal sealed class VaultTokenCache(IUpstreamTokenVault vault, string identity, string server) : ITokenCache
+{
+    public ValueTask<TokenContainer?> GetTokensAsync(CancellationToken cancellationToken) =>
+        new(vault.GetAsync(identity, server, cancellationToken));
+
+    public ValueTask StoreTokensAsync(TokenContainer tokens, CancellationToken cancellationToken) =>
+        new(vault.StoreAsync(identity, server, tokens, cancellationToken));
+}

@@ -1,0 +1,17 @@
+namespace Gatehouse.Relay.Accounts;
+
+/// <summary>
+/// A person reached a server that requires OAuth without a connected account there (no tokens held, or tokens the
+/// upstream no longer accepts and that cannot be refreshed): they must connect it in a browser first.
+/// </summary>
+public sealed class UpstreamAccountRequiredException(string server, string? identity)
+    : Exception(identity is null
+        ? $"Server '{server}' requires each person to connect their own account, and this request is not signed in as anyone."
+        : $"Identity '{identity}' has not connected an account on server '{server}' yet.")
+{
+    /// <summary>The server that requires OAuth.</summary>
+    public string Server { get; } = server;
+
+    /// <summary>The identity that must connect, or null when the caller is not signed in (and so cannot).</summary>
+    public string? Identity { get; } = identity;
+}

@@ -1,0 +1,89 @@
+using System.Security.Claims;
+using Gatehouse.Configuration;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Authentication;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Gatehouse.Relay.Accounts;
+
+/// <summary>Gatehouse as the OAuth client of upstream servers, one person at a time, with the MCP SDK doing the protocol.</summary>
+internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVault vault, ConnectTickets tickets,
+    IHttpClientFactory httpClients, ILoggerFactory loggerFactory) : IUpstreamAccounts
+{
+    /// <summary>Where the upstream's authorization server sends the browser back, under the gateway's address.</summary>
+    public const string CallbackPath = "/connect/callback";
+
+    /// <summary>What Gatehouse calls itself when it registers dynamically.</summary>
+    private const string ClientName = "Gatehouse";
+
+    // A relay session never starts a sign-in (it has no browser), so its redirect URI is used by nothing but the SDK's check.
+    private static readonly Uri s_noBrowser = new("http://localhost" + CallbackPath);
+
+    public IUpstreamConnector? SessionConnector(UpstreamServerConfig server, ClaimsPrincipal? user)
+    {
+        if (server is not { Kind: UpstreamKind.Http, OAuth: not null })
+        {
+            return null;
+        }
+
+        var identity = RelayCall.IdentityOf(user);
+        var options = identity is null ? null : Options(server, identity, s_noBrowser, (_, _) => throw new UpstreamAccountRequiredException(server.Name, identity));
+        return new OAuthSessionConnector(new UpstreamConnector(httpClients, loggerFactory), vault, options, identity);
+    }
+
+    public string RefusalText(HttpRequest request, UpstreamAccountRequiredException refusal) => refusal.Identity is null
+        ? refusal.Message
+        : $"{refusal.Message} Open {ConnectLink(request, refusal.Server, refusal.Identity)} in a browser to connect it " +
+          $"(the link is yours alone and good for {ConnectTickets.Lifetime.TotalMinutes:0} minutes), then try again.";
+
+    /// <summary>The gateway's own address as the person reaches it: the configured issuer when there is one, else this request's.</summary>
+    public Uri GatewayAddress(HttpRequest request) =>
+        config.OAuth.Issuer is { } issuer ? new Uri(issuer.GetLeftPart(UriPartial.Authority) + issuer.AbsolutePath.TrimEnd('/'))
+            : new Uri($"{request.Scheme}://{request.Host}{request.PathBase}");
+
+    public string ConnectLink(HttpRequest request, string server, string identity) =>
+        QueryHelpers.AddQueryString($"{GatewayAddress(request).AbsoluteUri.TrimEnd('/')}/connect/{Uri.EscapeDataString(server)}", "ticket", tickets.Issue(identity, server));
+
+    /// <summary>The SDK's OAuth options for <paramref name="identity"/> at <paramref name="server"/>: its tokens, and the operator's registration.</summary>
+    public ClientOAuthOptions Options(UpstreamServerConfig server, string identity, Uri redirectUri,
+        Func<AuthorizationCallbackContext, CancellationToken, Task<AuthorizationResult?>> signIn)
+    {
+        var oauth = server.OAuth!;
+        return new ClientOAuthOptions
+        {
+            RedirectUri = redirectUri,
+            ClientId = oauth.ClientId,
+            ClientSecret = oauth.ClientSecret,
+            ClientMetadataDocumentUri = oauth.ClientMetadataUrl,
+            Scopes = oauth.Scopes.Count > 0 ? oauth.Scopes : null,
+            TokenCache = new VaultTokenCache(vault, identity, server.Name),
+            AuthorizationCallbackHandler = signIn,
+            DynamicClientRegistration = new DynamicClientRegistrationOptions { ClientName = ClientName },
+        };
+    }
+
+    /// <summary>A client session of <paramref name="identity"/>'s own with the server, for the connect flow: the first request runs the sign-in.</summary>
+    public Task<McpClient> ConnectClientAsync(UpstreamServerConfig server, ClientOAuthOptions options, CancellationToken cancellationToken) =>
+        new UpstreamConnector(httpClients, loggerFactory).ConnectClientAsync(server, new McpClientOptions(), options, cancellationToken);
+
+    /// <summary>Opens sessions as one person: refused before any request when they hold no tokens.</summary>
+    private sealed class OAuthSessionConnector(UpstreamConnector inner, IUpstreamTokenVault vault, ClientOAuthOptions? options, string? identity)
+        : IUpstreamConnector
+    {
+        public async Task<ITransport> ConnectAsync(UpstreamServerConfig server, CancellationToken cancellationToken)
+        {
+            if (identity is null || options is null || await vault.GetAsync(identity, server.Name, cancellationToken).ConfigureAwait(false) is null)
+            {
+                throw new UpstreamAccountRequiredException(server.Name, identity);
+            }
+
+            return await inner.ConnectAsync(server, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        public Task<ITransport?> ListenAsync(UpstreamServerConfig server, ITransport session, string? protocolVersion, CancellationToken cancellationToken) =>
+            inner.ListenAsync(server, session, protocolVersion, options, cancellationToken);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Gatehouse.Relay.Accounts;
+using Gatehouse.Store.UpstreamTokens;
+using Gatehouse.Testing;
+using Gatehouse.TestIdentityProvider;
+using Gatehouse.TestServer;
+using Microsoft.Extensions.DependencyInjection;
+using ModelContextProtocol;
+using static Gatehouse.Tests.Relay.EverythingServerTests;
+
+namespace Gatehouse.Tests.Relay;
+
+/// <summary>
+/// An upstream that requires OAuth (the test server, accepting only the test provider's tokens for its audience) behind
+/// the gateway: people connect their own accounts in a browser, and each one's calls go upstream with their own token.
+/// </summary>
+public sealed class UpstreamOAuthTests : IAsyncLifetime
+{
+    private const string Server = "remote";
+    private const string Audience = "upstream-mcp";
+    private const string UpstreamUser = "ada-upstream";
+    private const string OtherUpstreamUser = "grace-upstream";
+
+    private readonly TestDirectory _policies = new();
+    private IdentityProvider _provider = null!;
+    private UpstreamProtection _protection = null!;
+    private RunningTestServer _upstream = null!;
+    private RunningGateway _gateway = null!;
+    private string _key = null!;
+    private string _otherKey = null!;
+
+    public async Task InitializeAsync()
+    {
+        var options = new IdentityProviderOptions { Audience = Audience };
+        options.Users[UpstreamUser] = [];
+        options.Users[OtherUpstreamUser] = [];
+        _provider = await IdentityProvider.StartAsync(options);
+        _protection = new UpstreamProtection(_provider.Issuer, Audience);
+        _upstream = await TestServerHost.StartAsync(_protection);
+        var oauth = new JsonObject { ["clientId"] = "gatehouse", ["clientSecret"] = "gatehouse-upstream-secret" };
+        _gateway = await RunningGateway.StartAsync(Upstreams.Servers((Server, Upstreams.Http(_upstream.McpUrl).With("oauth", oauth))),
+            auth: [], extraGrants: [SecondIdentity.Grant(_policies, "other", Server)]);
+        // The gateway's address is known once it listens: the client is registered with its callback then, as an operator would.
+        options.Clients["gatehouse"] = new ProviderClient("gatehouse", "gatehouse-upstream-secret", [new Uri(_gateway.BaseUrl, "/connect/callback")], []);
+        (_key, _otherKey) = await SecondIdentity.KeysAsync(_gateway);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        await _upstream.DisposeAsync();
+        await _provider.DisposeAsync();
+        _policies.Dispose();
+    }
+
+    [Fact]
+    public async Task A_person_without_a_connected_account_is_refused_with_a_link_to_connect_it()
+    {
+        var refusal = await Assert.ThrowsAnyAsync<McpException>(() => _gateway.ConnectAsync(Server, bearer: _key));
+
+        Assert.Contains($"Identity '{RunningGateway.Identity}' has not connected an account on server '{Server}'", refusal.Message, StringComparison.Ordinal);
+        var link = UpstreamBrowser.LinkIn(refusal.Message);
+        Assert.Equal(_gateway.BaseUrl.Authority, link.Authority);
+        Assert.Equal($"/connect/{Server}", link.AbsolutePath);
+        Assert.DoesNotContain(_protection.Seen, seen => seen.Subject is not null);
+    }
+
+    [Fact]
+    public async Task A_connected_person_calls_through_with_their_own_upstream_token_never_the_clients()
+    {
+        await ConnectAsync(_key, UpstreamUser);
+
+        await using var client = await _gateway.ConnectAsync(Server, bearer: _key);
+        var echo = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "with my own token" });
+
+        Assert.Equal("with my own token", Text(echo));
+        Assert.Contains(_protection.Seen, seen => seen.Subject == UpstreamUser);
+        Assert.DoesNotContain(_protection.Seen, seen => seen.Token.Contains(_key, StringComparison.Ordinal));
+        Assert.All(_protection.Seen, seen => Assert.True(seen.Subject is UpstreamUser or null, $"A request upstream was {seen.Subject}'s."));
+    }
+
+    [Fact]
+    public async Task Upstream_tokens_are_kept_in_the_store_sealed()
+    {
+        await ConnectAsync(_key, UpstreamUser);
+
+        var tokens = (await _gateway.Services.GetRequiredService<IUpstreamTokenVault>().GetAsync(RunningGateway.Identity, Server, CancellationToken.None))!;
+        var row = await _gateway.Services.GetRequiredService<IUpstreamTokenStore>().FindAsync(RunningGateway.Identity, Server);
+
+        Assert.NotNull(row);
+        Assert.DoesNotContain(tokens.AccessToken, row, StringComparison.Ordinal);
+        Assert.DoesNotContain(tokens.RefreshToken!, row, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"", row, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task One_persons_upstream_token_is_never_used_for_another()
+    {
+        await ConnectAsync(_key, UpstreamUser);
+        var other = await Assert.ThrowsAnyAsync<McpException>(() => _gateway.ConnectAsync(Server, bearer: _otherKey));
+        Assert.Contains($"Identity '{SecondIdentity.Name}' has not connected", other.Message, StringComparison.Ordinal);
+
+        await ConnectAsync(_otherKey, OtherUpstreamUser);
+        var before = _protection.Seen.Count;
+        await using var client = await _gateway.ConnectAsync(Server, bearer: _otherKey);
+        await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "mine" });
+
+        var theirs = _protection.Seen.Skip(before).ToList();
+        Assert.NotEmpty(theirs);
+        Assert.All(theirs, seen => Assert.Equal(OtherUpstreamUser, seen.Subject));
+    }
+
+    [Fact]
+    public async Task An_expired_upstream_token_is_refreshed_and_the_new_one_kept()
+    {
+        await ConnectAsync(_key, UpstreamUser);
+        var vault = _gateway.Services.GetRequiredService<IUpstreamTokenVault>();
+        var connected = (await vault.GetAsync(RunningGateway.Identity, Server, CancellationToken.None))!;
+        Assert.NotNull(connected.RefreshToken);
+        connected.ObtainedAt = DateTimeOffset.UtcNow.AddHours(-2);
+        connected.ExpiresIn = 60;
+        await vault.StoreAsync(RunningGateway.Identity, Server, connected, CancellationToken.None);
+
+        await using var client = await _gateway.ConnectAsync(Server, bearer: _key);
+        await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "after expiry" });
+
+        var refreshed = (await vault.GetAsync(RunningGateway.Identity, Server, CancellationToken.None))!;
+        Assert.NotEqual(connected.AccessToken, refreshed.AccessToken);
+        Assert.Contains(_protection.Seen, seen => seen.Token == refreshed.AccessToken && seen.Subject == UpstreamUser);
+    }
+
+    [Fact]
+    public async Task A_link_for_one_server_or_a_forged_one_connects_nothing()
+    {
+        var link = UpstreamBrowser.LinkIn((await Assert.ThrowsAnyAsync<McpException>(() => _gateway.ConnectAsync(Server, bearer: _key))).Message);
+        using var http = new HttpClient();
+
+        using var forged = await http.GetAsync(new Uri(_gateway.BaseUrl, $"/connect/{Server}?ticket=not-a-ticket"));
+        using var elsewhere = await http.GetAsync(new Uri(_gateway.BaseUrl, $"/connect/other{link.Query}"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
+    }
+
+    private async Task ConnectAsync(string key, string upstreamUser)
+    {
+        var refusal = await Assert.ThrowsAnyAsync<McpException>(() => _gateway.ConnectAsync(Server, bearer: key));
+        var (status, page) = await UpstreamBrowser.ConnectAsync(UpstreamBrowser.LinkIn(refusal.Message), _provider, upstreamUser);
+        Assert.True(status == HttpStatusCode.OK, page);
+        Assert.Contains("is now connected", page, StringComparison.Ordinal);
+    }
+}
