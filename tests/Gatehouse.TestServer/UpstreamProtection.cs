@@ -15,8 +15,11 @@ public sealed class UpstreamProtection(Uri issuer, string audience)
 
     public string Audience { get; } = audience;
 
-    /// <summary>Each request that reached the server: the bearer token it carried (or empty), and whose it was when it was accepted.</summary>
-    public ConcurrentQueue<(string Token, string? Subject)> Seen { get; } = new();
+    /// <summary>
+    /// Each request that reached the server: the bearer token it carried (or empty), whose it was when it was accepted, and
+    /// the MCP revision it named (its <c>MCP-Protocol-Version</c> header; empty before a session's initialize is answered).
+    /// </summary>
+    public ConcurrentQueue<(string Token, string? Subject, string Version)> Seen { get; } = new();
 
     internal void AddServices(IServiceCollection services)
     {
@@ -48,7 +51,8 @@ public sealed class UpstreamProtection(Uri issuer, string audience)
         {
             var header = context.Request.Headers.Authorization.ToString();
             Seen.Enqueue((header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : header,
-                context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : null));
+                context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : null,
+                context.Request.Headers["MCP-Protocol-Version"].ToString()));
             await next(context);
         });
         app.UseAuthorization();

@@ -11,7 +11,7 @@ namespace Gatehouse.Relay.Accounts;
 
 /// <summary>Gatehouse as the OAuth client of upstream servers, one person at a time, with the MCP SDK doing the protocol.</summary>
 internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVault vault, ConnectTickets tickets,
-    IHttpClientFactory httpClients, ILoggerFactory loggerFactory) : IUpstreamAccounts
+    IHttpClientFactory httpClients, TimeProvider time, ILoggerFactory loggerFactory) : IUpstreamAccounts
 {
     /// <summary>Where the upstream's authorization server sends the browser back, under the gateway's address.</summary>
     public const string CallbackPath = "/connect/callback";
@@ -20,7 +20,7 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
     private const string ClientName = "Gatehouse";
 
     // A relay session never starts a sign-in (it has no browser), so its redirect URI is used by nothing but the SDK's check.
-    private static readonly Uri s_noBrowser = new("http://localhost" + CallbackPath);
+    public static readonly Uri NoBrowser = new("http://localhost" + CallbackPath);
 
     public IUpstreamConnector? SessionConnector(UpstreamServerConfig server, ClaimsPrincipal? user)
     {
@@ -30,9 +30,12 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
         }
 
         var identity = RelayCall.IdentityOf(user);
-        var options = identity is null ? null : Options(server, identity, s_noBrowser, (_, _) => throw new UpstreamAccountRequiredException(server.Name, identity));
+        var options = identity is null ? null : Options(server, identity, NoBrowser, (_, _) => throw new UpstreamAccountRequiredException(server.Name, identity));
         return new OAuthSessionConnector(new UpstreamConnector(httpClients, loggerFactory), vault, options, identity);
     }
+
+    /// <summary>The token source of <paramref name="identity"/>'s requests without a session to <paramref name="server"/>.</summary>
+    public PersonalBearer Bearer(UpstreamServerConfig server, string? identity) => new(this, vault, server, identity, time);
 
     public string RefusalText(HttpRequest request, UpstreamAccountRequiredException refusal) => refusal.Identity is null
         ? refusal.Message

@@ -11,14 +11,31 @@ namespace Gatehouse.Relay.Modern;
 
 /// <summary>
 /// Forwards a 2026-07-28 request to a Streamable HTTP server as a POST of its own, with the routing headers derived from
-/// the body Gatehouse decided on (never copied from the client), and reads back what the server answers.
+/// the body Gatehouse decided on (never copied from the client), and reads back what the server answers. For a server that
+/// requires OAuth, each POST carries the person's own upstream token (<paramref name="bearer"/>), never the client's.
 /// </summary>
-internal sealed class HttpModernUpstream(UpstreamServerConfig server, HttpClient http) : IModernUpstream
+internal sealed class HttpModernUpstream(UpstreamServerConfig server, HttpClient http, Accounts.PersonalBearer? bearer = null) : IModernUpstream
 {
     private static readonly MediaTypeWithQualityHeaderValue s_json = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue s_eventStream = new("text/event-stream");
 
     public async Task<UpstreamAnswer> SendAsync(JsonRpcRequest request, IReadOnlyList<KeyValuePair<string, string>> paramHeaders, CancellationToken cancellationToken)
+    {
+        var token = bearer is null ? null : await bearer.TokenAsync(cancellationToken).ConfigureAwait(false);
+        var response = await PostAsync(request, paramHeaders, token, cancellationToken).ConfigureAwait(false);
+        if (token is not null && response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
+        {
+            // Revoked, or expired sooner than it said: refreshed once, and the request sent again with the new token.
+            response.Dispose();
+            token = await bearer!.RefreshAsync(token, cancellationToken).ConfigureAwait(false);
+            response = await PostAsync(request, paramHeaders, token, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await AnswerAsync(request, response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(JsonRpcRequest request, IReadOnlyList<KeyValuePair<string, string>> paramHeaders, string? token,
+        CancellationToken cancellationToken)
     {
         using var post = new HttpRequestMessage(HttpMethod.Post, server.Url)
         {
@@ -44,7 +61,16 @@ internal sealed class HttpModernUpstream(UpstreamServerConfig server, HttpClient
             post.Headers.TryAddWithoutValidation(header, value);
         }
 
-        var response = await http.SendAsync(post, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (token is not null)
+        {
+            post.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return await http.SendAsync(post, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<UpstreamAnswer> AnswerAsync(JsonRpcRequest request, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
         try
         {
             var status = (int)response.StatusCode;
@@ -79,7 +105,11 @@ internal sealed class HttpModernUpstream(UpstreamServerConfig server, HttpClient
         }
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        bearer?.Dispose();
+        return ValueTask.CompletedTask;
+    }
 
     private static JsonRpcMessage? ReadMessage(ReadOnlySpan<byte> utf8)
     {

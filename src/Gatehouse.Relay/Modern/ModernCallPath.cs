@@ -17,7 +17,7 @@ namespace Gatehouse.Relay.Modern;
 /// remembered for whoever made them.
 /// </summary>
 internal sealed partial class ModernCallPath(UpstreamServerConfig server, ModernServer upstream, string grant, IDecisionPoint decisions,
-    CallRecorder recorder, MultiRoundLedger rounds, TaskOwners tasks, TimeProvider time, ILogger logger)
+    CallRecorder recorder, MultiRoundLedger rounds, TaskOwners tasks, TimeProvider time, ILogger logger, Accounts.IUpstreamAccounts accounts, HttpRequest httpRequest)
 {
     private Activity? _span;
     private bool _approved;
@@ -125,6 +125,11 @@ internal sealed partial class ModernCallPath(UpstreamServerConfig server, Modern
             var seconds = CallTimeouts.Of(server, request.Method).TotalSeconds;
             await FailAsync(response, request, decided, AuditOutcomes.Timeout, startedAt,
                 $"Upstream server '{server.Name}' did not answer '{request.Method}' within {seconds:0.###} s, so Gatehouse gave up on it.").ConfigureAwait(false);
+        }
+        catch (Accounts.UpstreamAccountRequiredException refusal)
+        {
+            // The person's tokens are gone or no longer refresh: they connect again, by the link the text carries.
+            await FailAsync(response, request, decided, AuditOutcomes.Error, startedAt, accounts.RefusalText(httpRequest, refusal)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException or System.Text.Json.JsonException)
         {

@@ -15,7 +15,7 @@ namespace Gatehouse.Relay.Modern;
 /// task reached only by its creator; then each request takes the <see cref="ModernCallPath"/>.
 /// </summary>
 internal sealed class ModernRelay(ModernUpstreams upstreams, RelaySessionRegistry sessions, TaskOwners tasks, IDecisionPoint decisions,
-    CallRecorder recorder, TimeProvider time, ILoggerFactory loggerFactory)
+    CallRecorder recorder, Accounts.IUpstreamAccounts accounts, TimeProvider time, ILoggerFactory loggerFactory)
 {
     /// <summary>The methods of this revision the relay knows; removed ones (initialize, ping, logging/setLevel, resources/subscribe) are not among them.</summary>
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(
@@ -33,7 +33,7 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, RelaySessionRegistr
     public async Task HandleAsync(HttpContext context, UpstreamServerConfig server, string grant, JsonRpcMessage message)
     {
         var door = new RelayCall(server.Name, "", context.User);
-        var upstream = upstreams.For(server, grant);
+        var upstream = upstreams.For(server, grant, door.Identity);
 
         // A version no revision Gatehouse knows names is refused as such, whatever the body says.
         if (McpProtocolHeaders.RequestedVersion(context) is { } named && !ModernProtocol.SupportedVersions.Contains(named))
@@ -116,7 +116,7 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, RelaySessionRegistr
             IsContinuation = round is not null,
             ContinuesApproved = round?.Approved == true,
         };
-        var path = new ModernCallPath(server, upstream, grant, decisions, recorder, _rounds, _tasks, time, _logger);
+        var path = new ModernCallPath(server, upstream, grant, decisions, recorder, _rounds, _tasks, time, _logger, accounts, context.Request);
         var cancellation = context.RequestAborted;
         try
         {

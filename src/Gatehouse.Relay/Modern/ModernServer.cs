@@ -19,6 +19,7 @@ internal sealed class ModernServer : IAsyncDisposable
     private readonly TimeSpan _callTimeout;
     private readonly Lock _gate = new();
     private Task<IReadOnlyList<string>>? _versions;
+    private volatile bool _askAgain;
     private long _versionsAt;
 
     public ModernServer(IModernUpstream upstream, TimeSpan callTimeout, TimeProvider time)
@@ -42,8 +43,9 @@ internal sealed class ModernServer : IAsyncDisposable
     {
         lock (_gate)
         {
-            if (_versions is null || (_versions.IsCompleted && _time.GetElapsedTime(_versionsAt) > DiscoveryMaxAge))
+            if (_versions is null || (_versions.IsCompleted && (_askAgain || _time.GetElapsedTime(_versionsAt) > DiscoveryMaxAge)))
             {
+                _askAgain = false;
                 _versionsAt = _time.GetTimestamp();
                 _versions = DiscoverVersionsAsync();
             }
@@ -121,6 +123,12 @@ internal sealed class ModernServer : IAsyncDisposable
             {
                 return relayed;
             }
+        }
+        catch (Accounts.UpstreamAccountRequiredException)
+        {
+            // The person has not connected yet: their client falls back to a session, which hands them the link, and the
+            // server is asked again once they have, rather than kept on sessions for them until the answer is old.
+            _askAgain = true;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -8,13 +8,21 @@ namespace Gatehouse.Relay.Modern;
 /// The <see cref="ModernServer"/> of each server and grant, made when a client of this revision first reaches it: a
 /// grant's requests to a stdio server share that grant's pool of processes, never another grant's.
 /// </summary>
-internal sealed class ModernUpstreams(IHttpClientFactory httpClients, IUpstreamConnector connector, TimeProvider time, ILoggerFactory loggerFactory)
+internal sealed class ModernUpstreams(IHttpClientFactory httpClients, IUpstreamConnector connector, Accounts.UpstreamAccounts accounts, TimeProvider time,
+    ILoggerFactory loggerFactory)
     : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<(string Server, string Grant), Lazy<ModernServer>> _servers = new();
 
-    public ModernServer For(UpstreamServerConfig server, string grant) =>
-        _servers.GetOrAdd((server.Name, grant), _ => new Lazy<ModernServer>(() => new ModernServer(Create(server), server.CallTimeout, time))).Value;
+    /// <summary>
+    /// The server as <paramref name="grant"/>'s requests reach it; for a server that requires OAuth, as
+    /// <paramref name="identity"/>'s, each person with their own token (and their own view of what it offers them).
+    /// </summary>
+    public ModernServer For(UpstreamServerConfig server, string grant, string? identity = null)
+    {
+        var key = server.OAuth is null ? grant : $"{grant}\n{identity}";
+        return _servers.GetOrAdd((server.Name, key), _ => new Lazy<ModernServer>(() => new ModernServer(Create(server, identity), server.CallTimeout, time))).Value;
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -24,12 +32,10 @@ internal sealed class ModernUpstreams(IHttpClientFactory httpClients, IUpstreamC
         }
     }
 
-    private IModernUpstream Create(UpstreamServerConfig server) => server switch
+    private IModernUpstream Create(UpstreamServerConfig server, string? identity) => server switch
     {
-        // Each person's own token goes upstream, and a session carries it; its clients fall back to one.
-        { Kind: UpstreamKind.Http, OAuth: not null } => new SessionOnlyUpstream(server.Name),
         { Kind: UpstreamKind.Http, Transport: not UpstreamTransport.Sse } =>
-            new HttpModernUpstream(server, httpClients.CreateClient(UpstreamConnector.HttpClientName)),
+            new HttpModernUpstream(server, httpClients.CreateClient(UpstreamConnector.HttpClientName), server.OAuth is null ? null : accounts.Bearer(server, identity)),
         { Kind: UpstreamKind.Stdio, Pool: { } pool } => new StdioPool(server, pool, connector, time, loggerFactory.CreateLogger<StdioPool>()),
         _ => new SessionOnlyUpstream(server.Name),
     };

@@ -7,6 +7,7 @@ using Gatehouse.TestIdentityProvider;
 using Gatehouse.TestServer;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
+using ModelContextProtocol.Client;
 using static Gatehouse.Tests.Relay.EverythingServerTests;
 
 namespace Gatehouse.Tests.Relay;
@@ -21,6 +22,8 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
     private const string Audience = "upstream-mcp";
     private const string UpstreamUser = "ada-upstream";
     private const string OtherUpstreamUser = "grace-upstream";
+    private const string SessionRevision = "2025-11-25";
+    private const string SessionlessRevision = "2026-07-28";
 
     private readonly TestDirectory _policies = new();
     private IdentityProvider _provider = null!;
@@ -66,16 +69,18 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
         Assert.DoesNotContain(_protection.Seen, seen => seen.Subject is not null);
     }
 
-    [Fact]
-    public async Task A_connected_person_calls_through_with_their_own_upstream_token_never_the_clients()
+    [Theory]
+    [InlineData(SessionRevision)]
+    [InlineData(SessionlessRevision)]
+    public async Task A_connected_person_calls_through_with_their_own_upstream_token_never_the_clients(string revision)
     {
         await ConnectAsync(_key, UpstreamUser);
 
-        await using var client = await _gateway.ConnectAsync(Server, bearer: _key);
+        await using var client = await _gateway.ConnectAsync(Server, Speaking(revision), bearer: _key);
         var echo = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "with my own token" });
 
         Assert.Equal("with my own token", Text(echo));
-        Assert.Contains(_protection.Seen, seen => seen.Subject == UpstreamUser);
+        Assert.Contains(_protection.Seen, seen => seen.Subject == UpstreamUser && seen.Version == revision);
         Assert.DoesNotContain(_protection.Seen, seen => seen.Token.Contains(_key, StringComparison.Ordinal));
         Assert.All(_protection.Seen, seen => Assert.True(seen.Subject is UpstreamUser or null, $"A request upstream was {seen.Subject}'s."));
     }
@@ -111,8 +116,10 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
         Assert.All(theirs, seen => Assert.Equal(OtherUpstreamUser, seen.Subject));
     }
 
-    [Fact]
-    public async Task An_expired_upstream_token_is_refreshed_and_the_new_one_kept()
+    [Theory]
+    [InlineData(SessionRevision)]
+    [InlineData(SessionlessRevision)]
+    public async Task An_expired_upstream_token_is_refreshed_and_the_new_one_kept(string revision)
     {
         await ConnectAsync(_key, UpstreamUser);
         var vault = _gateway.Services.GetRequiredService<IUpstreamTokenVault>();
@@ -122,12 +129,12 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
         connected.ExpiresIn = 60;
         await vault.StoreAsync(RunningGateway.Identity, Server, connected, CancellationToken.None);
 
-        await using var client = await _gateway.ConnectAsync(Server, bearer: _key);
+        await using var client = await _gateway.ConnectAsync(Server, Speaking(revision), bearer: _key);
         await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "after expiry" });
 
         var refreshed = (await vault.GetAsync(RunningGateway.Identity, Server, CancellationToken.None))!;
         Assert.NotEqual(connected.AccessToken, refreshed.AccessToken);
-        Assert.Contains(_protection.Seen, seen => seen.Token == refreshed.AccessToken && seen.Subject == UpstreamUser);
+        Assert.Contains(_protection.Seen, seen => seen.Token == refreshed.AccessToken && seen.Subject == UpstreamUser && seen.Version == revision);
     }
 
     [Fact]
@@ -142,6 +149,9 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
     }
+
+    /// <summary>A client of the session revision (2025, initialize), or of the session-less one, which the SDK speaks by default.</summary>
+    private static McpClientOptions? Speaking(string revision) => revision == SessionRevision ? RunningGateway.InSession() : null;
 
     private async Task ConnectAsync(string key, string upstreamUser)
     {
