@@ -36,6 +36,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<ModernUpstreams>();
         services.TryAddSingleton<ISharedUpstreams, PooledSessions>();
         services.AddDataProtection();
+        services.AddHttpContextAccessor();
         services.TryAddSingleton<IUpstreamTokenVault, InMemoryUpstreamTokenVault>();
         services.AddSingleton<ConnectTickets>();
         services.AddSingleton<UpstreamAccounts>();

@@ -2,16 +2,21 @@ namespace Gatehouse.Relay.Accounts;
 
 /// <summary>
 /// A person reached a server that requires OAuth without a connected account there (no tokens held, or tokens the
-/// upstream no longer accepts and that cannot be refreshed): they must connect it in a browser first.
+/// upstream no longer accepts and that cannot be refreshed): they must connect it in a browser first, at
+/// <see cref="ConnectLink"/> when the gateway knew its own address where this was found.
 /// </summary>
-public sealed class UpstreamAccountRequiredException(string server, string? identity)
+public sealed class UpstreamAccountRequiredException(string server, string? identity, string? connectLink = null)
     : Exception(identity is null
         ? $"Server '{server}' requires each person to connect their own account, and this request is not signed in as anyone."
-        : $"Identity '{identity}' has not connected an account on server '{server}' yet.")
+        : $"Identity '{identity}' has not connected an account on server '{server}' yet." + (connectLink is null ? "" :
+            $" Open {connectLink} in a browser to connect it (the link is yours alone and good for {ConnectTickets.Lifetime.TotalMinutes:0} minutes), then try again."))
 {
     /// <summary>The server that requires OAuth.</summary>
     public string Server { get; } = server;
 
     /// <summary>The identity that must connect, or null when the caller is not signed in (and so cannot).</summary>
     public string? Identity { get; } = identity;
+
+    /// <summary>The link that connects the account, when known.</summary>
+    public string? ConnectLink { get; } = connectLink;
 }

@@ -11,7 +11,7 @@ namespace Gatehouse.Relay.Accounts;
 
 /// <summary>Gatehouse as the OAuth client of upstream servers, one person at a time, with the MCP SDK doing the protocol.</summary>
 internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVault vault, ConnectTickets tickets,
-    IHttpClientFactory httpClients, TimeProvider time, ILoggerFactory loggerFactory) : IUpstreamAccounts
+    IHttpClientFactory httpClients, IHttpContextAccessor requests, TimeProvider time, ILoggerFactory loggerFactory) : IUpstreamAccounts
 {
     /// <summary>Where the upstream's authorization server sends the browser back, under the gateway's address.</summary>
     public const string CallbackPath = "/connect/callback";
@@ -30,7 +30,12 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
         }
 
         var identity = RelayCall.IdentityOf(user);
-        var options = identity is null ? null : Options(server, identity, NoBrowser, (_, _) => throw new UpstreamAccountRequiredException(server.Name, identity));
+
+        // Opened within the client's initialize: the gateway's address as the person reached it is known now, not later,
+        // when the upstream stops taking their tokens mid-session and the refusal must carry a fresh link.
+        var address = requests.HttpContext?.Request is { } request ? GatewayAddress(request) : null;
+        var options = identity is null ? null : Options(server, identity, NoBrowser, (_, _) =>
+            throw new UpstreamAccountRequiredException(server.Name, identity, address is null ? null : ConnectLink(address, server.Name, identity)));
         return new OAuthSessionConnector(new UpstreamConnector(httpClients, loggerFactory), vault, options, identity);
     }
 
@@ -39,16 +44,15 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
 
     public string RefusalText(HttpRequest request, UpstreamAccountRequiredException refusal) => refusal.Identity is null
         ? refusal.Message
-        : $"{refusal.Message} Open {ConnectLink(request, refusal.Server, refusal.Identity)} in a browser to connect it " +
-          $"(the link is yours alone and good for {ConnectTickets.Lifetime.TotalMinutes:0} minutes), then try again.";
+        : new UpstreamAccountRequiredException(refusal.Server, refusal.Identity, ConnectLink(GatewayAddress(request), refusal.Server, refusal.Identity)).Message;
 
     /// <summary>The gateway's own address as the person reaches it: the configured issuer when there is one, else this request's.</summary>
     public Uri GatewayAddress(HttpRequest request) =>
         config.OAuth.Issuer is { } issuer ? new Uri(issuer.GetLeftPart(UriPartial.Authority) + issuer.AbsolutePath.TrimEnd('/'))
             : new Uri($"{request.Scheme}://{request.Host}{request.PathBase}");
 
-    public string ConnectLink(HttpRequest request, string server, string identity) =>
-        QueryHelpers.AddQueryString($"{GatewayAddress(request).AbsoluteUri.TrimEnd('/')}/connect/{Uri.EscapeDataString(server)}", "ticket", tickets.Issue(identity, server));
+    public string ConnectLink(Uri gateway, string server, string identity) =>
+        QueryHelpers.AddQueryString($"{gateway.AbsoluteUri.TrimEnd('/')}/connect/{Uri.EscapeDataString(server)}", "ticket", tickets.Issue(identity, server));
 
     /// <summary>The SDK's OAuth options for <paramref name="identity"/> at <paramref name="server"/>: its tokens, and the operator's registration.</summary>
     public ClientOAuthOptions Options(UpstreamServerConfig server, string identity, Uri redirectUri,

@@ -137,6 +137,27 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
         Assert.Contains(_protection.Seen, seen => seen.Token == refreshed.AccessToken && seen.Subject == UpstreamUser && seen.Version == revision);
     }
 
+    [Theory]
+    [InlineData(SessionRevision)]
+    [InlineData(SessionlessRevision)]
+    public async Task Tokens_the_upstream_no_longer_takes_and_that_do_not_refresh_lead_to_the_link_again(string revision)
+    {
+        await ConnectAsync(_key, UpstreamUser);
+        var vault = _gateway.Services.GetRequiredService<IUpstreamTokenVault>();
+        var connected = (await vault.GetAsync(RunningGateway.Identity, Server, CancellationToken.None))!;
+        connected.AccessToken = "revoked-upstream";
+        connected.RefreshToken = "revoked-upstream-refresh";
+        await vault.StoreAsync(RunningGateway.Identity, Server, connected, CancellationToken.None);
+
+        var refusal = await Assert.ThrowsAnyAsync<McpException>(() => _gateway.ConnectAsync(Server, Speaking(revision), bearer: _key));
+
+        Assert.Contains($"Identity '{RunningGateway.Identity}' has not connected an account on server '{Server}'", refusal.Message, StringComparison.Ordinal);
+        var (status, page) = await UpstreamBrowser.ConnectAsync(UpstreamBrowser.LinkIn(refusal.Message), _provider, UpstreamUser);
+        Assert.True(status == HttpStatusCode.OK, page);
+        await using var client = await _gateway.ConnectAsync(Server, Speaking(revision), bearer: _key);
+        Assert.Equal("again", Text(await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "again" })));
+    }
+
     [Fact]
     public async Task A_link_for_one_server_or_a_forged_one_connects_nothing()
     {
