@@ -16,4 +16,10 @@ public interface IUpstreamAccounts
 
     /// <summary>What a refused person reads: why, and the link that connects their account, for <paramref name="request"/>'s gateway address.</summary>
     string RefusalText(HttpRequest request, UpstreamAccountRequiredException refusal);
+
+    /// <summary>
+    /// <paramref name="refusal"/> with a fresh link to connect, made for <paramref name="request"/>'s gateway address (no link
+    /// when the caller is not signed in as anyone).
+    /// </summary>
+    UpstreamAccountRequiredException WithLink(HttpRequest request, UpstreamAccountRequiredException refusal);
 }

@@ -42,9 +42,11 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
     /// <summary>The token source of <paramref name="identity"/>'s requests without a session to <paramref name="server"/>.</summary>
     public PersonalBearer Bearer(UpstreamServerConfig server, string? identity) => new(this, vault, server, identity, time);
 
-    public string RefusalText(HttpRequest request, UpstreamAccountRequiredException refusal) => refusal.Identity is null
-        ? refusal.Message
-        : new UpstreamAccountRequiredException(refusal.Server, refusal.Identity, ConnectLink(GatewayAddress(request), refusal.Server, refusal.Identity)).Message;
+    public string RefusalText(HttpRequest request, UpstreamAccountRequiredException refusal) => WithLink(request, refusal).Message;
+
+    public UpstreamAccountRequiredException WithLink(HttpRequest request, UpstreamAccountRequiredException refusal) => refusal.Identity is null
+        ? refusal
+        : new UpstreamAccountRequiredException(refusal.Server, refusal.Identity, ConnectLink(GatewayAddress(request), refusal.Server, refusal.Identity));
 
     /// <summary>The gateway's own address as the person reaches it: the configured issuer when there is one, else this request's.</summary>
     public Uri GatewayAddress(HttpRequest request) =>

@@ -196,9 +196,13 @@ internal sealed partial class StreamableHttpEndpoints(
         }
         catch (Accounts.UpstreamAccountRequiredException ex)
         {
-            // An answer, not a failure of HTTP: clients show a JSON-RPC error's text, and the text carries the link to connect.
+            // An answer, not a failure of HTTP: clients show a JSON-RPC error's text, and the text carries the link to connect;
+            // a client that takes URL elicitations is also handed the link to open for the person.
             await transport.DisposeAsync();
-            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status200OK, McpErrorCode.InvalidRequest, accounts.RefusalText(context.Request, ex), requestId);
+            var refusal = accounts.WithLink(context.Request, ex);
+            var elicitation = Accounts.ConnectElicitation.For(message, refusal);
+            await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status200OK, elicitation is null ? McpErrorCode.InvalidRequest : McpErrorCode.UrlElicitationRequired,
+                refusal.Message, requestId, elicitation);
         }
         catch (SessionLimitReachedException ex)
         {

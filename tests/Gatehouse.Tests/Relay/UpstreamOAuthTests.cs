@@ -8,6 +8,7 @@ using Gatehouse.TestServer;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 using static Gatehouse.Tests.Relay.EverythingServerTests;
 
 namespace Gatehouse.Tests.Relay;
@@ -97,6 +98,10 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
         Assert.DoesNotContain(tokens.AccessToken, row, StringComparison.Ordinal);
         Assert.DoesNotContain(tokens.RefreshToken!, row, StringComparison.Ordinal);
         Assert.DoesNotContain("\"", row, StringComparison.Ordinal);
+
+        // A row copied under another identity (someone who can write the database) unseals as nothing.
+        await _gateway.Services.GetRequiredService<IUpstreamTokenStore>().SaveAsync(SecondIdentity.Name, Server, row);
+        Assert.Null(await _gateway.Services.GetRequiredService<IUpstreamTokenVault>().GetAsync(SecondIdentity.Name, Server, CancellationToken.None));
     }
 
     [Fact]
@@ -156,6 +161,24 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
         Assert.True(status == HttpStatusCode.OK, page);
         await using var client = await _gateway.ConnectAsync(Server, Speaking(revision), bearer: _key);
         Assert.Equal("again", Text(await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "again" })));
+    }
+
+    [Fact]
+    public async Task A_client_that_takes_url_elicitations_is_handed_the_link_as_one()
+    {
+        var options = RunningGateway.InSession(new McpClientOptions
+        {
+            Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Url = new UrlElicitationCapability() } },
+        });
+
+        var refusal = await Assert.ThrowsAsync<UrlElicitationRequiredException>(() => _gateway.ConnectAsync(Server, options, bearer: _key));
+
+        var elicitation = Assert.Single(refusal.Elicitations);
+        Assert.Equal("url", elicitation.Mode);
+        var link = new Uri(elicitation.Url!);
+        Assert.Equal($"/connect/{Server}", link.AbsolutePath);
+        var (status, page) = await UpstreamBrowser.ConnectAsync(link, _provider, UpstreamUser);
+        Assert.True(status == HttpStatusCode.OK, page);
     }
 
     [Fact]
