@@ -145,6 +145,26 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
     [Theory]
     [InlineData(SessionRevision)]
     [InlineData(SessionlessRevision)]
+    public async Task An_access_token_the_upstream_refuses_before_its_time_is_refreshed_and_the_request_sent_again(string revision)
+    {
+        await ConnectAsync(_key, UpstreamUser);
+        var vault = _gateway.Services.GetRequiredService<IUpstreamTokenVault>();
+        var connected = (await vault.GetAsync(RunningGateway.Identity, Server, CancellationToken.None))!;
+        connected.AccessToken = "revoked-upstream";
+        await vault.StoreAsync(RunningGateway.Identity, Server, connected, CancellationToken.None);
+
+        await using var client = await _gateway.ConnectAsync(Server, Speaking(revision), bearer: _key);
+        var echo = await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "refreshed" });
+
+        Assert.Equal("refreshed", Text(echo));
+        var refreshed = (await vault.GetAsync(RunningGateway.Identity, Server, CancellationToken.None))!;
+        Assert.NotEqual("revoked-upstream", refreshed.AccessToken);
+        Assert.Contains(_protection.Seen, seen => seen.Token == refreshed.AccessToken && seen.Subject == UpstreamUser && seen.Version == revision);
+    }
+
+    [Theory]
+    [InlineData(SessionRevision)]
+    [InlineData(SessionlessRevision)]
     public async Task Tokens_the_upstream_no_longer_takes_and_that_do_not_refresh_lead_to_the_link_again(string revision)
     {
         await ConnectAsync(_key, UpstreamUser);
