@@ -48,11 +48,15 @@ internal static class AuthorizationEndpoint
         };
     }
 
+    /// <summary>The claims of a sign-in that its tokens carry: all but the token's own.</summary>
+    internal static IEnumerable<Claim> Carried(IEnumerable<Claim> claims) =>
+        claims.Where(c => !s_reserved.Contains(c.Type) && !c.Type.StartsWith("oi_", StringComparison.Ordinal));
+
     private static ClaimsPrincipal Principal(OAuthSignInResult.SignedIn person, string resource)
     {
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, person.Identity).SetClaim(Claims.Name, person.Identity);
-        foreach (var claim in person.Claims.Where(c => !s_reserved.Contains(c.Type) && !c.Type.StartsWith("oi_", StringComparison.Ordinal)))
+        foreach (var claim in Carried(person.Claims))
         {
             identity.AddClaim(new Claim(claim.Type, claim.Value, claim.ValueType));
         }
@@ -61,6 +65,11 @@ internal static class AuthorizationEndpoint
         // scopes are not granted yet; a client told fewer scopes than it asked for carries on with those (RFC 6749 §3.3).
         identity.SetScopes(Scopes.OfflineAccess);
         identity.SetResources(resource);
+        if (person.AuthorizationId is { } authorization)
+        {
+            identity.SetAuthorizationId(authorization);
+        }
+
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
         return new ClaimsPrincipal(identity);
     }

@@ -29,8 +29,12 @@ public abstract record OAuthSignInResult
     {
     }
 
-    /// <summary>The person signed in as <paramref name="Identity"/>, the token's subject; <paramref name="Claims"/> go into the token too (groups, roles) so that grants select them as they select a JWT's.</summary>
-    public sealed record SignedIn(string Identity, IReadOnlyList<Claim> Claims) : OAuthSignInResult;
+    /// <summary>
+    /// The person signed in as <paramref name="Identity"/>, the token's subject; <paramref name="Claims"/> go into the token
+    /// too (groups, roles) so that grants select them as they select a JWT's. <paramref name="AuthorizationId"/> names the
+    /// consent the person gave, which the tokens then belong to (revoked with it); null lets each code have its own.
+    /// </summary>
+    public sealed record SignedIn(string Identity, IReadOnlyList<Claim> Claims, string? AuthorizationId = null) : OAuthSignInResult;
 
     /// <summary>The sign-in answered the browser itself (sent it to sign in, showed a consent page).</summary>
     public sealed record Answered : OAuthSignInResult;

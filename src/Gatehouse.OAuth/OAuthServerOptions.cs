@@ -32,6 +32,31 @@ public sealed class OAuthServerOptions
 
     /// <summary>Clients registered by the operator; each is created or brought up to date in the store at start-up.</summary>
     public IList<OAuthClientRegistration> Clients { get; } = [];
+
+    /// <summary>
+    /// The operator's OpenID Connect provider, where people sign in at the authorization endpoint; null when there is none
+    /// (and, unless another sign-in is named, nobody can sign in).
+    /// </summary>
+    public OAuthProviderSignIn? Provider { get; set; }
+}
+
+/// <summary>Gatehouse's registration at the operator's OpenID Connect provider, and what in its id tokens names a person.</summary>
+public sealed class OAuthProviderSignIn
+{
+    /// <summary>The provider's issuer, where its discovery document is.</summary>
+    public required string Issuer { get; init; }
+
+    /// <summary>The client id the provider gave Gatehouse (the console's).</summary>
+    public required string ClientId { get; init; }
+
+    /// <summary>The client's secret; null for a public client, which proves itself with PKCE alone.</summary>
+    public string? ClientSecret { get; init; }
+
+    /// <summary>The scopes asked for, <c>openid</c> among them.</summary>
+    public IReadOnlyList<string> Scopes { get; init; } = ["openid", "profile"];
+
+    /// <summary>The claim of the id token whose value is the person's identity, as in the gateway's JWTs.</summary>
+    public string IdentityClaim { get; init; } = "sub";
 }
 
 /// <summary>A client the operator registered.</summary>

@@ -1,3 +1,4 @@
+using Gatehouse.OAuth.SignIn;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -20,6 +21,18 @@ public static class OAuthServiceCollectionExtensions
     public static GatehouseOAuthBuilder AddGatehouseOAuthServer(this IServiceCollection services, Action<OAuthServerOptions> configure)
     {
         services.Configure(configure);
+        // Read now: whether there is a provider decides which authentication handlers exist.
+        var configured = new OAuthServerOptions();
+        configure(configured);
+        var authentication = services.AddAuthentication().AddCookie(PersonSession.Scheme, PersonSession.Configure);
+        services.AddAntiforgery();
+        services.TryAddSingleton<ConsentTicket>();
+        if (configured.Provider is { } provider)
+        {
+            ProviderSignIn.Add(authentication, provider);
+            services.TryAddSingleton<IOAuthSignIn, PeopleSignIn>();
+        }
+
         services.TryAddSingleton<IOAuthSignIn, NoOAuthSignIn>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<ConfiguredClients>();

@@ -1,5 +1,8 @@
+using System.Security.Claims;
 using Gatehouse.Configuration;
 using Gatehouse.OAuth;
+using Gatehouse.OAuth.SignIn;
+using Gatehouse.Relay;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gatehouse.Hosting;
@@ -30,11 +33,31 @@ public static class OAuthServices
             };
             options.MetadataDocuments = config.OAuth.ClientMetadataDocuments.Enabled;
             options.AllowPrivateAddresses = config.OAuth.ClientMetadataDocuments.AllowPrivateAddresses;
+            // People sign in with the provider the console signs operators in with, registered the same way.
+            if (config.Console.Oidc is { } oidc && config.Auth.Jwt is { } jwt)
+            {
+                options.Provider = new OAuthProviderSignIn
+                {
+                    Issuer = jwt.Issuer,
+                    ClientId = oidc.ClientId,
+                    ClientSecret = oidc.ClientSecret,
+                    Scopes = oidc.Scopes,
+                    IdentityClaim = jwt.IdentityClaim,
+                };
+            }
+
             foreach (var client in config.OAuth.Clients)
             {
                 options.Clients.Add(new OAuthClientRegistration(client.ClientId, client.RedirectUris, client.ClientSecret, client.DisplayName));
             }
         });
+        services.AddSingleton<IOAuthGrants, GrantsOfTheGateway>();
         return services;
+    }
+
+    /// <summary>The grant the gateway will find for a person's token, for the consent page to name.</summary>
+    private sealed class GrantsOfTheGateway(IAccessCheck access) : IOAuthGrants
+    {
+        public string? GrantFor(string server, ClaimsPrincipal person) => access.GrantFor(server, person);
     }
 }

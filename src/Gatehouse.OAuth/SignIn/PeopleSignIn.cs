@@ -1,0 +1,102 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+
+namespace Gatehouse.OAuth.SignIn;
+
+/// <summary>
+/// How people sign in at the authorization endpoint: first who they are (a <see cref="PersonSession"/>, from the
+/// operator's provider), then whether they let this client act for them on this server (the consent page, or a consent
+/// they gave before). Nobody is signed in without a person at the browser saying so.
+/// </summary>
+internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthGrants grants, ConsentTicket tickets, IAntiforgery antiforgery,
+    TimeProvider time) : IOAuthSignIn
+{
+    public async Task<OAuthSignInResult> SignInAsync(HttpContext context, OAuthSignInRequest request, CancellationToken cancellationToken)
+    {
+        var oidc = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The sign-in was reached without an OpenIddict request.");
+        var answering = HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
+            && context.Request.Form.ContainsKey(ConsentPage.AnswerField);
+        var session = await context.AuthenticateAsync(PersonSession.Scheme);
+        if (session.Principal?.Identity is not { IsAuthenticated: true, Name: { Length: > 0 } identity })
+        {
+            if (options.Value.Provider is null)
+            {
+                return new OAuthSignInResult.Refused("Gatehouse has no way for people to sign in configured, so it issues no tokens.");
+            }
+
+            if (answering)
+            {
+                // A consent posted by a browser that is not signed in: not the person's answer to a page they were shown.
+                await ErrorPage.WriteAsync(context.Response, StatusCodes.Status400BadRequest, "Your sign-in has ended",
+                    "Go back to the application and connect again.");
+                return new OAuthSignInResult.Answered();
+            }
+
+            await ProviderSignIn.ChallengeAsync(context, ReturnUrl(context));
+            return new OAuthSignInResult.Answered();
+        }
+
+        var claims = AuthorizationEndpoint.Carried(session.Principal.Claims.Where(c => c.Type is not (ClaimTypes.Name or ClaimTypes.Role))).ToList();
+        var clientName = request.ClientName ?? request.ClientId;
+        var redirect = new Uri(oidc.RedirectUri!);
+        var redirectHost = $"{redirect.Scheme}://{redirect.Authority}";
+        var consent = new ConsentRequest(identity, request.ClientId, request.Resource.AbsoluteUri, request.Scopes, $"{clientName}\n{redirectHost}");
+        var subject = new ConsentSubject(identity, request.ClientId, oidc.RedirectUri!, request.Resource.AbsoluteUri, request.Scopes, oidc.State,
+            oidc.CodeChallenge);
+        var grant = grants.GrantFor(request.Server, new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.Name, identity), .. claims], "oauth", ClaimTypes.Name, ClaimTypes.Role)));
+        var authorizations = context.RequestServices.GetRequiredService<IOpenIddictAuthorizationManager>();
+        var applications = context.RequestServices.GetRequiredService<IOpenIddictApplicationManager>();
+
+        if (answering)
+        {
+            if (!await antiforgery.IsRequestValidAsync(context) || !tickets.Matches(context.Request.Form[ConsentTicket.Field], subject))
+            {
+                await ErrorPage.WriteAsync(context.Response, StatusCodes.Status400BadRequest, "This answer does not belong to this request",
+                    "Nothing was allowed. Go back to the application and connect again.");
+                return new OAuthSignInResult.Answered();
+            }
+
+            if (context.Request.Form[ConsentPage.AnswerField] == ConsentPage.Approve && grant is not null)
+            {
+                var id = await RememberedConsent.RememberAsync(authorizations, applications, consent, time.GetUtcNow(), cancellationToken);
+                return new OAuthSignInResult.SignedIn(identity, claims, id);
+            }
+
+            return new OAuthSignInResult.Refused($"{identity} did not allow {clientName} to use {request.Server}.");
+        }
+
+        if (await RememberedConsent.FindAsync(authorizations, applications, consent, cancellationToken) is { } remembered)
+        {
+            return new OAuthSignInResult.SignedIn(identity, claims, remembered);
+        }
+
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        await ConsentPage.WriteAsync(context.Response, new ConsentPage.Model(clientName, request.ClientId, redirectHost, request.Server, request.Resource,
+            identity, grant, RequestParameters(context), tokens.FormFieldName, tokens.RequestToken!, tickets.Issue(subject),
+            context.Request.PathBase + OAuthPaths.Authorization));
+        return new OAuthSignInResult.Answered();
+    }
+
+    /// <summary>
+    /// The authorization request's own parameters, as the client sent them (query or form): carried through the provider
+    /// and the consent form so that the request, checked again by OpenIddict each time, survives the trip.
+    /// </summary>
+    private static List<KeyValuePair<string, string>> RequestParameters(HttpContext context)
+    {
+        IEnumerable<KeyValuePair<string, Microsoft.Extensions.Primitives.StringValues>> source =
+            HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType ? context.Request.Form : context.Request.Query;
+        return [.. source.Where(p => !p.Key.StartsWith("gh_", StringComparison.Ordinal) && !p.Key.StartsWith("__", StringComparison.Ordinal))
+            .SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v ?? "")))];
+    }
+
+    private static string ReturnUrl(HttpContext context) =>
+        context.Request.PathBase + OAuthPaths.Authorization + QueryString.Create(RequestParameters(context).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
+}
