@@ -101,6 +101,7 @@ public static class AdminEndpoints
             Results.Json(AuditJson.Of(await AuditVerifier.VerifyAsync(await audit.GetCheckpointAsync(ct), audit.ReadAsync(0, ct), signer, ct))));
 
         CatalogEndpoints.Map(admin);
+        OAuthSignInEndpoints.Map(admin, endpoints.ServiceProvider);
         return endpoints;
     }
 

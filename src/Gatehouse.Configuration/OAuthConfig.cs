@@ -45,6 +45,12 @@ public sealed record OAuthConfig
 
     /// <summary>Clients identified by the URL of their metadata document (a client ID metadata document).</summary>
     public ClientMetadataDocumentsConfig ClientMetadataDocuments { get; init; } = new();
+
+    /// <summary>
+    /// Whether people sign in on this machine when there is no OpenID Connect provider (<c>console.oidc</c>): a person asks
+    /// to sign in as an identity and an admin approves each sign-in. Off by default.
+    /// </summary>
+    public bool LocalSignIn { get; init; }
 }
 
 /// <summary>A client the operator registered: its id, where it may be sent back to, and its secret if it keeps one.</summary>

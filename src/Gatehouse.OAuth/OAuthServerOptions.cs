@@ -38,6 +38,12 @@ public sealed class OAuthServerOptions
     /// (and, unless another sign-in is named, nobody can sign in).
     /// </summary>
     public OAuthProviderSignIn? Provider { get; set; }
+
+    /// <summary>
+    /// Whether people without a provider sign in on this machine, each sign-in approved by an admin (<see cref="SignIn.LocalSignIns"/>);
+    /// used only when there is no <see cref="Provider"/>.
+    /// </summary>
+    public bool LocalSignIn { get; set; }
 }
 
 /// <summary>Gatehouse's registration at the operator's OpenID Connect provider, and what in its id tokens names a person.</summary>

@@ -27,9 +27,14 @@ public static class OAuthServiceCollectionExtensions
         var authentication = services.AddAuthentication().AddCookie(PersonSession.Scheme, PersonSession.Configure);
         services.AddAntiforgery();
         services.TryAddSingleton<ConsentTicket>();
+        services.TryAddSingleton<LocalSignIns>();
         if (configured.Provider is { } provider)
         {
             ProviderSignIn.Add(authentication, provider);
+        }
+
+        if (configured.Provider is not null || configured.LocalSignIn)
+        {
             services.TryAddSingleton<IOAuthSignIn, PeopleSignIn>();
         }
 
@@ -114,7 +119,13 @@ public static class OAuthServiceCollectionExtensions
     public static IEndpointRouteBuilder MapGatehouseOAuth(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapMethods(OAuthPaths.Authorization, [HttpMethods.Get, HttpMethods.Post], AuthorizationEndpoint.HandleAsync).DisableAntiforgery();
-        if (endpoints.ServiceProvider.GetRequiredService<IOptions<OAuthServerOptions>>().Value.Registration != OAuthRegistrationPolicy.Off)
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<OAuthServerOptions>>().Value;
+        if (options.Provider is null && options.LocalSignIn)
+        {
+            LocalSignInPages.Map(endpoints);
+        }
+
+        if (options.Registration != OAuthRegistrationPolicy.Off)
         {
             endpoints.MapPost(OAuthPaths.Registration, ClientRegistration.HandleAsync).DisableAntiforgery();
         }

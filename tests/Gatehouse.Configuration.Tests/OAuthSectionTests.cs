@@ -23,6 +23,13 @@ public sealed class OAuthSectionTests
         Assert.Equal(DynamicRegistration.Loopback, oauth.DynamicRegistration);
         Assert.True(oauth.ClientMetadataDocuments.Enabled);
         Assert.False(oauth.ClientMetadataDocuments.AllowPrivateAddresses);
+        Assert.False(oauth.LocalSignIn);
+    }
+
+    [Fact]
+    public void Local_sign_in_is_turned_on_by_name()
+    {
+        Assert.True(TestConfig.Parse("""{ "oauth": { "localSignIn": true } }""").OAuth.LocalSignIn);
     }
 
     [Fact]

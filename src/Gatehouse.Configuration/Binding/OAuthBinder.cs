@@ -7,7 +7,7 @@ namespace Gatehouse.Configuration.Binding;
 internal static class OAuthBinder
 {
     private static readonly string[] Fields =
-        ["enabled", "issuer", "accessTokenLifetime", "refreshTokenLifetime", "clients", "dynamicRegistration", "clientMetadataDocuments"];
+        ["enabled", "issuer", "accessTokenLifetime", "refreshTokenLifetime", "clients", "dynamicRegistration", "clientMetadataDocuments", "localSignIn"];
 
     private static readonly string[] ClientFields = ["clientId", "redirectUris", "clientSecret", "displayName"];
     private static readonly string[] DocumentFields = ["enabled", "allowPrivateAddresses"];
@@ -44,6 +44,7 @@ internal static class OAuthBinder
             RefreshTokenLifetime = refresh,
             Clients = fields.Array("clients") is { } clients ? Clients(clients, fields.PathOf("clients"), environment, errors) : [],
             DynamicRegistration = Registration(fields),
+            LocalSignIn = fields.Boolean("localSignIn") ?? false,
             ClientMetadataDocuments = fields.Object("clientMetadataDocuments") is { } documents
                 ? Documents(documents, fields.PathOf("clientMetadataDocuments"), errors)
                 : new ClientMetadataDocumentsConfig(),

@@ -26,7 +26,7 @@ internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthG
         var session = await context.AuthenticateAsync(PersonSession.Scheme);
         if (session.Principal?.Identity is not { IsAuthenticated: true, Name: { Length: > 0 } identity })
         {
-            if (options.Value.Provider is null)
+            if (options.Value.Provider is null && !options.Value.LocalSignIn)
             {
                 return new OAuthSignInResult.Refused("Gatehouse has no way for people to sign in configured, so it issues no tokens.");
             }
@@ -36,6 +36,12 @@ internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthG
                 // A consent posted by a browser that is not signed in: not the person's answer to a page they were shown.
                 await ErrorPage.WriteAsync(context.Response, StatusCodes.Status400BadRequest, "Your sign-in has ended",
                     "Go back to the application and connect again.");
+                return new OAuthSignInResult.Answered();
+            }
+
+            if (options.Value.Provider is null)
+            {
+                await LocalSignInPages.WriteAskAsync(context, antiforgery, ReturnUrl(context), request);
                 return new OAuthSignInResult.Answered();
             }
 

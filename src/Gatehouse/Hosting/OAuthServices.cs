@@ -46,6 +46,7 @@ public static class OAuthServices
                 };
             }
 
+            options.LocalSignIn = config.OAuth.LocalSignIn;
             foreach (var client in config.OAuth.Clients)
             {
                 options.Clients.Add(new OAuthClientRegistration(client.ClientId, client.RedirectUris, client.ClientSecret, client.DisplayName));
