@@ -23,7 +23,8 @@ internal static class ConsentPage
         response.Headers.CacheControl = "no-store";
         // A consent page in another site's frame could be clicked through without the person knowing.
         response.Headers.XFrameOptions = "DENY";
-        response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+        // No form-action: browsers apply it to the redirect that follows the form too, and that goes to the client.
+        response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
         return response.WriteAsync(Html.Page($"Allow {model.ClientName}?", Body(model)));
     }
 
@@ -50,7 +51,7 @@ internal static class ConsentPage
               <input type="hidden" name="{ConsentTicket.Field}" value="{Html.Encode(m.Ticket)}">
               <div class="actions">{allow}<button type="submit" name="{AnswerField}" value="{Deny}">{(m.Grant is null ? "Back to the application" : "Deny")}</button></div>
             </form>
-            <p class="note">Only allow applications you started yourself. You can take this back: ask the operator to revoke the application's tokens.</p>
+            <p class="note">Only allow applications you started yourself, just now.</p>
             """;
     }
 }

@@ -15,7 +15,7 @@ internal static class Html
           body { font: 16px/1.5 system-ui, sans-serif; color: #1b1b1f; background: #f4f5f7; margin: 0; }
           main { max-width: 36rem; margin: 4rem auto; background: #fff; border: 1px solid #d6d8de; border-radius: 8px; padding: 2rem 2.5rem; }
           h1 { font-size: 1.4rem; margin: 0 0 1rem; }
-          dl { display: grid; grid-template-columns: 9rem 1fr; gap: .5rem 1rem; margin: 1.5rem 0; }
+          dl { display: grid; grid-template-columns: 11rem 1fr; gap: .5rem 1rem; margin: 1.5rem 0; }
           dt { color: #5b5e66; } dd { margin: 0; overflow-wrap: anywhere; }
           code { font-size: .9em; background: #f0f1f4; padding: 0 .25em; border-radius: 3px; }
           .note { color: #5b5e66; font-size: .9rem; }
