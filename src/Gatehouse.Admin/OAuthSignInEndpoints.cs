@@ -1,3 +1,5 @@
+using Gatehouse.Audit;
+using Gatehouse.Authentication;
 using Gatehouse.OAuth;
 using Gatehouse.OAuth.SignIn;
 using Microsoft.AspNetCore.Builder;
@@ -23,12 +25,32 @@ internal static class OAuthSignInEndpoints
         }
 
         admin.MapGet("/oauth/sign-ins", (LocalSignIns requests) => Results.Json(requests.Pending()));
-        admin.MapPost("/oauth/sign-ins/{code}/approve", (string code, LocalSignIns requests) => Decide(requests, code, approve: true));
-        admin.MapPost("/oauth/sign-ins/{code}/deny", (string code, LocalSignIns requests) => Decide(requests, code, approve: false));
+        admin.MapPost("/oauth/sign-ins/{code}/approve", (string code, HttpContext context, LocalSignIns requests, IAuditLog audit, TimeProvider time) =>
+            DecideAsync(context, requests, audit, time, code, approve: true));
+        admin.MapPost("/oauth/sign-ins/{code}/deny", (string code, HttpContext context, LocalSignIns requests, IAuditLog audit, TimeProvider time) =>
+            DecideAsync(context, requests, audit, time, code, approve: false));
     }
 
-    private static IResult Decide(LocalSignIns requests, string code, bool approve) =>
-        requests.Decide(code, approve)
-            ? Results.NoContent()
-            : AdminErrors.Of(StatusCodes.Status404NotFound, "not_found", $"No sign-in with the code {code} is waiting (it lapsed, or was answered).");
+    private static async Task<IResult> DecideAsync(HttpContext context, LocalSignIns requests, IAuditLog audit, TimeProvider time, string code, bool approve)
+    {
+        if (requests.Decide(code, approve) is not { } request)
+        {
+            return AdminErrors.Of(StatusCodes.Status404NotFound, "not_found", $"No sign-in with the code {code} is waiting (it lapsed, or was answered).");
+        }
+
+        // Who let whom in is the audit log's to say, as for keys.
+        var by = CallerIdentity.NameOf(context.User)!;
+        await audit.RecordAsync(new AuditEvent
+        {
+            Time = time.GetUtcNow(),
+            Kind = AuditKinds.Admin,
+            Identity = by,
+            Target = request.Identity,
+            Decision = approve ? AuditDecisions.SignInApproved : AuditDecisions.SignInDenied,
+            Rule = "oauth",
+            Reason = $"{by} {(approve ? "approved" : "denied")} the sign-in of '{request.Identity}' (code {request.Code}) to connect " +
+                $"{request.ClientName ?? request.ClientId} to {request.Server}",
+        }, CancellationToken.None);
+        return Results.NoContent();
+    }
 }

@@ -117,6 +117,12 @@ public static class AuditDecisions
     /// <summary>A person's OAuth tokens revoked by an operator.</summary>
     public const string OAuthTokensRevoked = "oauth_tokens_revoked";
 
+    /// <summary>A person's sign-in on this machine (OAuth local sign-in), approved by an admin.</summary>
+    public const string SignInApproved = "sign_in_approved";
+
+    /// <summary>A person's sign-in on this machine (OAuth local sign-in), denied by an admin.</summary>
+    public const string SignInDenied = "sign_in_denied";
+
     /// <summary>Refused at authentication.</summary>
     public const string Unauthenticated = "unauthenticated";
 }

@@ -30,13 +30,15 @@ public sealed class LocalSignIns(TimeProvider time)
         return [.. _requests.Values.Where(e => e.State == LocalSignInState.Waiting).Select(e => e.Request).OrderBy(r => r.AskedAt)];
     }
 
-    /// <summary>Approves or denies the waiting request with <paramref name="code"/>; false when there is none.</summary>
-    public bool Decide(string code, bool approve)
+    /// <summary>Approves or denies the waiting request with <paramref name="code"/>: that request, or null when none waits.</summary>
+    public LocalSignInRequest? Decide(string code, bool approve)
     {
         Expire();
         var key = Normalise(code);
         return _requests.TryGetValue(key, out var entry) && entry.State == LocalSignInState.Waiting &&
-            _requests.TryUpdate(key, entry with { State = approve ? LocalSignInState.Approved : LocalSignInState.Denied }, entry);
+            _requests.TryUpdate(key, entry with { State = approve ? LocalSignInState.Approved : LocalSignInState.Denied }, entry)
+            ? entry.Request
+            : null;
     }
 
     /// <summary>A new request, or null when too many wait; its code and the browser's secret.</summary>

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Gatehouse.Audit;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
@@ -69,6 +70,9 @@ public sealed partial class LocalSignInTests : IAsyncLifetime
         Assert.Equal("test", request["server"]!.GetValue<string>());
         Assert.Equal("Test client", request["clientName"]!.GetValue<string>());
         await SendAsync(HttpMethod.Post, $"/admin/v1/oauth/sign-ins/{code}/approve", await AdminKeyAsync(), HttpStatusCode.NoContent);
+        await Eventually.UntilAsync(async () => (await _gateway.Services.GetRequiredService<IAuditStore>().QueryAsync(new AuditQuery { Kind = AuditKinds.Admin }, default))
+            .Records.Any(r => r.Event is { Decision: AuditDecisions.SignInApproved, Identity: "admin", Target: "alice" } && r.Event.Reason!.Contains(code, StringComparison.Ordinal)),
+            "the approval in the audit log under the admin");
 
         using var approved = await browser.Http.GetAsync(new Uri(_gateway.BaseUrl, "/oauth/local/wait"));
         Assert.Equal(HttpStatusCode.Redirect, approved.StatusCode);
