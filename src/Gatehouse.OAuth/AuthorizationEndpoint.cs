@@ -41,7 +41,7 @@ internal static class AuthorizationEndpoint
                 OpenIddictServerAspNetCoreDefaults.AuthenticationScheme),
             OAuthSignInResult.Refused refused => Results.Forbid(new AuthenticationProperties(new Dictionary<string, string?>
             {
-                [OpenIddictServerAspNetCoreConstants.Properties.Error] = Errors.AccessDenied,
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = refused.Error,
                 [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = refused.Reason,
             }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]),
             _ => Results.Empty,

@@ -39,8 +39,11 @@ public abstract record OAuthSignInResult
     /// <summary>The sign-in answered the browser itself (sent it to sign in, showed a consent page).</summary>
     public sealed record Answered : OAuthSignInResult;
 
-    /// <summary>No one signed in: the client is told <c>access_denied</c>, with <paramref name="Reason"/>.</summary>
-    public sealed record Refused(string Reason) : OAuthSignInResult;
+    /// <summary>
+    /// No one signed in: the client is told <paramref name="Error"/> (<c>access_denied</c>, or <c>login_required</c> and
+    /// <c>consent_required</c> for a request that allowed no page), with <paramref name="Reason"/>.
+    /// </summary>
+    public sealed record Refused(string Reason, string Error = "access_denied") : OAuthSignInResult;
 }
 
 /// <summary>

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Gatehouse.OAuth.SignIn;
 
@@ -29,6 +30,11 @@ internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthG
             if (options.Value.Provider is null && !options.Value.LocalSignIn)
             {
                 return new OAuthSignInResult.Refused("Gatehouse has no way for people to sign in configured, so it issues no tokens.");
+            }
+
+            if (oidc.HasPromptValue(PromptValues.None))
+            {
+                return new OAuthSignInResult.Refused("The person is not signed in, and the request allowed no sign-in page.", Errors.LoginRequired);
             }
 
             if (answering)
@@ -79,9 +85,16 @@ internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthG
             return new OAuthSignInResult.Refused($"{identity} did not allow {clientName} to use {request.Server}.");
         }
 
-        if (await RememberedConsent.FindAsync(authorizations, applications, consent, cancellationToken) is { } remembered)
+        // prompt=consent asks again, whatever was consented to before.
+        if (!oidc.HasPromptValue(PromptValues.Consent) &&
+            await RememberedConsent.FindAsync(authorizations, applications, consent, cancellationToken) is { } remembered)
         {
             return new OAuthSignInResult.SignedIn(identity, claims, remembered);
+        }
+
+        if (oidc.HasPromptValue(PromptValues.None))
+        {
+            return new OAuthSignInResult.Refused("The person has not consented, and the request allowed no consent page.", Errors.ConsentRequired);
         }
 
         var tokens = antiforgery.GetAndStoreTokens(context);

@@ -103,6 +103,28 @@ public sealed class PeopleSignInTests(PeopleSignInTests.Gateway shared) : IClass
     }
 
     [Fact]
+    public async Task A_request_that_allows_no_page_is_told_login_or_consent_required_and_prompt_consent_asks_again()
+    {
+        using var browser = new SignInBrowser(Alice);
+        using var flow = new OAuthTestClient(shared.Gatehouse.BaseUrl);
+        var redirect = new Uri(OAuthTestClient.RedirectUri);
+        var scope = Fresh();
+
+        Assert.Equal("login_required", Error(await browser.AuthorizeAsync(WithPrompt(AuthorizeUri(flow, "test", scope), "none"), redirect)));
+        await browser.AuthorizeAsync(AuthorizeUri(flow, "test", scope), redirect);
+        Assert.Equal("consent_required", Error(await browser.AuthorizeAsync(WithPrompt(AuthorizeUri(flow, "test", Fresh()), "none"), redirect)));
+        var silent = await browser.AuthorizeAsync(WithPrompt(AuthorizeUri(flow, "test", scope), "none"), redirect);
+        Assert.True(QueryHelpers.ParseQuery(silent.Query).ContainsKey("code"));
+        Assert.Equal(1, browser.ConsentPagesSeen);
+
+        await browser.AuthorizeAsync(WithPrompt(AuthorizeUri(flow, "test", scope), "consent"), redirect);
+        Assert.Equal(2, browser.ConsentPagesSeen);
+
+        static string Error(Uri back) => QueryHelpers.ParseQuery(back.Query)["error"].ToString();
+        static Uri WithPrompt(Uri request, string prompt) => new(QueryHelpers.AddQueryString(request.AbsoluteUri, "prompt", prompt));
+    }
+
+    [Fact]
     public async Task A_token_for_one_server_is_refused_at_another()
     {
         using var browser = new SignInBrowser(Alice);
