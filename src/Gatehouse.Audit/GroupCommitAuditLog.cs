@@ -34,6 +34,9 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
 
     private readonly Task _writer;
 
+    // The flush of the newest commit a WriteAsync caller was released from; flushes complete in commit order.
+    private volatile Task _onDisk = Task.CompletedTask;
+
     public GroupCommitAuditLog(IAuditStore store, ILogger<GroupCommitAuditLog> logger)
     {
         _store = store;
@@ -44,6 +47,8 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
     public Task<AuditWrite> WriteAsync(AuditEvent record, CancellationToken cancellationToken) => EnqueueAsync(record, untilOnDisk: false, cancellationToken);
 
     public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken) => EnqueueAsync(record, untilOnDisk: true, cancellationToken);
+
+    public Task OnDisk => _onDisk;
 
     private async Task<AuditWrite> EnqueueAsync(AuditEvent record, bool untilOnDisk, CancellationToken cancellationToken)
     {
@@ -137,6 +142,11 @@ public sealed partial class GroupCommitAuditLog : IAuditLog, IAsyncDisposable
         var onDisk = batch.Exists(p => p.Written is not null && !p.UntilOnDisk)
             ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
             : null;
+        if (onDisk is not null)
+        {
+            _onDisk = onDisk.Task;
+        }
+
         foreach (var pending in batch)
         {
             if (!pending.UntilOnDisk)

@@ -18,6 +18,12 @@ public interface IAuditLog
 
     /// <summary>Records <paramref name="record"/> with the next commit, without waiting; a failure is logged.</summary>
     void Post(AuditEvent record);
+
+    /// <summary>
+    /// Completes once every record <see cref="WriteAsync"/> has returned so far is on disk; faults with
+    /// <see cref="AuditUnavailableException"/> as the flush that should have put the newest of them there did.
+    /// </summary>
+    Task OnDisk { get; }
 }
 
 /// <summary>A record the audit store has taken.</summary>
@@ -36,6 +42,8 @@ public sealed class DisabledAuditLog : IAuditLog
     public Task<AuditWrite> WriteAsync(AuditEvent record, CancellationToken cancellationToken) => Task.FromResult(AuditWrite.Done);
 
     public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task OnDisk => Task.CompletedTask;
 
     public void Post(AuditEvent record)
     {

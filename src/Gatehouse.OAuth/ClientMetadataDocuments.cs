@@ -27,6 +27,9 @@ internal sealed class ClientMetadataDocuments(IHttpClientFactory http, IOpenIddi
     public const string FromDocument = "metadata_document";
 
     public const int MaxDocumentBytes = 8 * 1024;
+
+    // For the whole fetch, body included: a server that sends its headers and then trickles holds nothing longer.
+    private static readonly TimeSpan FetchTime = TimeSpan.FromSeconds(5);
     private const int MaxRedirectUris = 10;
 
     /// <summary>Whether <paramref name="clientId"/> names a metadata document rather than a registered client.</summary>
@@ -47,11 +50,17 @@ internal sealed class ClientMetadataDocuments(IHttpClientFactory http, IOpenIddi
         }
 
         JsonObject? document;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(FetchTime);
         try
         {
-            document = await FetchAsync(new Uri(clientId), cancellationToken);
+            document = await FetchAsync(new Uri(clientId), deadline.Token);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException or InvalidDataException)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return $"The client's metadata document could not be fetched within {FetchTime.TotalSeconds:0} s.";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or InvalidDataException)
         {
             return $"The client's metadata document could not be fetched: {ex.Message}";
         }
@@ -76,9 +85,15 @@ internal sealed class ClientMetadataDocuments(IHttpClientFactory http, IOpenIddi
             return $"The client's metadata document must list 1 to {MaxRedirectUris} absolute redirect_uris.";
         }
 
-        await KeepAsync(clientId, document["client_name"] is JsonValue name && name.TryGetValue<string>(out var display) ? display : null, redirects,
+        // The rules a client registering itself at https:// must keep: no plain http:// off the person's machine, no
+        // scheme a browser would run rather than hand to an application.
+        if (redirects.Select(uri => ClientRegistration.RedirectUriError(uri.OriginalString, OAuthRegistrationPolicy.Any)).FirstOrDefault(e => e is not null) is { } redirectError)
+        {
+            return $"The client's metadata document lists a redirect URI Gatehouse does not send codes to: {redirectError}";
+        }
+
+        return await KeepAsync(clientId, document["client_name"] is JsonValue name && name.TryGetValue<string>(out var display) ? display : null, redirects,
             cancellationToken);
-        return null;
     }
 
     // https with a path, no user info or fragment; http only on loopback where the operator allows private addresses.
@@ -141,8 +156,20 @@ internal sealed class ClientMetadataDocuments(IHttpClientFactory http, IOpenIddi
         return uris;
     }
 
-    private async Task KeepAsync(string clientId, string? name, List<Uri> redirectUris, CancellationToken cancellationToken)
+    // A client the operator configured, or one that registered, under the same id is not the document's to change.
+    private async Task<string?> KeepAsync(string clientId, string? name, List<Uri> redirectUris, CancellationToken cancellationToken)
     {
+        var existing = await applications.FindByClientIdAsync(clientId, cancellationToken);
+        if (existing is not null)
+        {
+            var properties = await applications.GetPropertiesAsync(existing, cancellationToken);
+            if (!properties.TryGetValue(ConfiguredClients.SourceProperty, out var source) || source.ValueKind != JsonValueKind.String ||
+                source.GetString() != FromDocument)
+            {
+                return null;
+            }
+        }
+
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = clientId,
@@ -153,7 +180,7 @@ internal sealed class ClientMetadataDocuments(IHttpClientFactory http, IOpenIddi
         };
         descriptor.RedirectUris.UnionWith(redirectUris);
         descriptor.Permissions.UnionWith(OAuthClientPermissions.All);
-        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } existing)
+        if (existing is not null)
         {
             await applications.UpdateAsync(existing, descriptor, cancellationToken);
         }
@@ -161,6 +188,8 @@ internal sealed class ClientMetadataDocuments(IHttpClientFactory http, IOpenIddi
         {
             await applications.CreateAsync(descriptor, cancellationToken);
         }
+
+        return null;
     }
 
     /// <summary>
@@ -205,7 +234,18 @@ internal sealed class ClientMetadataDocuments(IHttpClientFactory http, IOpenIddi
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
             var bytes = address.GetAddressBytes();
-            return !(address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (bytes[0] & 0xFE) == 0xFC);
+            if (address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || (bytes[0] & 0xFE) == 0xFC ||
+                (bytes[0] == 0x20 && bytes[1] == 0x01 && bytes[2] == 0 && bytes[3] == 0) || (bytes[0] == 0x20 && bytes[1] == 0x02))
+            {
+                // Besides the local ranges: Teredo (2001::/32) and 6to4 (2002::/16) tunnel to addresses they hide.
+                return false;
+            }
+
+            // IPv4-compatible (::/96) and NAT64 (64:ff9b::/96, 64:ff9b:1::/48) addresses reach the IPv4 address they carry.
+            var compatible = bytes.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0;
+            var nat64 = bytes[0] == 0 && bytes[1] == 0x64 && bytes[2] == 0xff && bytes[3] == 0x9b &&
+                        (bytes.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0 || (bytes[4] == 0 && bytes[5] == 1));
+            return !(compatible || nat64) || IsPublic(new IPAddress(bytes.AsSpan(12, 4)));
         }
 
         var b = address.GetAddressBytes();

@@ -82,6 +82,31 @@ public sealed partial class CallRecorder(IAuditLog audit, GatehouseConfig config
         }
     }
 
+    /// <summary>
+    /// Waits, before a message the upstream sent about a call in flight (a notification, a request of its own) reaches the
+    /// client, until that call's record is on disk: <paramref name="recordOnDisk"/> when the call is known, else every record
+    /// written so far, since which call such a message belongs to is not always known. False when the record could not be
+    /// put on disk: the message is dropped, as the call's answer is withheld (unless <c>audit.failOpen</c>).
+    /// </summary>
+    public async ValueTask<bool> MayRelayAsync(Task? recordOnDisk = null)
+    {
+        var onDisk = recordOnDisk ?? audit.OnDisk;
+        if (onDisk.IsCompletedSuccessfully)
+        {
+            return true;
+        }
+
+        try
+        {
+            await onDisk.ConfigureAwait(false);
+            return true;
+        }
+        catch (AuditUnavailableException)
+        {
+            return config.Audit.FailOpen;
+        }
+    }
+
     /// <summary>What the client gets instead of an answer whose call's record could not be put on disk.</summary>
     public static JsonRpcError Withheld(RequestId id) => JsonRpcReplies.Error(id, McpErrorCode.InternalError,
         "The audit log could not put this call's record on disk, so its answer is withheld; the upstream server may have acted on it.");

@@ -299,6 +299,8 @@ public sealed class ToolCatalogTests : IDisposable
 
         public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken) => WriteAsync(record, cancellationToken);
 
+        public Task OnDisk => Task.CompletedTask;
+
         public void Post(AuditEvent record)
         {
             if (!DropPosts && !Down)

@@ -92,8 +92,11 @@ internal sealed partial class ModernCallPath(UpstreamServerConfig server, Modern
                             upstream.Tools.Invalidate();
                         }
 
-                        await RecordOnDiskAsync().ConfigureAwait(false);
-                        await response.NotifyAsync(notification).ConfigureAwait(false);
+                        if (await recorder.MayRelayAsync(_recordOnDisk).ConfigureAwait(false))
+                        {
+                            await response.NotifyAsync(notification).ConfigureAwait(false);
+                        }
+
                         break;
 
                     case JsonRpcMessageWithId reply when reply is JsonRpcResponse or JsonRpcError && reply.Id == request.Id:
@@ -190,13 +193,9 @@ internal sealed partial class ModernCallPath(UpstreamServerConfig server, Modern
     private async Task FailAsync(ModernResponse response, JsonRpcRequest request, AuditEvent? decided, string outcome, long startedAt, string message)
     {
         Record(decided, outcome, startedAt);
-        await RecordOnDiskAsync().ConfigureAwait(false);
+        await _recordOnDisk.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await response.AnswerAsync(JsonRpcReplies.Error(request.Id, McpErrorCode.InternalError, message), StatusCodes.Status200OK).ConfigureAwait(false);
     }
-
-    // What the upstream sends about a call reaches the client once the call's record is on disk, as its answer does
-    // (whose withholding, should that fail, is what protects the result).
-    private async ValueTask RecordOnDiskAsync() => await _recordOnDisk.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
     private void Record(AuditEvent? decided, string outcome, long startedAt)
     {

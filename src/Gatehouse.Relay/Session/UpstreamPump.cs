@@ -72,7 +72,11 @@ internal sealed partial class UpstreamPump(RelayCall call, PendingRequests pendi
                     call.Tools.Invalidate();
                 }
 
-                await client.SendQuietlyAsync(await RouteForAsync(notification).ConfigureAwait(false), notification).ConfigureAwait(false);
+                if (await recorder.MayRelayAsync().ConfigureAwait(false))
+                {
+                    await client.SendQuietlyAsync(RouteFor(notification), notification).ConfigureAwait(false);
+                }
+
                 break;
         }
     }
@@ -103,7 +107,14 @@ internal sealed partial class UpstreamPump(RelayCall call, PendingRequests pendi
 
     private async Task RelayServerRequestAsync(JsonRpcRequest serverRequest)
     {
-        var target = await RouteForAsync(serverRequest).ConfigureAwait(false);
+        if (!await recorder.MayRelayAsync().ConfigureAwait(false))
+        {
+            await upstream.SendQuietlyAsync(JsonRpcReplies.Error(serverRequest.Id, McpErrorCode.InternalError,
+                $"Gatehouse did not deliver '{serverRequest.Method}': the audit log could not put the calls in flight on disk.")).ConfigureAwait(false);
+            return;
+        }
+
+        var target = RouteFor(serverRequest);
         try
         {
             await target.SendMessageAsync(serverRequest, lifetime).ConfigureAwait(false);
@@ -120,23 +131,18 @@ internal sealed partial class UpstreamPump(RelayCall call, PendingRequests pendi
     /// Picks the client stream for a message the upstream sent on its own initiative. Neither stdio nor the
     /// SDK's HTTP client transport says which request such a message belongs to, so a progress notification
     /// follows its token, and anything else the most recent request still waiting, whose response stream is
-    /// open; with none waiting it goes on the session's own stream. A message for a request goes once that
-    /// request's record is on disk, as its answer does (whose withholding, should that fail, is what protects the result).
+    /// open; with none waiting it goes on the session's own stream.
     /// </summary>
-    private async ValueTask<ITransport> RouteForAsync(JsonRpcMessage message)
+    private ITransport RouteFor(JsonRpcMessage message)
     {
-        var owner = message is JsonRpcNotification { Method: NotificationMethods.ProgressNotification } progress &&
+        if (message is JsonRpcNotification { Method: NotificationMethods.ProgressNotification } progress &&
             PendingRequests.ReadProgressToken(progress.Params, nested: false) is { } token &&
-            pending.WithProgressToken(token) is { } tokenOwner
-                ? tokenOwner
-                : pending.Latest();
-        if (owner is null)
+            pending.WithProgressToken(token) is { } owner)
         {
-            return client.Transport;
+            return owner.ReplyTo;
         }
 
-        await owner.RecordOnDisk.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        return owner.ReplyTo;
+        return pending.Latest()?.ReplyTo ?? client.Transport;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Relay {Direction} pump of server '{Server}' session {SessionId} failed.")]

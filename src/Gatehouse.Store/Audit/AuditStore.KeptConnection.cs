@@ -140,7 +140,15 @@ internal sealed partial class AuditStore
 
         _newest?.Dispose();
         _insert?.Dispose();
-        _kept?.Dispose();
+        if (_kept is not null && database.DeferredFlush is { } deferred)
+        {
+            deferred.Release(_kept);
+        }
+        else
+        {
+            _kept?.Dispose();
+        }
+
         (_newest, _insert, _kept) = (null, null, null);
     }
 

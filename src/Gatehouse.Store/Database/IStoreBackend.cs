@@ -41,4 +41,8 @@ internal interface IStoreBackend
 /// <summary>How a kept connection's commits are written first and put on disk after (<see cref="IStoreBackend.DeferredFlush"/>).</summary>
 /// <param name="WriteOnlySql">SQL run on the connection, outside any transaction, after which its commits only write.</param>
 /// <param name="Open">Opens what flushes the connection's commits; call it once the connection has committed.</param>
-internal sealed record DeferredFlush(string WriteOnlySql, Func<WriteAheadLogFlush> Open);
+/// <param name="Release">
+/// Lets the connection go, never back to a pool as it is: a pooled connection that only writes would make another
+/// writer's commits (a key's revocation) lose their flush.
+/// </param>
+internal sealed record DeferredFlush(string WriteOnlySql, Func<WriteAheadLogFlush> Open, Action<DbConnection> Release);

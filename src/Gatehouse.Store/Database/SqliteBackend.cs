@@ -29,7 +29,16 @@ internal sealed class SqliteBackend(string path, bool syncEveryCommit = true) : 
     public string? DurableWritesSql => syncEveryCommit ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
 
     // The write-ahead log's fsync moved out of the commit: the same flush, at a time the writer picks.
-    public DeferredFlush? DeferredFlush { get; } = syncEveryCommit ? new("PRAGMA synchronous = NORMAL;", () => new WriteAheadLogFlush(path)) : null;
+    public DeferredFlush? DeferredFlush { get; } = syncEveryCommit
+        ? new("PRAGMA synchronous = NORMAL;", () => new WriteAheadLogFlush(path), Discard)
+        : null;
+
+    // Emptying the pool closes the connection for good when it is disposed, rather than keeping it for the next caller.
+    private static void Discard(DbConnection connection)
+    {
+        SqliteConnection.ClearPool((SqliteConnection)connection);
+        connection.Dispose();
+    }
 
     // BEGIN IMMEDIATE takes SQLite's single write lock up front. A deferred transaction would start as a reader
     // and could fail with SQLITE_BUSY_SNAPSHOT when it later writes after another process did, which is not retried.

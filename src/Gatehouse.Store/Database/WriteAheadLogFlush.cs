@@ -13,15 +13,20 @@ namespace Gatehouse.Store.Database;
 /// SQLite's own locks are on the database and its shared-memory file, never on the log, so this second handle to
 /// the log disturbs none of them.
 /// </remarks>
-internal sealed class WriteAheadLogFlush(string databasePath) : IDisposable
+internal sealed class WriteAheadLogFlush : IDisposable
 {
-    private SafeFileHandle? _log;
+    // Opened at once, so that a log that cannot be flushed fails the commit that switched to writing without it.
+    // SQLite keeps its log beside the file a symbolic link leads to; write access, which Windows needs to flush.
+    private readonly SafeFileHandle _log;
 
-    public void Flush()
+    public WriteAheadLogFlush(string databasePath)
     {
-        _log ??= File.OpenHandle(databasePath + "-wal", FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        RandomAccess.FlushToDisk(_log);
+        var file = new FileInfo(Path.GetFullPath(databasePath));
+        var resolved = file.LinkTarget is null ? file.FullName : file.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? file.FullName;
+        _log = File.OpenHandle(resolved + "-wal", FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
     }
 
-    public void Dispose() => _log?.Dispose();
+    public void Flush() => RandomAccess.FlushToDisk(_log);
+
+    public void Dispose() => _log.Dispose();
 }

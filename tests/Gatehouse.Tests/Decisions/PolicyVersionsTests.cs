@@ -95,6 +95,8 @@ public sealed class PolicyVersionsTests : TestServerGatewayTests
         public Task RecordAsync(AuditEvent record, CancellationToken cancellationToken) =>
             throw new AuditUnavailableException("the audit store is down");
 
+        public Task OnDisk => Task.CompletedTask;
+
         public void Post(AuditEvent record) => throw new AuditUnavailableException("the audit store is down");
     }
 }
