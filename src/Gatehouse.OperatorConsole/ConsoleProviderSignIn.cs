@@ -1,3 +1,4 @@
+using Gatehouse.OAuth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
@@ -43,32 +44,8 @@ internal static partial class ConsoleProviderSignIn
         authentication.AddOpenIdConnect(Scheme, options =>
         {
             options.SignInScheme = ConsoleAuthentication.Scheme;
-            options.Authority = provider.Issuer;
-            // The configuration refuses an http:// issuer that is not on loopback.
-            options.RequireHttpsMetadata = provider.Issuer.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
-            options.ClientId = provider.ClientId;
-            options.ClientSecret = provider.ClientSecret;
-            options.ResponseType = OpenIdConnectResponseType.Code;
-            options.UsePkce = true;
-            // The code comes back on a top-level GET, which carries the SameSite=Lax correlation and nonce cookies; a
-            // cross-site form post (the default) would carry them only as SameSite=None, which needs HTTPS.
-            options.ResponseMode = OpenIdConnectResponseMode.Query;
-            options.CorrelationCookie.SameSite = SameSiteMode.Lax;
-            options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            options.NonceCookie.SameSite = SameSiteMode.Lax;
-            options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            options.CallbackPath = CallbackPath;
+            OpenIdConnectCodeFlow.Configure(options, provider.Issuer, provider.ClientId, provider.ClientSecret, provider.Scopes, CallbackPath);
             options.SignedOutCallbackPath = SignedOutCallbackPath;
-            // No front-channel sign-out from the provider: the handler's default (/signout-oidc, outside /ui) would let any
-            // page end a console session with a GET, on either address.
-            options.RemoteSignOutPath = PathString.Empty;
-            options.Scope.Clear();
-            foreach (var scope in provider.Scopes)
-            {
-                options.Scope.Add(scope);
-            }
-
-            options.MapInboundClaims = false;
             options.Events.OnTokenValidated = context => SignedInAsync(context, provider);
             options.Events.OnRemoteFailure = FailedAsync;
         });

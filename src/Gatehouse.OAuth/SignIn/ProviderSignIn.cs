@@ -30,29 +30,10 @@ internal static partial class ProviderSignIn
         authentication.AddOpenIdConnect(Scheme, options =>
         {
             options.SignInScheme = PersonSession.Scheme;
-            options.Authority = provider.Issuer;
-            options.RequireHttpsMetadata = provider.Issuer.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
-            options.ClientId = provider.ClientId;
-            options.ClientSecret = provider.ClientSecret;
-            options.ResponseType = OpenIdConnectResponseType.Code;
-            options.UsePkce = true;
-            // Back with a top-level GET, which carries the SameSite=Lax correlation and nonce cookies over plain HTTP too.
-            options.ResponseMode = OpenIdConnectResponseMode.Query;
-            options.CorrelationCookie.SameSite = SameSiteMode.Lax;
-            options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            options.NonceCookie.SameSite = SameSiteMode.Lax;
-            options.NonceCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-            options.CallbackPath = CallbackPath;
+            OpenIdConnectCodeFlow.Configure(options, provider.Issuer, provider.ClientId, provider.ClientSecret,
+                provider.Scopes.Append("openid").Distinct(StringComparer.Ordinal), CallbackPath);
             // No sign-out from the provider's side: nothing here to end but a short session.
-            options.RemoteSignOutPath = PathString.Empty;
             options.SignedOutCallbackPath = PathString.Empty;
-            options.Scope.Clear();
-            foreach (var scope in provider.Scopes.Append("openid").Distinct(StringComparer.Ordinal))
-            {
-                options.Scope.Add(scope);
-            }
-
-            options.MapInboundClaims = false;
             options.SaveTokens = false;
             options.Events.OnTokenValidated = context => SignedInAsync(context, provider);
             options.Events.OnRemoteFailure = FailedAsync;
