@@ -18,4 +18,10 @@ public sealed record UpstreamOAuthConfig
 
     /// <summary>The https:// URL of Gatehouse's client ID metadata document, used where the authorization server supports them.</summary>
     public Uri? ClientMetadataUrl { get; init; }
+
+    /// <summary>
+    /// For a server of MCP 2025-03-26 that publishes no metadata at all: its authorization server is taken to be at its
+    /// origin, with <c>/authorize</c>, <c>/token</c> and <c>/register</c> (that revision's defaults), and to require PKCE.
+    /// </summary>
+    public bool DefaultEndpoints { get; init; }
 }

@@ -27,7 +27,8 @@ public static class RelayServiceCollectionExtensions
         services.TryAddSingleton<CallRecorder>();
         services.TryAddSingleton<IAccessCheck, OpenAccess>();
         services.TryAddSingleton<IUpstreamConnector, UpstreamConnector>();
-        services.AddHttpClient(UpstreamConnector.HttpClientName);
+        services.AddTransient<DefaultAuthorizationEndpoints>();
+        services.AddHttpClient(UpstreamConnector.HttpClientName).AddHttpMessageHandler<DefaultAuthorizationEndpoints>();
         services.AddSingleton<RelaySessionRegistry>();
         services.AddSingleton<UpstreamReadiness>();
         services.AddSingleton<ResumableStreams>();

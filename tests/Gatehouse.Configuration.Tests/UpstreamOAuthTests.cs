@@ -29,6 +29,15 @@ public sealed class UpstreamOAuthTests
         Assert.Null(oauth.ClientId);
         Assert.Null(oauth.ClientMetadataUrl);
         Assert.Empty(oauth.Scopes);
+        Assert.False(oauth.DefaultEndpoints);
+    }
+
+    [Fact]
+    public void The_2025_03_26_default_endpoints_are_taken_only_when_asked_for()
+    {
+        var oauth = Server("""{ "url": "https://mcp.example.com/mcp", "oauth": { "defaultEndpoints": true } }""").OAuth;
+
+        Assert.True(oauth?.DefaultEndpoints);
     }
 
     [Fact]
@@ -52,6 +61,7 @@ public sealed class UpstreamOAuthTests
     [InlineData("""{ "clientId": "" }""", "clientId", "register dynamically")]
     [InlineData("""{ "scopes": ["a b"] }""", "scopes[0]", "not an OAuth scope")]
     [InlineData("""{ "clientID": "x" }""", "clientID", "")]
+    [InlineData("""{ "defaultEndpoints": "yes" }""", "defaultEndpoints", "true or false")]
     public void Mistakes_are_reported_at_their_field(string oauth, string field, string message)
     {
         var error = ServerError($$"""{ "url": "https://mcp.example.com/mcp", "oauth": {{oauth}} }""");

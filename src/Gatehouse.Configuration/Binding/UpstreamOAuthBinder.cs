@@ -3,7 +3,7 @@ namespace Gatehouse.Configuration.Binding;
 /// <summary>Binds an HTTP server's <c>oauth</c>: how Gatehouse is the OAuth client of a server that requires OAuth.</summary>
 internal static class UpstreamOAuthBinder
 {
-    private static readonly string[] Fields = ["clientId", "clientSecret", "scopes", "clientMetadataUrl"];
+    private static readonly string[] Fields = ["clientId", "clientSecret", "scopes", "clientMetadataUrl", "defaultEndpoints"];
 
     public static UpstreamOAuthConfig? Bind(ObjectFields server, EnvironmentExpander expander, ConfigErrorList errors)
     {
@@ -44,6 +44,7 @@ internal static class UpstreamOAuthBinder
             ClientSecret = clientSecret,
             Scopes = scopes.AsReadOnly(),
             ClientMetadataUrl = MetadataUrl(fields),
+            DefaultEndpoints = fields.Boolean("defaultEndpoints") ?? false,
         };
     }
 
