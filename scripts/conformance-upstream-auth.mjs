@@ -33,6 +33,8 @@ const dir = mkdtempSync(join(tmpdir(), "gatehouse-conformance-"));
 const oauth = context.client_id
   ? { clientId: context.client_id, ...(context.client_secret ? { clientSecret: context.client_secret } : {}) }
   : { clientMetadataUrl };
+// An operator turns the 2025-03-26 default endpoints on for a server known to publish no metadata, as this scenario's is.
+if (process.env.MCP_CONFORMANCE_SCENARIO === "auth/2025-03-26-oauth-endpoint-fallback") oauth.defaultEndpoints = true;
 writeFileSync(join(dir, "policy.json"), JSON.stringify({ version: "1", default: "allow" }));
 writeFileSync(join(dir, "gatehouse.json"), JSON.stringify({
   listen: gateway,
@@ -47,22 +49,22 @@ let exitCode = 1;
 try {
   await waitForGateway();
   const refusal = await initialize();
-  const link = /https?:\/\/\S+\/connect\/[^\s?]+\?ticket=[A-Za-z0-9_\-%]+/.exec(refusal.error?.message ?? "")?.[0];
+  const link = linkIn(refusal.error);
   if (!link) throw new Error(`Expected a refusal with a link to connect, got ${JSON.stringify(refusal)}`);
   await browse(link);
 
   // A server of MCP 2026-07-28 alone takes no initialize: such a client sends each request on its own.
-  const sessionless = await sessionlessRequest("tools/list", {});
+  const sessionless = await connectingAgain(() => sessionlessRequest("tools/list", {}));
   let tools = sessionless;
   if (!sessionless.message?.result) {
     const session = await initialize();
     if (session.error) throw new Error(`Still refused after connecting: ${JSON.stringify(session.error)}; without a session: ${JSON.stringify(sessionless.message)}`);
     await post({ jsonrpc: "2.0", method: "notifications/initialized" }, session.sessionId);
-    tools = await post({ jsonrpc: "2.0", id: 2, method: "tools/list", params: {} }, session.sessionId);
+    tools = await connectingAgain(() => post({ jsonrpc: "2.0", id: 2, method: "tools/list", params: {} }, session.sessionId));
     const first = tools.message?.result?.tools?.[0];
-    if (first) await post({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: first.name, arguments: {} } }, session.sessionId);
+    if (first) await connectingAgain(() => post({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: first.name, arguments: {} } }, session.sessionId));
   } else if (sessionless.message.result.tools?.[0]) {
-    await sessionlessRequest("tools/call", { name: sessionless.message.result.tools[0].name, arguments: {} });
+    await connectingAgain(() => sessionlessRequest("tools/call", { name: sessionless.message.result.tools[0].name, arguments: {} }));
   }
   console.log(`Called through Gatehouse: ${JSON.stringify(tools.message?.result ?? tools.message?.error)}`);
   exitCode = 0;
@@ -74,6 +76,22 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 process.exit(exitCode);
+
+// A request refused with a link (the upstream wants more scope, or moved to another authorization server): the person
+// opens it, as they would, and the request is sent again in the same session, once.
+async function connectingAgain(send) {
+  const answer = await send();
+  const link = linkIn(answer.message?.error);
+  if (!link) return answer;
+  await browse(link);
+  const again = await send();
+  if (linkIn(again.message?.error)) throw new Error(`Still refused after connecting again: ${JSON.stringify(again.message.error)}`);
+  return again;
+}
+
+function linkIn(error) {
+  return /https?:\/\/\S+\/connect\/[^\s?]+\?ticket=[A-Za-z0-9_\-%]+/.exec(error?.message ?? "")?.[0];
+}
 
 async function waitForGateway() {
   const until = Date.now() + 60_000;

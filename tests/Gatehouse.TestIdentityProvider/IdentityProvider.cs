@@ -70,8 +70,17 @@ public sealed class IdentityProviderOptions
     /// <summary>Users by name (their <c>sub</c>), each with its roles (the <c>roles</c> claim); the login form knows no others.</summary>
     public ConcurrentDictionary<string, IReadOnlyList<string>> Users { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>A scope it grants besides OpenID Connect's, for an upstream that asks for more than a person first allowed.</summary>
+    public const string StepUpScope = "upstream:write";
+
+    /// <summary>Whether clients may register themselves (RFC 7591) at its <c>registration_endpoint</c>.</summary>
+    public bool DynamicRegistration { get; init; }
+
     /// <summary>Registered clients by client id.</summary>
     public ConcurrentDictionary<string, ProviderClient> Clients { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Each request its token endpoint was sent: the grant type, and the refresh token it carried (or null).</summary>
+    public ConcurrentQueue<(string GrantType, string? RefreshToken)> TokenRequests { get; } = new();
 }
 
 /// <summary>A client registration: where the provider may send its browser back, and the secret of a confidential client.</summary>

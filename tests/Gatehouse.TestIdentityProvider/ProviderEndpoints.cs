@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Security.Claims;
+using System.Text.Json;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -25,6 +26,8 @@ internal static class ProviderEndpoints
 {
     public const string LoginPath = "/login";
 
+    private const string RegisterPath = "/connect/register";
+
     /// <summary>The claim that carries a user's roles, as Gatehouse's <c>auth.jwt.rolesClaim</c> reads it by default.</summary>
     private const string RolesClaim = "roles";
 
@@ -34,7 +37,8 @@ internal static class ProviderEndpoints
             .SetTokenEndpointUris("connect/token")
             .SetEndSessionEndpointUris("connect/endsession");
         server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().RequireProofKeyForCodeExchange();
-        server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess);
+        // And one an upstream may ask more of than a person first allowed (a step-up).
+        server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, IdentityProviderOptions.StepUpScope);
         // Access tokens stay readable JWTs, as a resource server (the gateway) validates them with the published keys.
         server.AddEphemeralEncryptionKey().AddEphemeralSigningKey().DisableAccessTokenEncryption();
         server.EnableDegradedMode().DisableTokenStorage();
@@ -58,10 +62,20 @@ internal static class ProviderEndpoints
         }));
         server.AddEventHandler<ValidateTokenRequestContext>(handler => handler.UseInlineHandler(context =>
         {
+            OptionsOf(context.Transaction).TokenRequests.Enqueue((context.Request.GrantType ?? "", context.Request.RefreshToken));
             var client = ClientOf(context.Transaction, context.ClientId);
             if (client is null || (client.Secret is { } secret && secret != context.ClientSecret))
             {
                 context.Reject(Errors.InvalidClient, "Unknown client, or the wrong secret.");
+            }
+
+            return default;
+        }));
+        server.AddEventHandler<HandleConfigurationRequestContext>(handler => handler.UseInlineHandler(context =>
+        {
+            if (OptionsOf(context.Transaction).DynamicRegistration && context.Transaction.GetHttpRequest() is { } request)
+            {
+                context.Metadata["registration_endpoint"] = $"{request.Scheme}://{request.Host}{RegisterPath}";
             }
 
             return default;
@@ -87,6 +101,7 @@ internal static class ProviderEndpoints
             // OpenIddict sends the browser on to the client's post_logout_redirect_uri.
             return Results.SignOut(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         });
+        app.MapPost(RegisterPath, RegisterAsync);
         app.MapGet(LoginPath, (string? returnUrl) => LoginForm(returnUrl ?? "/", error: null));
         app.MapPost(LoginPath, async (HttpContext context, IdentityProviderOptions options) =>
         {
@@ -103,6 +118,29 @@ internal static class ProviderEndpoints
             // Only back into this provider: the form is not a way to send a browser anywhere.
             return Results.Redirect(returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
         });
+    }
+
+    /// <summary>Dynamic client registration (RFC 7591), when the options allow it: a confidential client with the redirect URIs asked for.</summary>
+    private static async Task<IResult> RegisterAsync(HttpContext context, IdentityProviderOptions options)
+    {
+        if (!options.DynamicRegistration)
+        {
+            return Results.NotFound();
+        }
+
+        using var body = await JsonDocument.ParseAsync(context.Request.Body);
+        List<Uri> redirects = body.RootElement.TryGetProperty("redirect_uris", out var uris) && uris.ValueKind == JsonValueKind.Array
+            ? [.. uris.EnumerateArray().Select(uri => new Uri(uri.GetString() ?? ""))]
+            : [];
+        var client = new ProviderClient($"registered-{Guid.NewGuid():N}", Guid.NewGuid().ToString("N"), redirects, []);
+        options.Clients[client.ClientId] = client;
+        return Results.Json(new Dictionary<string, object?>
+        {
+            ["client_id"] = client.ClientId,
+            ["client_secret"] = client.Secret,
+            ["redirect_uris"] = redirects.Select(uri => uri.AbsoluteUri).ToArray(),
+            ["token_endpoint_auth_method"] = "client_secret_post",
+        }, statusCode: StatusCodes.Status201Created);
     }
 
     /// <summary>Asks for a user name first; then signs the user in to the client that asked, with their roles.</summary>

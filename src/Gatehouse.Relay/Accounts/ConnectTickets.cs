@@ -4,7 +4,8 @@ namespace Gatehouse.Relay.Accounts;
 
 /// <summary>
 /// The signed, short-lived part of a link to connect an account: it names the identity and the server, so that the
-/// browser that opens it connects the account of the person who was refused, and of no one else.
+/// browser that opens it connects the account of the person who was refused, and of no one else; and the scopes to
+/// allow, when the upstream asked for more than the person had allowed.
 /// </summary>
 internal sealed class ConnectTickets(IDataProtectionProvider protection, TimeProvider time)
 {
@@ -14,11 +15,11 @@ internal sealed class ConnectTickets(IDataProtectionProvider protection, TimePro
     private readonly ITimeLimitedDataProtector _protector =
         protection.CreateProtector("Gatehouse.Relay.UpstreamConnect.v1").ToTimeLimitedDataProtector();
 
-    public string Issue(string identity, string server) =>
-        _protector.Protect($"{server}\n{identity}", time.GetUtcNow() + Lifetime);
+    public string Issue(string identity, string server, string? scope = null) =>
+        _protector.Protect($"{server}\n{identity}\n{scope}", time.GetUtcNow() + Lifetime);
 
-    /// <summary>The identity the ticket names, when it is genuine, unexpired and for <paramref name="server"/>; else null.</summary>
-    public string? Read(string? ticket, string server)
+    /// <summary>What the ticket names, when it is genuine, unexpired and for <paramref name="server"/>; else null.</summary>
+    public ConnectTicket? Read(string? ticket, string server)
     {
         if (string.IsNullOrEmpty(ticket))
         {
@@ -28,8 +29,10 @@ internal sealed class ConnectTickets(IDataProtectionProvider protection, TimePro
         try
         {
             var text = _protector.Unprotect(ticket, out var expiration);
-            var parts = text.Split('\n', 2);
-            return expiration > time.GetUtcNow() && parts.Length == 2 && parts[0] == server ? parts[1] : null;
+            var parts = text.Split('\n');
+            return expiration > time.GetUtcNow() && parts.Length == 3 && parts[0] == server
+                ? new ConnectTicket(parts[1], parts[2].Length > 0 ? parts[2] : null)
+                : null;
         }
         catch (System.Security.Cryptography.CryptographicException)
         {
@@ -37,3 +40,6 @@ internal sealed class ConnectTickets(IDataProtectionProvider protection, TimePro
         }
     }
 }
+
+/// <summary>Whose account a link connects, and the scopes (space-separated) it must allow besides the server's own choice.</summary>
+internal sealed record ConnectTicket(string Identity, string? Scope);

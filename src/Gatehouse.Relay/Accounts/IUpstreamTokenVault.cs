@@ -40,3 +40,26 @@ internal sealed class VaultTokenCache(IUpstreamTokenVault vault, string identity
     public ValueTask StoreTokensAsync(TokenContainer tokens, CancellationToken cancellationToken) =>
         new(vault.StoreAsync(identity, server, tokens, cancellationToken));
 }
+
+/// <summary>
+/// The tokens of one flow to connect an account. A person connects because the tokens held no longer do (none, refused, too
+/// little scope, another authorization server), so the SDK starts from none and authorizes anew; the new tokens replace the
+/// old in the vault only once they arrive, noting the scope asked for when the authorization server did not say what it granted.
+/// </summary>
+internal sealed class ConnectTokenCache(IUpstreamTokenVault vault, string identity, string server) : ITokenCache
+{
+    private TokenContainer? _obtained;
+
+    /// <summary>The scopes this flow asked for (space-separated), as the SDK's scope selection settled them.</summary>
+    public string? Requested { get; set; }
+
+    public ValueTask<TokenContainer?> GetTokensAsync(CancellationToken cancellationToken) => new(_obtained);
+
+    public async ValueTask StoreTokensAsync(TokenContainer tokens, CancellationToken cancellationToken)
+    {
+        // Without a scope in the token response, the granted scope is the one asked for (RFC 6749 section 5.1).
+        tokens.Scope ??= Requested;
+        await vault.StoreAsync(identity, server, tokens, cancellationToken).ConfigureAwait(false);
+        _obtained = tokens;
+    }
+}

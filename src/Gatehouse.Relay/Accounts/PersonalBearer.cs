@@ -42,7 +42,8 @@ internal sealed class PersonalBearer(UpstreamAccounts accounts, IUpstreamTokenVa
 
             // The SDK's client refreshes on the upstream's 401 (discovery, the token endpoint, its authentication method)
             // and keeps the new tokens; the session it opens for that is not needed after.
-            var options = accounts.Options(server, identity, UpstreamAccounts.NoBrowser, (_, _) => throw new UpstreamAccountRequiredException(server.Name, identity));
+            var options = accounts.Options(server, identity, UpstreamAccounts.NoBrowser, async (authorization, ct) =>
+                throw await accounts.RefusalAsync(server.Name, identity, gateway: null, authorization.AuthorizationUri, ct).ConfigureAwait(false));
             try
             {
                 await using var client = await accounts.ConnectClientAsync(server, options, cancellationToken).ConfigureAwait(false);
@@ -59,6 +60,25 @@ internal sealed class PersonalBearer(UpstreamAccounts accounts, IUpstreamTokenVa
         {
             _refreshing.Release();
         }
+    }
+
+    /// <summary>
+    /// The refusal for the upstream's <c>403 insufficient_scope</c> (<paramref name="response"/>) when it asks for a scope the
+    /// person has not allowed: they connect again for the union; null when it asks for nothing new, which asking again would not mend.
+    /// </summary>
+    public async Task<UpstreamAccountRequiredException?> StepUpAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (identity is null || response.StatusCode != System.Net.HttpStatusCode.Forbidden ||
+            response.Headers.WwwAuthenticate.FirstOrDefault(h => h.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)) is not { Parameter: { } challenge } ||
+            BearerChallenge.Parameter(challenge, "error") != "insufficient_scope")
+        {
+            return null;
+        }
+
+        var held = await vault.GetAsync(identity, server.Name, cancellationToken).ConfigureAwait(false);
+        return StepUpScope.Of(held?.Scope, BearerChallenge.Parameter(challenge, "scope")) is { } scope
+            ? new UpstreamAccountRequiredException(server.Name, identity, scope: scope)
+            : null;
     }
 
     public void Dispose() => _refreshing.Dispose();

@@ -34,10 +34,25 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
         // Opened within the client's initialize: the gateway's address as the person reached it is known now, not later,
         // when the upstream stops taking their tokens mid-session and the refusal must carry a fresh link.
         var address = requests.HttpContext?.Request is { } request ? GatewayAddress(request) : null;
-        var options = identity is null ? null : Options(server, identity, NoBrowser, (_, _) =>
-            throw new UpstreamAccountRequiredException(server.Name, identity, address is null ? null : ConnectLink(address, server.Name, identity)));
+        var options = identity is null ? null : Options(server, identity, NoBrowser, async (authorization, cancellationToken) =>
+            throw await RefusalAsync(server.Name, identity, address, authorization.AuthorizationUri, cancellationToken).ConfigureAwait(false));
         return new OAuthSessionConnector(new UpstreamConnector(httpClients, loggerFactory), vault, options, identity);
     }
+
+    /// <summary>
+    /// The refusal for an authorization the SDK's client would start (<paramref name="authorization"/>): the person connects
+    /// again, for the larger scope when the upstream asked for one they had not allowed (a step-up), keeping their tokens meanwhile.
+    /// </summary>
+    public async Task<UpstreamAccountRequiredException> RefusalAsync(string server, string identity, Uri? gateway, Uri authorization,
+        CancellationToken cancellationToken)
+    {
+        var held = await vault.GetAsync(identity, server, cancellationToken).ConfigureAwait(false);
+        var scope = StepUpScope.Of(held?.Scope, QueryHelpers.ParseQuery(authorization.Query)["scope"].ToString());
+        return new UpstreamAccountRequiredException(server, identity, gateway is null ? null : ConnectLink(gateway, server, identity, scope), scope);
+    }
+
+    /// <summary>Where people's upstream tokens are kept.</summary>
+    public IUpstreamTokenVault Vault => vault;
 
     /// <summary>The token source of <paramref name="identity"/>'s requests without a session to <paramref name="server"/>.</summary>
     public PersonalBearer Bearer(UpstreamServerConfig server, string? identity) => new(this, vault, server, identity, time);
@@ -46,19 +61,24 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
 
     public UpstreamAccountRequiredException WithLink(HttpRequest request, UpstreamAccountRequiredException refusal) => refusal.Identity is null
         ? refusal
-        : new UpstreamAccountRequiredException(refusal.Server, refusal.Identity, ConnectLink(GatewayAddress(request), refusal.Server, refusal.Identity));
+        : new UpstreamAccountRequiredException(refusal.Server, refusal.Identity,
+            ConnectLink(GatewayAddress(request), refusal.Server, refusal.Identity, refusal.Scope), refusal.Scope);
 
     /// <summary>The gateway's own address as the person reaches it: the configured issuer when there is one, else this request's.</summary>
     public Uri GatewayAddress(HttpRequest request) =>
         config.OAuth.Issuer is { } issuer ? new Uri(issuer.GetLeftPart(UriPartial.Authority) + issuer.AbsolutePath.TrimEnd('/'))
             : new Uri($"{request.Scheme}://{request.Host}{request.PathBase}");
 
-    public string ConnectLink(Uri gateway, string server, string identity) =>
-        QueryHelpers.AddQueryString($"{gateway.AbsoluteUri.TrimEnd('/')}/connect/{Uri.EscapeDataString(server)}", "ticket", tickets.Issue(identity, server));
+    public string ConnectLink(Uri gateway, string server, string identity, string? scope = null) =>
+        QueryHelpers.AddQueryString($"{gateway.AbsoluteUri.TrimEnd('/')}/connect/{Uri.EscapeDataString(server)}", "ticket", tickets.Issue(identity, server, scope));
 
-    /// <summary>The SDK's OAuth options for <paramref name="identity"/> at <paramref name="server"/>: its tokens, and the operator's registration.</summary>
+    /// <summary>
+    /// The SDK's OAuth options for <paramref name="identity"/> at <paramref name="server"/>: its tokens (in the vault unless
+    /// <paramref name="tokens"/>), and the operator's registration.
+    /// </summary>
     public ClientOAuthOptions Options(UpstreamServerConfig server, string identity, Uri redirectUri,
-        Func<AuthorizationCallbackContext, CancellationToken, Task<AuthorizationResult?>> signIn)
+        Func<AuthorizationCallbackContext, CancellationToken, Task<AuthorizationResult?>> signIn, ITokenCache? tokens = null,
+        ScopeSelectorDelegate? scopes = null)
     {
         var oauth = server.OAuth!;
         return new ClientOAuthOptions
@@ -68,7 +88,8 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
             ClientSecret = oauth.ClientSecret,
             ClientMetadataDocumentUri = oauth.ClientMetadataUrl,
             Scopes = oauth.Scopes.Count > 0 ? oauth.Scopes : null,
-            TokenCache = new VaultTokenCache(vault, identity, server.Name),
+            TokenCache = tokens ?? new VaultTokenCache(vault, identity, server.Name),
+            ScopeSelector = scopes,
             AuthorizationCallbackHandler = signIn,
             DynamicClientRegistration = new DynamicClientRegistrationOptions { ClientName = ClientName },
         };

@@ -31,7 +31,7 @@ internal sealed partial class UpstreamConnectEndpoints(GatehouseConfig config, U
             return Page(StatusCodes.Status404NotFound, "Not found", $"There is no server '{server}' here that people connect an account to.");
         }
 
-        if (tickets.Read(context.Request.Query["ticket"], server) is not { } identity)
+        if (tickets.Read(context.Request.Query["ticket"], server) is not { Identity: var identity } ticket)
         {
             return Page(StatusCodes.Status403Forbidden, "This link cannot be used",
                 "The link is not Gatehouse's, is for another server, or has expired. Make the request again in your MCP client to get a new one.");
@@ -39,7 +39,10 @@ internal sealed partial class UpstreamConnectEndpoints(GatehouseConfig config, U
 
         var flow = new PendingConnect(s_flowLifetime) { Server = server, Identity = identity };
         var redirectUri = new Uri($"{accounts.GatewayAddress(context.Request).AbsoluteUri.TrimEnd('/')}{UpstreamAccounts.CallbackPath}");
-        var options = accounts.Options(upstream, identity, redirectUri, (authorization, ct) => SignInAsync(flow, authorization, ct));
+        // Also the scopes the link asks for: a step-up's, which the server's first challenge may not name again.
+        var tokens = new ConnectTokenCache(accounts.Vault, identity, server);
+        var options = accounts.Options(upstream, identity, redirectUri, (authorization, ct) => SignInAsync(flow, authorization, ct), tokens,
+            proposed => (tokens.Requested = StepUpScope.Union(proposed is null ? null : string.Join(' ', proposed), ticket.Scope))?.Split(' '));
         flow.Completion = Task.Run(async () =>
         {
             try

@@ -31,6 +31,13 @@ internal sealed class HttpModernUpstream(UpstreamServerConfig server, HttpClient
             response = await PostAsync(request, paramHeaders, token, cancellationToken).ConfigureAwait(false);
         }
 
+        if (token is not null && await bearer!.StepUpAsync(response, cancellationToken).ConfigureAwait(false) is { } stepUp)
+        {
+            // More scope than the person allowed: they are asked for it, and keep their tokens until they have.
+            response.Dispose();
+            throw stepUp;
+        }
+
         return await AnswerAsync(request, response, cancellationToken).ConfigureAwait(false);
     }
 

@@ -49,7 +49,20 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, RelaySessionRegistr
         }
 
         var request = (JsonRpcRequest)message;
-        if (!(await upstream.SupportedVersionsAsync().ConfigureAwait(false)).Contains(ModernProtocol.Version))
+        IReadOnlyList<string> versions;
+        try
+        {
+            versions = await upstream.SupportedVersionsAsync().ConfigureAwait(false);
+        }
+        catch (Accounts.UpstreamAccountRequiredException ex)
+        {
+            // The person must connect (again) before the server answers them at all: the text carries the link.
+            await RefuseAsync(context, door, request, new ModernRefusal(StatusCodes.Status200OK, McpErrorCode.InvalidRequest,
+                accounts.RefusalText(context.Request, ex))).ConfigureAwait(false);
+            return;
+        }
+
+        if (!versions.Contains(ModernProtocol.Version))
         {
             // The upstream does not speak this revision: the versions offered are those opened with initialize, and
             // the client falls back to a session, as the revision describes.
@@ -234,7 +247,17 @@ internal sealed class ModernRelay(ModernUpstreams upstreams, RelaySessionRegistr
 
     private async Task RefuseUnsupportedAsync(HttpContext context, RelayCall door, ModernServer upstream, JsonRpcMessage message, string requested)
     {
-        var supported = await upstream.SupportedVersionsAsync().ConfigureAwait(false);
+        IReadOnlyList<string> supported;
+        try
+        {
+            supported = await upstream.SupportedVersionsAsync().ConfigureAwait(false);
+        }
+        catch (Accounts.UpstreamAccountRequiredException)
+        {
+            // A version no revision names is refused as such; the person is told to connect when they ask in one that is.
+            supported = [.. McpProtocolHeaders.RelayedVersions.OrderDescending(StringComparer.Ordinal)];
+        }
+
         await RefuseAsync(context, door, message, new ModernRefusal(StatusCodes.Status400BadRequest, ModernProtocol.UnsupportedProtocolVersion,
             $"Unsupported protocol version '{requested}': this server speaks {string.Join(", ", supported)} through Gatehouse.",
             new JsonObject

@@ -38,6 +38,7 @@ internal sealed class ModernServer : IAsyncDisposable
     /// <summary>
     /// The versions a client may speak with this server through Gatehouse: those its <c>server/discover</c> names that
     /// Gatehouse relays, or, when it does not answer one, the revisions opened with initialize (a client then falls back).
+    /// <see cref="Accounts.UpstreamAccountRequiredException"/> when the person must connect their account there first.
     /// </summary>
     public Task<IReadOnlyList<string>> SupportedVersionsAsync()
     {
@@ -126,9 +127,11 @@ internal sealed class ModernServer : IAsyncDisposable
         }
         catch (Accounts.UpstreamAccountRequiredException)
         {
-            // The person has not connected yet: their client falls back to a session, which hands them the link, and the
-            // server is asked again once they have, rather than kept on sessions for them until the answer is old.
+            // The person must connect (again) before the server answers them at all: they are refused with the link, as a
+            // session would refuse them (a server of this revision alone has no session to fall back to), and the server
+            // is asked again once they have, rather than its silence kept for them until the answer is old.
             _askAgain = true;
+            throw;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

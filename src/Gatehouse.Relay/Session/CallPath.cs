@@ -197,6 +197,12 @@ internal sealed partial class CallPath(UpstreamServerConfig server, RelayCall ca
         catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
         {
         }
+        catch (Accounts.UpstreamAccountRequiredException refusal)
+        {
+            // The upstream wants the person to authorize (again, or a larger scope): the text carries the link, and the
+            // session stays, so the request can be sent again once they have.
+            await FailAsync(waiting, refusal.Message).ConfigureAwait(false);
+        }
         catch (Exception ex)
         {
             LogSendFailed(ex, server.Name, waiting.Request.Method);

@@ -183,6 +183,51 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
         Assert.Equal("again", Text(await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "again" })));
     }
 
+    [Theory]
+    [InlineData(SessionRevision)]
+    [InlineData(SessionlessRevision)]
+    public async Task A_call_that_needs_more_scope_asks_the_person_to_allow_it_and_then_goes_through(string revision)
+    {
+        await ConnectAsync(_key, UpstreamUser);
+        var vault = _gateway.Services.GetRequiredService<IUpstreamTokenVault>();
+        var before = (await vault.GetAsync(RunningGateway.Identity, Server, CancellationToken.None))!;
+        _protection.CallScope = IdentityProviderOptions.StepUpScope;
+        await using var client = await _gateway.ConnectAsync(Server, Speaking(revision), bearer: _key);
+
+        var refusal = await Assert.ThrowsAnyAsync<McpException>(() => client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "more" }).AsTask());
+
+        var wanted = before.Scope!.Split(' ').Append(IdentityProviderOptions.StepUpScope).Order(StringComparer.Ordinal).ToArray();
+        Assert.Contains("connect the account again to allow scope", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(IdentityProviderOptions.StepUpScope, refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(before.AccessToken, (await vault.GetAsync(RunningGateway.Identity, Server, CancellationToken.None))!.AccessToken);
+        var (status, page) = await UpstreamBrowser.ConnectAsync(UpstreamBrowser.LinkIn(refusal.Message), _provider, UpstreamUser);
+        Assert.True(status == HttpStatusCode.OK, page);
+
+        // The same session (or client) goes on, with the new token, which holds the old scopes and the new one.
+        Assert.Equal("more", Text(await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "more" })));
+        var after = (await vault.GetAsync(RunningGateway.Identity, Server, CancellationToken.None))!;
+        Assert.Equal(wanted, after.Scope!.Split(' ').Order(StringComparer.Ordinal));
+        Assert.Contains(_protection.Seen, seen => seen.Token == after.AccessToken && seen.Subject == UpstreamUser);
+        Assert.DoesNotContain(_protection.Seen, seen => seen.Token.Contains(_key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_session_asks_for_more_scope_once_and_does_not_loop_on_a_server_that_keeps_refusing()
+    {
+        await ConnectAsync(_key, UpstreamUser);
+        _protection.CallScope = IdentityProviderOptions.StepUpScope;
+        await using var client = await _gateway.ConnectAsync(Server, RunningGateway.InSession(), bearer: _key);
+        var echo = new Dictionary<string, object?> { ["message"] = "x" };
+
+        var first = await Assert.ThrowsAnyAsync<McpException>(() => client.CallToolAsync("echo", echo).AsTask());
+        var second = await Assert.ThrowsAnyAsync<McpException>(() => client.CallToolAsync("echo", echo).AsTask());
+
+        // Asked once; the same challenge again, with nothing new allowed meanwhile, fails rather than asking on and on.
+        Assert.Contains("/connect/", first.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("/connect/", second.Message, StringComparison.Ordinal);
+        Assert.NotEmpty(await client.ListToolsAsync());
+    }
+
     [Fact]
     public async Task A_client_that_takes_url_elicitations_is_handed_the_link_as_one()
     {
