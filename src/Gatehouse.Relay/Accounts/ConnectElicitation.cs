@@ -26,7 +26,9 @@ internal static class ConnectElicitation
                 ["mode"] = "url",
                 ["elicitationId"] = Guid.NewGuid().ToString("N"),
                 ["url"] = link,
-                ["message"] = $"Connect your account on '{refusal.Server}' to use it through Gatehouse.",
+                ["message"] = refusal.Scope is null
+                    ? $"Connect your account on '{refusal.Server}' to use it through Gatehouse."
+                    : $"Connect your account on '{refusal.Server}' again to allow it scope '{refusal.Scope}'.",
             }),
         };
     }

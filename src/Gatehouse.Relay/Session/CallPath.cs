@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Gatehouse.Audit;
 using Gatehouse.Configuration;
 using Microsoft.Extensions.Logging;
@@ -199,9 +200,11 @@ internal sealed partial class CallPath(UpstreamServerConfig server, RelayCall ca
         }
         catch (Accounts.UpstreamAccountRequiredException refusal)
         {
-            // The upstream wants the person to authorize (again, or a larger scope): the text carries the link, and the
-            // session stays, so the request can be sent again once they have.
-            await FailAsync(waiting, refusal.Message).ConfigureAwait(false);
+            // The upstream wants the person to authorize (again, or a larger scope): the text carries the link (and a URL
+            // elicitation does, for a client that takes them), and the session stays, so the request can be sent again after.
+            var elicitation = client.Initialize is { } initialize ? Accounts.ConnectElicitation.For(initialize, refusal) : null;
+            await FailAsync(waiting, refusal.Message, elicitation is null ? McpErrorCode.InternalError : McpErrorCode.UrlElicitationRequired, elicitation)
+                .ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -210,11 +213,11 @@ internal sealed partial class CallPath(UpstreamServerConfig server, RelayCall ca
         }
     }
 
-    private async Task FailAsync(PendingRequest waiting, string message)
+    private async Task FailAsync(PendingRequest waiting, string message, McpErrorCode code = McpErrorCode.InternalError, JsonNode? data = null)
     {
         if (pending.Take(waiting, AuditOutcomes.Error) is { } taken)
         {
-            await client.SendQuietlyAsync(taken.ReplyTo, JsonRpcReplies.Error(taken.Request.Id, McpErrorCode.InternalError, message)).ConfigureAwait(false);
+            await client.SendQuietlyAsync(taken.ReplyTo, JsonRpcReplies.Error(taken.Request.Id, code, message, data)).ConfigureAwait(false);
         }
     }
 

@@ -247,6 +247,23 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_that_takes_url_elicitations_is_handed_the_link_for_more_scope_as_one_mid_session()
+    {
+        await ConnectAsync(_key, UpstreamUser);
+        _protection.CallScope = IdentityProviderOptions.StepUpScope;
+        await using var client = await _gateway.ConnectAsync(Server, RunningGateway.InSession(new McpClientOptions
+        {
+            Capabilities = new ClientCapabilities { Elicitation = new ElicitationCapability { Url = new UrlElicitationCapability() } },
+        }), bearer: _key);
+
+        var refusal = await Assert.ThrowsAsync<UrlElicitationRequiredException>(() => client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "x" }).AsTask());
+
+        var (status, page) = await UpstreamBrowser.ConnectAsync(new Uri(Assert.Single(refusal.Elicitations).Url!), _provider, UpstreamUser);
+        Assert.True(status == HttpStatusCode.OK, page);
+        Assert.Equal("elicited", Text(await client.CallToolAsync("echo", new Dictionary<string, object?> { ["message"] = "elicited" })));
+    }
+
+    [Fact]
     public async Task A_link_for_one_server_or_a_forged_one_connects_nothing()
     {
         var link = UpstreamBrowser.LinkIn((await Assert.ThrowsAnyAsync<McpException>(() => _gateway.ConnectAsync(Server, bearer: _key))).Message);
