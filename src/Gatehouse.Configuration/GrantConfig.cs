@@ -12,6 +12,12 @@ public sealed record GrantConfig
 
     public required string PolicyPath { get; init; }
 
+    /// <summary>
+    /// The OAuth scopes a caller's token must carry to act under this grant (Gatehouse's own tokens and <c>auth.jwt</c>
+    /// tokens; API keys are not limited by scopes); empty asks for none.
+    /// </summary>
+    public IReadOnlyList<string> Scopes { get; init; } = [];
+
     /// <summary>Where to announce calls of this grant that wait for approval; null announces nothing.</summary>
     public ApprovalWebhookConfig? ApprovalWebhook { get; init; }
 }

@@ -14,7 +14,12 @@ public sealed class CompiledPolicy
         Tools = tools;
         Resources = resources;
         Prompts = prompts;
+        Scopes = [.. new[] { tools, resources, prompts }.SelectMany(s => s.Rules).SelectMany(r => r.Decision.Scopes).Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)];
     }
+
+    /// <summary>Every OAuth scope a rule of this policy names, once each, in ordinal order.</summary>
+    public IReadOnlyList<string> Scopes { get; }
 
     internal RuleSection Tools { get; }
 

@@ -15,7 +15,8 @@ public sealed class PolicyDecision
         string? reason,
         IReadOnlyList<CounterRequirement> counters,
         ApprovalRequirement? approval,
-        IReadOnlyList<string> redact)
+        IReadOnlyList<string> redact,
+        IReadOnlyList<string> scopes)
     {
         Kind = kind;
         Rule = rule;
@@ -23,6 +24,7 @@ public sealed class PolicyDecision
         Counters = counters;
         Approval = approval;
         Redact = redact;
+        Scopes = scopes;
     }
 
     public DecisionKind Kind { get; }
@@ -45,8 +47,14 @@ public sealed class PolicyDecision
     /// <summary>Argument paths (canonical <c>$.a.b[0]</c> form) to redact where the call is recorded.</summary>
     public IReadOnlyList<string> Redact { get; }
 
+    /// <summary>
+    /// The OAuth scopes the rule says a caller's token must carry for the call (besides its grant's); empty when it names none.
+    /// A credential not limited by scopes (an API key) needs none.
+    /// </summary>
+    public IReadOnlyList<string> Scopes { get; }
+
     internal PolicyDecision AsInvalidArguments(string reason) =>
-        new(DecisionKind.InvalidArguments, Rule, reason, [], null, Redact);
+        new(DecisionKind.InvalidArguments, Rule, reason, [], null, Redact, Scopes);
 
     public override string ToString()
     {

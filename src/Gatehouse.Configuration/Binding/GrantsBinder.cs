@@ -1,4 +1,5 @@
 using Gatehouse.Configuration.Json;
+using Gatehouse.Policy;
 
 namespace Gatehouse.Configuration.Binding;
 
@@ -8,7 +9,7 @@ namespace Gatehouse.Configuration.Binding;
 /// </summary>
 internal sealed class GrantsBinder(string configDirectory, IReadOnlyCollection<string> serverNames, EnvironmentExpander environment, ConfigErrorList errors)
 {
-    private static readonly string[] Fields = ["id", "server", "identities", "policy", "approvalWebhook"];
+    private static readonly string[] Fields = ["id", "server", "identities", "policy", "scopes", "approvalWebhook"];
     private static readonly string[] RequiredFields = ["id", "server", "identities", "policy"];
     private static readonly string[] WebhookFields = ["url", "secret"];
 
@@ -49,10 +50,11 @@ internal sealed class GrantsBinder(string configDirectory, IReadOnlyCollection<s
         var server = Server(fields);
         var identities = Identities(fields, id, server);
         var policy = Policy(fields);
+        var scopes = Scopes(fields);
         var webhook = fields.Object("approvalWebhook") is { } hook ? Webhook(hook, fields.PathOf("approvalWebhook")) : null;
-        return id is null || server is null || identities is null || policy is null
+        return id is null || server is null || identities is null || policy is null || scopes is null
             ? null
-            : new GrantConfig { Id = id, Server = server, Identities = identities, PolicyPath = policy, ApprovalWebhook = webhook };
+            : new GrantConfig { Id = id, Server = server, Identities = identities, PolicyPath = policy, Scopes = scopes, ApprovalWebhook = webhook };
     }
 
     private ApprovalWebhookConfig? Webhook(JsonObjectNode node, string path)
@@ -163,6 +165,36 @@ internal sealed class GrantsBinder(string configDirectory, IReadOnlyCollection<s
         }
 
         return identities.AsReadOnly();
+    }
+
+    private IReadOnlyList<string>? Scopes(ObjectFields fields)
+    {
+        if (fields.StringItems("scopes") is not { } items)
+        {
+            return fields.Has("scopes") ? null : [];
+        }
+
+        var scopes = new List<string>();
+        var valid = true;
+        foreach (var (path, node) in items)
+        {
+            if (!ScopeTokens.IsValid(node.Value))
+            {
+                errors.Add(node.Position, path, $"a scope {ScopeTokens.Description}, not '{node.Value}'");
+                valid = false;
+            }
+            else if (scopes.Contains(node.Value))
+            {
+                errors.Add(node.Position, path, $"scope '{node.Value}' is listed twice");
+                valid = false;
+            }
+            else
+            {
+                scopes.Add(node.Value);
+            }
+        }
+
+        return valid ? scopes.AsReadOnly() : null;
     }
 
     private string? Policy(ObjectFields fields)

@@ -11,7 +11,7 @@ namespace Gatehouse.Policy.Parsing;
 /// </summary>
 internal sealed class RuleParser(NodeReader read)
 {
-    private static readonly string[] _commonFields = ["action", "reason", "limits", "rate_limit", "redact", .. ApprovalParser.Fields];
+    private static readonly string[] _commonFields = ["action", "reason", "limits", "rate_limit", "redact", "scopes", .. ApprovalParser.Fields];
 
     private readonly NodeReader _read = read;
     private readonly CounterParser _counters = new(read);
@@ -30,6 +30,7 @@ internal sealed class RuleParser(NodeReader read)
             action == RuleAction.Deny ? "not allowed by this policy: no rule selects it and the default is deny" : null,
             [],
             null,
+            [],
             []),
         arguments: null);
 
@@ -39,7 +40,7 @@ internal sealed class RuleParser(NodeReader read)
         if (node.Kind == JsonValueKind.String)
         {
             return _read.Choice(node, PolicyNames.Actions, out var shortAction)
-                ? Build(ruleId, selector, shortAction, order, reason: null, [], null, [], null)
+                ? Build(ruleId, selector, shortAction, order, reason: null, [], null, [], [], null)
                 : null;
         }
         if (node.Kind != JsonValueKind.Object)
@@ -55,6 +56,7 @@ internal sealed class RuleParser(NodeReader read)
         var counters = _counters.Parse(node, ruleId) ?? [];
         var approval = _approvals.Parse(node);
         var redact = Redact(node);
+        var scopes = Scopes(node);
         var arguments = NodeReader.Field(node, "arguments") is { } argumentsNode ? _arguments.Parse(argumentsNode, ruleId) : null;
         if (actionKnown)
         {
@@ -64,7 +66,7 @@ internal sealed class RuleParser(NodeReader read)
         {
             return null;
         }
-        return Build(ruleId, selector, action, order, reason, counters, action == RuleAction.RequireApproval ? approval : null, redact, arguments);
+        return Build(ruleId, selector, action, order, reason, counters, action == RuleAction.RequireApproval ? approval : null, redact, scopes, arguments);
     }
 
     private static string[] FieldsOf(Section section) => section switch
@@ -83,6 +85,7 @@ internal sealed class RuleParser(NodeReader read)
         IReadOnlyList<CounterRequirement> counters,
         ApprovalRequirement? approval,
         IReadOnlyList<string> redact,
+        IReadOnlyList<string> scopes,
         ArgumentCheck? arguments)
     {
         var (kind, fallbackReason) = action switch
@@ -97,7 +100,8 @@ internal sealed class RuleParser(NodeReader read)
             reason ?? fallbackReason,
             counters,
             approval ?? (action == RuleAction.RequireApproval ? new ApprovalRequirement([], 1, null, null) : null),
-            redact);
+            redact,
+            scopes);
         return new PolicyRule(ruleId, selector, action, order, decision, arguments);
     }
 
@@ -118,12 +122,42 @@ internal sealed class RuleParser(NodeReader read)
         return paths;
     }
 
+    // The scopes a caller's OAuth token must carry for a call this rule selects (the grant's own come on top).
+    private List<string> Scopes(Node rule)
+    {
+        if (NodeReader.Field(rule, "scopes") is not { } node)
+        {
+            return [];
+        }
+        var scopes = new List<string>();
+        foreach (var item in _read.Array(node) ?? [])
+        {
+            if (_read.String(item) is not { } scope)
+            {
+                continue;
+            }
+            if (!ScopeTokens.IsValid(scope))
+            {
+                _read.Diagnostics.Error(item.Path, $"a scope {ScopeTokens.Description}, not {PolicyPath.Quote(scope)}");
+            }
+            else if (scopes.Contains(scope))
+            {
+                _read.Diagnostics.Error(item.Path, $"scope {PolicyPath.Quote(scope)} is listed twice");
+            }
+            else
+            {
+                scopes.Add(scope);
+            }
+        }
+        return scopes;
+    }
+
     // Fields that can never take effect under the rule's action are refused rather than silently ignored.
     private void CheckFieldsFitAction(Node rule, RuleAction action)
     {
         if (action == RuleAction.Deny)
         {
-            foreach (var field in new[] { "limits", "rate_limit", "arguments" })
+            foreach (var field in new[] { "limits", "rate_limit", "arguments", "scopes" })
             {
                 if (NodeReader.Field(rule, field) is { } present)
                 {
