@@ -87,6 +87,10 @@ public static class AuditDecisions
     public const string Deny = "deny";
     public const string RateLimited = "rate_limited";
     public const string InvalidArguments = "invalid_arguments";
+
+    /// <summary>Refused because the caller's OAuth token lacks a scope its grant or the policy rule requires (HTTP 403, step-up).</summary>
+    public const string InsufficientScope = "insufficient_scope";
+
     /// <summary>Held for approval, and a person denied it.</summary>
     public const string ApprovalDenied = "approval_denied";
 

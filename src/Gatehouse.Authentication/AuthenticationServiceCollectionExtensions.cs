@@ -1,5 +1,6 @@
 using System.Text;
 using Gatehouse.Configuration;
+using Gatehouse.Relay;
 using Gatehouse.Store;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
@@ -34,6 +35,7 @@ public static class AuthenticationServiceCollectionExtensions
     public static IServiceCollection AddGatehouseAuthentication(this IServiceCollection services, GatehouseConfig config)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IScopeCheck, NoScopesRequired>();
         services.AddGatehouseStore(options =>
         {
             options.DataDir = config.DataDir;
@@ -98,12 +100,12 @@ public static class AuthenticationServiceCollectionExtensions
     /// <summary>Maps the OAuth 2.0 protected-resource metadata documents MCP's authorization spec describes.</summary>
     public static IEndpointRouteBuilder MapGatehouseAuthenticationMetadata(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet($"{ProtectedResourceMetadata.PathPrefix}/mcp/{{server}}", (HttpContext context, string server, GatehouseConfig config) =>
+        endpoints.MapGet($"{ProtectedResourceMetadata.PathPrefix}/mcp/{{server}}", (HttpContext context, string server, GatehouseConfig config, IScopeCheck scopes) =>
             config.McpServers.ContainsKey(server)
-                ? Results.Json(ProtectedResourceMetadata.For(context, server, config))
+                ? Results.Json(ProtectedResourceMetadata.For(context, server, config, scopes))
                 : Results.NotFound());
-        endpoints.MapGet(ProtectedResourceMetadata.PathPrefix, (HttpContext context, GatehouseConfig config) =>
-            Results.Json(ProtectedResourceMetadata.For(context, server: null, config)));
+        endpoints.MapGet(ProtectedResourceMetadata.PathPrefix, (HttpContext context, GatehouseConfig config, IScopeCheck scopes) =>
+            Results.Json(ProtectedResourceMetadata.For(context, server: null, config, scopes)));
         return endpoints;
     }
 }

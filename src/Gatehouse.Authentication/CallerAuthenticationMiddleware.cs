@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Gatehouse.Audit;
 using Gatehouse.Configuration;
+using Gatehouse.Relay;
 using Gatehouse.Store;
 using Gatehouse.Store.ApiKeys;
 using Microsoft.AspNetCore.Authentication;
@@ -13,7 +15,7 @@ namespace Gatehouse.Authentication;
 /// the relay forwards messages, never the client's headers, so no token reaches an upstream.
 /// </summary>
 internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate next, GatehouseConfig config, IAuditLog audit, TimeProvider time,
-    ILogger<CallerAuthenticationMiddleware> logger)
+    IScopeCheck scopes, ILogger<CallerAuthenticationMiddleware> logger)
 {
     /// <summary>How an API key authenticates.</summary>
     public const string ApiKey = "apikey";
@@ -83,7 +85,12 @@ internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate nex
             return;
         }
 
-        context.User = result.Principal!;
+        // A provider's token is limited to the scopes it carries, as RFC 9068 spells them ("scope", space-separated) or as
+        // Entra ID does ("scp"); one that carries none has none, and acts only under grants and rules that require none.
+        var user = result.Principal!;
+        CallerScopes.Limit((ClaimsIdentity)user.Identity!, user.FindAll(c => c.Type is "scope" or "scp")
+            .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        context.User = user;
         await next(context);
     }
 
@@ -135,7 +142,13 @@ internal sealed partial class CallerAuthenticationMiddleware(RequestDelegate nex
             Rule = error ?? "no_credentials",
             Reason = description,
         });
-        var challenge = $"Bearer resource_metadata=\"{ProtectedResourceMetadata.UrlFor(context, server, config)}\"";
+        var challenge = $"Bearer resource_metadata=\"{ProtectedResourceUrls.Metadata(context, server, config)}\"";
+        // The scopes to ask for from the start (MCP's scope selection strategy): all those the server's grants and rules name.
+        if (server is not null && config.McpServers.ContainsKey(server) && scopes.ScopesOf(server) is { Count: > 0 } supported)
+        {
+            challenge += $", scope=\"{string.Join(' ', supported)}\"";
+        }
+
         if (error is not null)
         {
             challenge += $", error=\"{error}\", error_description=\"{description}\"";

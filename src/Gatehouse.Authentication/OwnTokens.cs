@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Gatehouse.Configuration;
 using Gatehouse.OAuth;
+using Gatehouse.Relay;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using OpenIddict.Abstractions;
@@ -52,6 +53,7 @@ internal static class OwnTokens
         var claims = token.Claims.Where(c => c.Type is not (ClaimTypes.Name or ClaimTypes.Role) && !c.Type.StartsWith("oi_", StringComparison.Ordinal));
         var identity = new ClaimsIdentity(claims, OAuth, ClaimTypes.Name, ClaimTypes.Role);
         identity.AddClaim(new Claim(ClaimTypes.Name, subject));
+        CallerScopes.Limit(identity, token.GetScopes());
         return new OwnTokenResult(new ClaimsPrincipal(identity), null);
     }
 }

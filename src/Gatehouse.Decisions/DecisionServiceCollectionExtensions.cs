@@ -31,6 +31,7 @@ public static class DecisionServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyReadiness, RedisReadiness>());
         services.Replace(ServiceDescriptor.Singleton<IDecisionPoint, PolicyDecisionPoint>());
         services.Replace(ServiceDescriptor.Singleton<IAccessCheck>(provider => provider.GetRequiredService<GrantPolicies>()));
+        services.Replace(ServiceDescriptor.Singleton<IScopeCheck, ScopeRequirements>());
         return services;
     }
 

@@ -38,6 +38,7 @@ public sealed class PolicyDecisionPoint : IDecisionPoint
             new GrantGate(grants),
             new PolicyGate(),
             new CatalogGate(catalog, logger),
+            new ScopeGate(),
             counterGate,
             new ApprovalGate(approvals, counterGate, time),
         ];

@@ -27,6 +27,8 @@ public static class OAuthServiceCollectionExtensions
         var authentication = services.AddAuthentication().AddCookie(PersonSession.Scheme, PersonSession.Configure);
         services.AddAntiforgery();
         services.TryAddSingleton<ConsentTicket>();
+        // Until the host says which grants a server has, nobody holds one and no scope but offline_access is granted.
+        services.TryAddSingleton<IOAuthGrants, NoOAuthGrants>();
         services.TryAddSingleton<LocalSignIns>();
         if (configured.Provider is { } provider)
         {
@@ -67,8 +69,8 @@ public static class OAuthServiceCollectionExtensions
                 server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().RequireProofKeyForCodeExchange();
                 // "plain" sends the verifier itself through the browser: S256 only (OAuth 2.1, MCP's authorization spec).
                 server.Configure(o => o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
-                // Resources are Gatehouse's own rule (one server's endpoint), checked by its handlers; scopes are granted by
-                // the authorization endpoint alone, so neither is looked up in a store.
+                // Resources are Gatehouse's own rule (one server's endpoint), checked by its handlers; scopes are those the server's
+                // grants and policies name, checked by the authorization endpoint (AuthorizationEndpoint): neither is looked up in a store.
                 server.DisableResourceValidation().IgnoreResourcePermissions().DisableScopeValidation().IgnoreScopePermissions();
                 server.RegisterScopes(Scopes.OfflineAccess);
                 server.AddEventHandler(RequireOneServerResource.Descriptor).AddEventHandler(KeepTheGrantedResource.Descriptor)

@@ -26,6 +26,8 @@ public static class RelayServiceCollectionExtensions
         services.TryAddSingleton<GatehouseTelemetry>();
         services.TryAddSingleton<CallRecorder>();
         services.TryAddSingleton<IAccessCheck, OpenAccess>();
+        services.TryAddSingleton<IScopeCheck, NoScopesRequired>();
+        services.AddSingleton<ScopeChallenge>();
         services.TryAddSingleton<IUpstreamConnector, UpstreamConnector>();
         services.AddTransient<DefaultAuthorizationEndpoints>();
         services.AddHttpClient(UpstreamConnector.HttpClientName).AddHttpMessageHandler<DefaultAuthorizationEndpoints>();

@@ -4,8 +4,8 @@ namespace Gatehouse.OAuth.SignIn;
 
 /// <summary>
 /// The page where a person lets a client act for them, or not: it names the client (and where the answer goes), the
-/// server, the person and the grant their identity holds there. Its form posts the authorization request back, with an
-/// anti-forgery token and the <see cref="ConsentTicket"/> of this very request.
+/// server, the person, the grant their identity holds there and the scopes asked for. Its form posts the authorization
+/// request back, with an anti-forgery token and the <see cref="ConsentTicket"/> of this very request.
 /// </summary>
 internal static class ConsentPage
 {
@@ -14,7 +14,7 @@ internal static class ConsentPage
     public const string Deny = "deny";
 
     public sealed record Model(string ClientName, string ClientId, string RedirectHost, string Server, Uri Resource, string Identity, string? Grant,
-        IEnumerable<KeyValuePair<string, string>> RequestParameters, string AntiforgeryField, string AntiforgeryToken, string Ticket, string Action);
+        IReadOnlyList<string> Scopes, IEnumerable<KeyValuePair<string, string>> RequestParameters, string AntiforgeryField, string AntiforgeryToken, string Ticket, string Action);
 
     public static Task WriteAsync(HttpResponse response, Model model)
     {
@@ -43,6 +43,7 @@ internal static class ConsentPage
               <dt>Server</dt><dd>{Html.Encode(m.Server)} <span class="note">{Html.Encode(m.Resource.AbsoluteUri)}</span></dd>
               <dt>You</dt><dd>{Html.Encode(m.Identity)}</dd>
               <dt>Grant</dt><dd>{(m.Grant is null ? "none" : Html.Encode(m.Grant))}</dd>
+              <dt>Scopes</dt><dd>{(m.Scopes.Count == 0 ? "none" : string.Join(" ", m.Scopes.Select(s => $"<code>{Html.Encode(s)}</code>")))}</dd>
             </dl>
             {access}
             <form method="post" action="{Html.Encode(m.Action)}">

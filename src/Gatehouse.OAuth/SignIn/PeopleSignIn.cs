@@ -99,7 +99,7 @@ internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthG
 
         var tokens = antiforgery.GetAndStoreTokens(context);
         await ConsentPage.WriteAsync(context.Response, new ConsentPage.Model(clientName, request.ClientId, redirectHost, request.Server, request.Resource,
-            identity, grant, RequestParameters(context), tokens.FormFieldName, tokens.RequestToken!, tickets.Issue(subject),
+            identity, grant, request.Scopes, RequestParameters(context), tokens.FormFieldName, tokens.RequestToken!, tickets.Issue(subject),
             context.Request.PathBase + OAuthPaths.Authorization));
         return new OAuthSignInResult.Answered();
     }

@@ -17,6 +17,7 @@ internal sealed partial class LegacySseEndpoints(
     RelaySessionRegistry sessions,
     HttpMessageIntake intake,
     IAccessCheck access,
+    ScopeChallenge scopes,
     Accounts.IUpstreamAccounts accounts,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory)
@@ -36,6 +37,11 @@ internal sealed partial class LegacySseEndpoints(
         {
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             await context.Response.WriteAsync($"Identity '{JsonRpcHttp.CallerOf(context)}' holds no grant on server '{server}'.");
+            return;
+        }
+
+        if (await scopes.RefuseAsync(context, server))
+        {
             return;
         }
 
@@ -96,7 +102,7 @@ internal sealed partial class LegacySseEndpoints(
             return;
         }
 
-        if (await intake.ReadAsync(context, server, sessionId) is not { } message)
+        if (await intake.ReadAsync(context, server, sessionId) is not { } message || await scopes.RefuseAsync(context, server, message, sessionId))
         {
             return;
         }

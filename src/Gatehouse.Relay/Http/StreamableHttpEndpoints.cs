@@ -21,6 +21,7 @@ internal sealed partial class StreamableHttpEndpoints(
     HttpMessageIntake intake,
     ResumableStreams resumableStreams,
     IAccessCheck access,
+    ScopeChallenge scopes,
     ModernRelay modern,
     Accounts.IUpstreamAccounts accounts,
     IHostApplicationLifetime lifetime,
@@ -57,6 +58,12 @@ internal sealed partial class StreamableHttpEndpoints(
         var refusedIn = sessions.TryGet(headerSessionId, out var named) && named.Call.Server == server &&
             named.Call.Identity == JsonRpcHttp.CallerOf(context) ? headerSessionId : null;
         if (await intake.ReadAsync(context, server, refusedIn) is not { } message)
+        {
+            return;
+        }
+
+        // Authenticated, granted; now the scopes the grant and the rule selecting this request require, on either revision's path.
+        if (await scopes.RefuseAsync(context, upstream.Name, message, refusedIn))
         {
             return;
         }
@@ -112,7 +119,8 @@ internal sealed partial class StreamableHttpEndpoints(
             return;
         }
 
-        if (await FindSessionAsync(context, upstream, context.Request.Headers[McpProtocolHeaders.SessionId].ToString(), default) is not { } session)
+        if (await FindSessionAsync(context, upstream, context.Request.Headers[McpProtocolHeaders.SessionId].ToString(), default) is not { } session ||
+            await scopes.RefuseAsync(context, upstream.Name, sessionId: session.Call.SessionId))
         {
             return;
         }

@@ -56,9 +56,11 @@ public static class OAuthServices
         return services;
     }
 
-    /// <summary>The grant the gateway will find for a person's token, for the consent page to name.</summary>
-    private sealed class GrantsOfTheGateway(IAccessCheck access) : IOAuthGrants
+    /// <summary>The grant the gateway will find for a person's token, for the consent page to name, and the scopes its grants name.</summary>
+    private sealed class GrantsOfTheGateway(IAccessCheck access, IScopeCheck scopes) : IOAuthGrants
     {
         public string? GrantFor(string server, ClaimsPrincipal person) => access.GrantFor(server, person);
+
+        public IReadOnlyList<string> ScopesOf(string server) => scopes.ScopesOf(server);
     }
 }

@@ -25,6 +25,7 @@ public sealed partial class LocalSignInTests : IAsyncLifetime
     {
         _upstream = await TestServerHost.StartAsync();
         _gateway = await RunningGateway.StartAsync(Upstreams.Servers(("test", Upstreams.Http(_upstream.McpUrl))), auth: new JsonObject(),
+            policies: new Dictionary<string, string> { ["test"] = PeopleSignInTests.FreshScopesPolicy() },
             extraGrants: new JsonArray(new JsonObject
             {
                 ["id"] = "alice-test",

@@ -57,10 +57,12 @@ internal sealed class OAuthTestClient(Uri gateway, string clientId = OAuthTestCl
         return (new Uri(location.GetLeftPart(UriPartial.Path)), parameters);
     }
 
-    /// <summary>Runs the authorization request and returns the code the client receives.</summary>
-    public async Task<string> CodeAsync(string server = "test")
+    /// <summary>Runs the authorization request (asking for <paramref name="scope"/>, when given) and returns the code the client receives.</summary>
+    public async Task<string> CodeAsync(string server = "test", string? scope = null)
     {
-        using var response = await AuthorizeAsync(AuthorizeQuery(server));
+        var query = AuthorizeQuery(server);
+        query["scope"] = scope;
+        using var response = await AuthorizeAsync(query);
         var (_, parameters) = Redirect(response);
         return parameters.TryGetValue("code", out var code) ? code
             : throw new InvalidOperationException($"No code: {string.Join(", ", parameters.Select(p => $"{p.Key}={p.Value}"))}");
@@ -77,9 +79,9 @@ internal sealed class OAuthTestClient(Uri gateway, string clientId = OAuthTestCl
         PostAsync("/oauth/revoke", [("token", token), ("client_id", clientId)]);
 
     /// <summary>A code exchanged for tokens: the access and refresh tokens.</summary>
-    public async Task<(string Access, string Refresh)> TokensAsync(string server = "test")
+    public async Task<(string Access, string Refresh)> TokensAsync(string server = "test", string? scope = null)
     {
-        var (status, body) = await ExchangeAsync(await CodeAsync(server));
+        var (status, body) = await ExchangeAsync(await CodeAsync(server, scope));
         Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
         return (body["access_token"]!.GetValue<string>(), body["refresh_token"]!.GetValue<string>());
     }

@@ -41,6 +41,37 @@ public sealed class PeopleSignInTests(PeopleSignInTests.Gateway shared) : IClass
     }
 
     [Fact]
+    public async Task The_SDK_client_steps_up_when_a_call_needs_a_scope_its_token_lacks_and_the_person_consents_again()
+    {
+        using var browser = new SignInBrowser(Alice);
+        await using var client = await ConnectAsync("test", browser);
+        Assert.NotEqual(true, (await client.CallToolAsync("test_simple_text")).IsError);
+        Assert.Equal(1, browser.ConsentPagesSeen);
+        Assert.DoesNotContain("test:send", browser.LastConsentPage, StringComparison.Ordinal);
+
+        // The operator now asks a scope for that tool, which the client's token was not issued with.
+        var policy = shared.Gatehouse.Config.Grants.Single(g => g.Id == "alice-test").PolicyPath;
+        var before = await File.ReadAllTextAsync(policy);
+        await File.WriteAllTextAsync(policy, FreshScopesPolicy("\"test_simple_text\": { \"scopes\": [\"test:send\"] },"));
+        try
+        {
+            using var metadata = new OAuthTestClient(shared.Gatehouse.BaseUrl);
+            await Eventually.UntilAsync(async () => (await metadata.GetJsonAsync("/.well-known/oauth-protected-resource/mcp/test"))["scopes_supported"]!
+                .AsArray().Any(s => s!.GetValue<string>() == "test:send"), "the edited policy in force");
+
+            var stepped = await client.CallToolAsync("test_simple_text");
+
+            Assert.NotEqual(true, stepped.IsError);
+            Assert.Equal(2, browser.ConsentPagesSeen);
+            Assert.Contains("<code>test:send</code>", browser.LastConsentPage, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await File.WriteAllTextAsync(policy, before);
+        }
+    }
+
+    [Fact]
     public async Task The_id_tokens_claims_select_grants_as_a_JWTs_do()
     {
         using var browser = new SignInBrowser(Alice);
@@ -151,8 +182,20 @@ public sealed class PeopleSignInTests(PeopleSignInTests.Gateway shared) : IClass
         return new(QueryHelpers.AddQueryString(new Uri(flow.Resource(server), "/oauth/authorize").AbsoluteUri, query.Where(p => p.Value is not null)));
     }
 
-    /// <summary>A scope no other request asked for.</summary>
-    internal static string Fresh() => $"test-{Guid.NewGuid():N}";
+    /// <summary>A scope no other request of this test run asked for, one of those <see cref="FreshScopesPolicy"/> names.</summary>
+    internal static string Fresh() => $"fresh-{Interlocked.Increment(ref s_fresh) % FreshScopes}";
+
+    private const int FreshScopes = 64;
+    private static int s_fresh;
+
+    /// <summary>
+    /// A policy that allows every call and names the scopes <see cref="Fresh"/> hands out (on a tool no test calls), so that
+    /// the authorization server takes them: it grants only scopes a server's policies or grants name.
+    /// </summary>
+    internal static string FreshScopesPolicy(string extraTools = "") => $$"""
+        { "version": "1", "default": "allow", "tools": { {{extraTools}}
+          "never_called": { "scopes": [{{string.Join(", ", Enumerable.Range(0, FreshScopes).Select(i => $"\"fresh-{i}\""))}}] } } }
+        """;
 
     /// <summary>The SDK's client with its OAuth support, registering itself, the browser doing the person's part.</summary>
     private async Task<McpClient> ConnectAsync(string server, SignInBrowser browser)
@@ -193,6 +236,7 @@ public sealed class PeopleSignInTests(PeopleSignInTests.Gateway shared) : IClass
             _upstream = await TestServerHost.StartAsync();
             Gatehouse = await RunningGateway.StartAsync(
                 Upstreams.Servers(("test", Upstreams.Http(_upstream.McpUrl)), ("other", Upstreams.Http(_upstream.McpUrl))),
+                policies: new Dictionary<string, string> { ["test"] = FreshScopesPolicy(), ["other"] = FreshScopesPolicy() },
                 auth: new JsonObject { ["jwt"] = new JsonObject { ["issuer"] = _provider.Issuer.AbsoluteUri, ["audience"] = options.Audience } },
                 extraGrants: new JsonArray(
                     new JsonObject { ["id"] = "alice-test", ["server"] = "test", ["identities"] = new JsonArray(Alice), ["policy"] = "policy-test.json" },

@@ -1,0 +1,52 @@
+using System.Security.Claims;
+using System.Text.Json.Nodes;
+using Gatehouse.Policy;
+using Gatehouse.Relay;
+using ModelContextProtocol.Protocol;
+
+namespace Gatehouse.Decisions;
+
+/// <summary>
+/// The OAuth scopes a caller's token must carry: its grant's (<c>grants[].scopes</c>), and those of the policy rule that
+/// selects a request by name (<c>"scopes"</c> on a rule), judged against the token of the request itself. A rule chosen by
+/// the tool's class (risk, category) is known only once the catalog says the class; the call's decision checks it then
+/// (<see cref="Gates.ScopeGate"/>).
+/// </summary>
+public sealed class ScopeRequirements(GrantPolicies grants) : IScopeCheck
+{
+    /// <inheritdoc />
+    public ScopeRequirement? Check(string server, ClaimsPrincipal? user, JsonRpcRequest? request = null)
+    {
+        if (CallerScopes.Of(user) is not { } granted || grants.Resolve(server, user) is not { } grant)
+        {
+            return null;
+        }
+
+        var decision = request is null ? null : DecisionByName(grant.Policy.Current, request);
+        // A denied request is refused as such: no scope would let it through, so none is asked for.
+        return decision?.Kind == DecisionKind.Deny
+            ? null
+            : ScopeRequirement.Check(granted, grant.Grant.Scopes, decision?.Scopes ?? [], decision?.Rule ?? "grant");
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ScopesOf(string server) =>
+        [.. grants.All.Where(g => g.Grant.Server == server).SelectMany(g => g.Grant.Scopes.Concat(g.Policy.Current.Scopes))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+
+    private static PolicyDecision? DecisionByName(CompiledPolicy policy, JsonRpcRequest request)
+    {
+        var parameters = request.Params as JsonObject;
+        var name = Text(parameters, "name");
+        return request.Method switch
+        {
+            RequestMethods.ToolsCall when name is not null => policy.DecideTool(name, arguments: null),
+            RequestMethods.PromptsGet when name is not null => policy.DecidePrompt(name, arguments: null),
+            RequestMethods.ResourcesRead or RequestMethods.ResourcesSubscribe when Text(parameters, "uri") is { } uri => policy.DecideResource(uri),
+            _ => null,
+        };
+    }
+
+    private static string? Text(JsonObject? parameters, string name) =>
+        parameters?[name] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
+}

@@ -1,0 +1,35 @@
+using System.Security.Claims;
+
+namespace Gatehouse.Relay;
+
+/// <summary>
+/// The OAuth scopes a caller's credential carries. Authentication marks a credential limited by scopes (Gatehouse's own
+/// tokens, <c>auth.jwt</c> tokens) with one claim listing them; a credential without the mark (an API key, the operator's
+/// own; an anonymous caller; the stdio front) is not limited by scopes.
+/// </summary>
+public static class CallerScopes
+{
+    /// <summary>The claim listing a limited credential's scopes, space-separated (possibly none).</summary>
+    public const string ClaimType = "gatehouse:scopes";
+
+    /// <summary>Marks <paramref name="identity"/> as limited to <paramref name="scopes"/>, in place of any such claim it carried.</summary>
+    public static void Limit(ClaimsIdentity identity, IEnumerable<string> scopes)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        foreach (var claim in identity.FindAll(ClaimType).ToList())
+        {
+            identity.RemoveClaim(claim);
+        }
+
+        identity.AddClaim(new Claim(ClaimType, string.Join(' ', scopes.Distinct(StringComparer.Ordinal))));
+    }
+
+    /// <summary>The scopes <paramref name="user"/>'s credential carries; null when it is not limited by scopes.</summary>
+    public static IReadOnlySet<string>? Of(ClaimsPrincipal? user)
+    {
+        var marks = user?.FindAll(ClaimType).ToList() ?? [];
+        return marks.Count == 0
+            ? null
+            : marks.SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToHashSet(StringComparer.Ordinal);
+    }
+}
