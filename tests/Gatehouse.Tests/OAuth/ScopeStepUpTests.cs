@@ -149,6 +149,22 @@ public sealed class ScopeStepUpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_2024_event_stream_is_refused_alike_to_a_token_without_the_grants_scope()
+    {
+        var (access, _) = await _client.TokensAsync("test", "test:echo");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.BaseUrl, "/mcp/test/sse"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", access);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.StartsWith("Bearer error=\"insufficient_scope\", scope=\"offline_access test:echo test:read\"", response.Headers.WwwAuthenticate.ToString(),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task On_a_session_a_tool_needing_a_scope_the_token_lacks_is_403_and_a_token_with_both_calls_it()
     {
         var (narrow, _) = await _client.TokensAsync("test", "test:read");
