@@ -75,6 +75,8 @@ public static class OAuthServiceCollectionExtensions
                 server.RegisterScopes(Scopes.OfflineAccess);
                 server.AddEventHandler(RequireOneServerResource.Descriptor).AddEventHandler(KeepTheGrantedResource.Descriptor)
                     .AddEventHandler(AdvertiseRegistration.Descriptor).AddEventHandler(AdmitMetadataDocumentClient.Descriptor);
+                // Native clients take a free port on a loopback address each run (RFC 8252 §7.3).
+                server.RemoveEventHandler(ValidateLoopbackRedirectUri.Replaced).AddEventHandler(ValidateLoopbackRedirectUri.Descriptor);
                 // A refresh token works once: presented again, even a moment later, it is refused and its successors revoked.
                 server.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
                 // Codes and tokens are Data Protection payloads that only Gatehouse reads; these keys sign nothing a client

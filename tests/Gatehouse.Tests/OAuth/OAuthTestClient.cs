@@ -22,6 +22,9 @@ internal sealed class OAuthTestClient(Uri gateway, string clientId = OAuthTestCl
 
     public string Challenge => Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier)));
 
+    /// <summary>The redirect URI the client sends, in its authorization requests and code exchanges.</summary>
+    public string SentRedirectUri { get; set; } = RedirectUri;
+
     public Uri Resource(string server) => new(_http.BaseAddress!, $"/mcp/{server}");
 
     /// <summary>A well-formed authorization request for <paramref name="server"/>; tests remove or change what they attack.</summary>
@@ -29,7 +32,7 @@ internal sealed class OAuthTestClient(Uri gateway, string clientId = OAuthTestCl
     {
         ["response_type"] = "code",
         ["client_id"] = clientId,
-        ["redirect_uri"] = RedirectUri,
+        ["redirect_uri"] = SentRedirectUri,
         ["code_challenge"] = Challenge,
         ["code_challenge_method"] = "S256",
         ["state"] = "state-1",
@@ -69,7 +72,7 @@ internal sealed class OAuthTestClient(Uri gateway, string clientId = OAuthTestCl
     }
 
     public Task<(HttpStatusCode Status, JsonNode Body)> ExchangeAsync(string code, string? verifier = null, params (string Name, string Value)[] extra) =>
-        PostAsync("/oauth/token", [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", RedirectUri), ("client_id", clientId),
+        PostAsync("/oauth/token", [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", SentRedirectUri), ("client_id", clientId),
             ("code_verifier", verifier ?? Verifier), .. extra]);
 
     public Task<(HttpStatusCode Status, JsonNode Body)> RefreshAsync(string refreshToken, params (string Name, string Value)[] extra) =>
