@@ -169,6 +169,10 @@ internal sealed class ClientMetadataDocuments(IHttpClientFactory http, IOpenIddi
                 return null;
             }
         }
+        else if (await SelfRegisteredClients.FullAsync(applications, options.Value.MaxSelfRegisteredClients, cancellationToken) is { } full)
+        {
+            return full;
+        }
 
         var descriptor = new OpenIddictApplicationDescriptor
         {

@@ -56,6 +56,11 @@ internal static class ClientRegistration
             return refusal;
         }
 
+        if (await SelfRegisteredClients.FullAsync(applications, options.Value.MaxSelfRegisteredClients, context.RequestAborted) is { } full)
+        {
+            return Results.Json(new { error = "access_denied", error_description = full }, statusCode: StatusCodes.Status403Forbidden);
+        }
+
         var method = metadata["token_endpoint_auth_method"]?.GetValue<string>() ?? ClientAuthenticationMethods.ClientSecretBasic;
         var secret = method == "none" ? null : Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var clientId = $"gh-client-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";

@@ -30,6 +30,21 @@ public sealed class OAuthServerOptions
     /// <summary>Whether such documents may be fetched from private, loopback or link-local addresses (and, on loopback, over http).</summary>
     public bool AllowPrivateAddresses { get; set; }
 
+    /// <summary>How many clients one address (an IPv6 /64) may register a minute; more are answered 429 with Retry-After.</summary>
+    public int RegistrationsPerMinute { get; set; } = 10;
+
+    /// <summary>
+    /// How many clients that were not configured (registered themselves, or known by their metadata document) the store
+    /// may hold; past it, registration is refused until some are removed.
+    /// </summary>
+    public int MaxSelfRegisteredClients { get; set; } = 1000;
+
+    /// <summary>
+    /// How long a client that was not configured is kept without being used (registering, or being issued a code or
+    /// token) once none of its codes or tokens is left; the consents people gave it go with it. Configured clients are never removed.
+    /// </summary>
+    public TimeSpan UnusedClientLifetime { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>Clients registered by the operator; each is created or brought up to date in the store at start-up.</summary>
     public IList<OAuthClientRegistration> Clients { get; } = [];
 

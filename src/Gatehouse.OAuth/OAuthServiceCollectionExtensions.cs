@@ -44,6 +44,7 @@ public static class OAuthServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<ConfiguredClients>();
         services.AddHostedService<TokenPruning>();
+        services.AddRateLimiter(RegistrationRateLimit.Configure);
         services.TryAddScoped<OAuthAdministration>();
         services.TryAddScoped<ClientMetadataDocuments>();
         services.AddHttpClient(ClientMetadataDocuments.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5))
@@ -117,6 +118,12 @@ public static class OAuthServiceCollectionExtensions
     }
 
     /// <summary>
+    /// Applies the limits of the authorization server's endpoints (registrations per address): after routing, before the
+    /// endpoints <see cref="MapGatehouseOAuth"/> maps.
+    /// </summary>
+    public static IApplicationBuilder UseGatehouseOAuth(this IApplicationBuilder app) => app.UseRateLimiter();
+
+    /// <summary>
     /// Maps the authorization endpoint's sign-in step and, unless registration is off, the registration endpoint; OpenIddict
     /// answers the other endpoints itself.
     /// </summary>
@@ -131,7 +138,7 @@ public static class OAuthServiceCollectionExtensions
 
         if (options.Registration != OAuthRegistrationPolicy.Off)
         {
-            endpoints.MapPost(OAuthPaths.Registration, ClientRegistration.HandleAsync).DisableAntiforgery();
+            endpoints.MapPost(OAuthPaths.Registration, ClientRegistration.HandleAsync).DisableAntiforgery().RequireRateLimiting(RegistrationRateLimit.Policy);
         }
 
         return endpoints;

@@ -1,6 +1,8 @@
+using Gatehouse.Store.OAuth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
 
 namespace Gatehouse.OAuth;
@@ -8,13 +10,16 @@ namespace Gatehouse.OAuth;
 /// <summary>
 /// Removes, every hour, codes and tokens that can no longer be used (redeemed, revoked, expired) and authorizations that
 /// no longer stand, once they are a day old: each code exchange and refresh adds rows, and nothing else would remove them.
+/// Then it removes the clients that registered themselves or came with a metadata document and that nobody has used for
+/// <see cref="OAuthServerOptions.UnusedClientLifetime"/>, once none of their tokens or authorizations is left.
 /// </summary>
 /// <remarks>
 /// A day's grace keeps a redeemed code or refresh token in the store long enough for its reuse to be recognised as
 /// such (and the tokens issued from it revoked) rather than as an unknown token. Several replicas may prune at once: a
-/// row is removed by whichever gets there first.
+/// row is removed by whichever gets there first. Configured clients are never removed here.
 /// </remarks>
-internal sealed partial class TokenPruning(IServiceProvider services, TimeProvider time, ILogger<TokenPruning> logger) : BackgroundService
+internal sealed partial class TokenPruning(IServiceProvider services, IOptions<OAuthServerOptions> options, TimeProvider time, ILogger<TokenPruning> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan s_interval = TimeSpan.FromHours(1);
     private static readonly TimeSpan s_grace = TimeSpan.FromDays(1);
@@ -39,14 +44,28 @@ internal sealed partial class TokenPruning(IServiceProvider services, TimeProvid
     internal async Task PruneAsync(CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
-        var threshold = time.GetUtcNow() - s_grace;
+        var now = time.GetUtcNow();
+        var threshold = now - s_grace;
         var tokens = await scope.ServiceProvider.GetRequiredService<IOpenIddictTokenManager>().PruneAsync(threshold, cancellationToken);
         var authorizations = await scope.ServiceProvider.GetRequiredService<IOpenIddictAuthorizationManager>().PruneAsync(threshold, cancellationToken);
         LogPruned(tokens, authorizations);
+
+        var use = scope.ServiceProvider.GetRequiredService<IOAuthClientUse>();
+        var unusedSince = now - options.Value.UnusedClientLifetime;
+        foreach (var clientId in await SelfRegisteredClients.ListAsync(scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken))
+        {
+            if (await use.RemoveIfUnusedAsync(clientId, unusedSince, cancellationToken))
+            {
+                LogClientRemoved(clientId, options.Value.UnusedClientLifetime.TotalDays);
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Removed {Tokens} OAuth codes and tokens and {Authorizations} authorizations that can no longer be used.")]
     private partial void LogPruned(long tokens, long authorizations);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed the OAuth client {ClientId}, which registered itself and was not used for {Days} days.")]
+    private partial void LogClientRemoved(string clientId, double days);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removing used and expired OAuth tokens failed; trying again in an hour.")]
     private partial void LogFailed(Exception ex);

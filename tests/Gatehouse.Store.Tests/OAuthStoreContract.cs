@@ -171,6 +171,70 @@ public abstract class OAuthStoreContract<TDatabase> : StoreContract<TDatabase>
     }
 
     [Fact]
+    public async Task A_client_unused_for_long_without_tokens_is_removed_with_its_consents_and_no_other()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var services = Open(time);
+        var unused = await CreateClientAsync(services, "unused");
+        var withToken = await CreateClientAsync(services, "with-token");
+        await CreateTokenAsync(services, TokenTypeIdentifiers.RefreshToken, authorization: null, withToken);
+        await Manager<IOpenIddictAuthorizationManager>(services).CreateAsync(new OpenIddictAuthorizationDescriptor
+        {
+            ApplicationId = unused,
+            Subject = "alice",
+            Status = Statuses.Valid,
+            Type = AuthorizationTypes.Permanent,
+            CreationDate = Start,
+        });
+        time.Advance(TimeSpan.FromDays(20));
+        var recent = await CreateClientAsync(services, "recent");
+        var use = services.GetRequiredService<Gatehouse.Store.OAuth.IOAuthClientUse>();
+
+        var since = time.GetUtcNow() - TimeSpan.FromDays(10);
+        Assert.True(await use.RemoveIfUnusedAsync("unused", since, CancellationToken.None));
+        Assert.False(await use.RemoveIfUnusedAsync("with-token", since, CancellationToken.None));
+        Assert.False(await use.RemoveIfUnusedAsync("recent", since, CancellationToken.None));
+        Assert.False(await use.RemoveIfUnusedAsync("nobody", since, CancellationToken.None));
+
+        var applications = Manager<IOpenIddictApplicationManager>(services);
+        Assert.Null(await applications.FindByIdAsync(unused));
+        Assert.NotNull(await applications.FindByIdAsync(withToken));
+        Assert.NotNull(await applications.FindByIdAsync(recent));
+        Assert.Equal(0, await Manager<IOpenIddictAuthorizationManager>(services).CountAsync());
+    }
+
+    [Fact]
+    public async Task Issuing_a_token_counts_as_a_use_of_its_client()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var services = Open(time);
+        var client = await CreateClientAsync(services, "vscode");
+        time.Advance(TimeSpan.FromDays(20));
+        var token = await CreateTokenAsync(services, TokenTypeIdentifiers.Private.AuthorizationCode, authorization: null, client);
+        var tokens = Manager<IOpenIddictTokenManager>(services);
+        await tokens.DeleteAsync((await tokens.FindByIdAsync(token))!);
+        var use = services.GetRequiredService<Gatehouse.Store.OAuth.IOAuthClientUse>();
+
+        Assert.False(await use.RemoveIfUnusedAsync("vscode", time.GetUtcNow() - TimeSpan.FromDays(10), CancellationToken.None));
+        time.Advance(TimeSpan.FromDays(11));
+        Assert.True(await use.RemoveIfUnusedAsync("vscode", time.GetUtcNow() - TimeSpan.FromDays(10), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_client_from_before_use_was_recorded_counts_from_the_first_look()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var services = Open(time);
+        await CreateClientAsync(services, "old");
+        await OpenStore().QueryAsync("UPDATE oauth_applications SET last_used_at = NULL");
+        var use = services.GetRequiredService<Gatehouse.Store.OAuth.IOAuthClientUse>();
+
+        Assert.False(await use.RemoveIfUnusedAsync("old", time.GetUtcNow().AddDays(-1), CancellationToken.None));
+        time.Advance(TimeSpan.FromDays(2));
+        Assert.True(await use.RemoveIfUnusedAsync("old", time.GetUtcNow().AddDays(-1), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task LINQ_queries_are_refused_with_a_clear_message()
     {
         await using var services = Open();
@@ -181,11 +245,11 @@ public abstract class OAuthStoreContract<TDatabase> : StoreContract<TDatabase>
         Assert.Contains("does not run LINQ queries", error.Message, StringComparison.Ordinal);
     }
 
-    private ServiceProvider Open()
+    private ServiceProvider Open(FakeTimeProvider? time = null)
     {
         var services = new ServiceCollection()
             .AddLogging()
-            .AddSingleton<TimeProvider>(new FakeTimeProvider(Start.AddHours(1)))
+            .AddSingleton<TimeProvider>(time ?? new FakeTimeProvider(Start.AddHours(1)))
             .AddGatehouseStore(Database.Use);
         services.AddOpenIddict().AddCore(core => core.UseGatehouseStore());
         return services.BuildServiceProvider();

@@ -256,5 +256,11 @@ internal static class StoreMigrations
                     PRIMARY KEY (identity, server)
                 );
                 """),
+
+        // When each OAuth client last registered or was issued a code or token (Unix milliseconds), so that clients that
+        // registered themselves and fell out of use can be removed. Null for clients from before: counted from the first pruning.
+        new(7, "oauth_application_last_used",
+            Sqlite: "ALTER TABLE oauth_applications ADD COLUMN last_used_at INTEGER NULL;",
+            Postgres: "ALTER TABLE oauth_applications ADD COLUMN last_used_at BIGINT NULL;"),
     ];
 }

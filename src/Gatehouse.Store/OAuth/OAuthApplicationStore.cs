@@ -8,7 +8,7 @@ using OpenIddict.Abstractions;
 namespace Gatehouse.Store.OAuth;
 
 /// <summary>OpenIddict's clients in Gatehouse's store (SQLite or PostgreSQL).</summary>
-internal sealed class OAuthApplicationStore(StoreDatabase database) : IOpenIddictApplicationStore<OAuthApplication>
+internal sealed class OAuthApplicationStore(StoreDatabase database, TimeProvider time) : IOpenIddictApplicationStore<OAuthApplication>
 {
     private const string Name = "application store";
 
@@ -26,10 +26,11 @@ internal sealed class OAuthApplicationStore(StoreDatabase database) : IOpenIddic
     {
         ArgumentNullException.ThrowIfNull(application);
         await OAuthRows.ExecuteAsync(database,
-            $"INSERT INTO oauth_applications ({OAuthRows.ApplicationColumns}) VALUES (@id, @client_id, @client_secret, @client_type, @application_type, " +
-            "@consent_type, @display_name, @display_names, @permissions, @post_logout_redirect_uris, @redirect_uris, @requirements, @settings, " +
-            "@properties, @concurrency_token);",
-            command => command.WithApplication(application).With("@concurrency_token", application.ConcurrencyToken), cancellationToken);
+            $"INSERT INTO oauth_applications ({OAuthRows.ApplicationColumns}, last_used_at) VALUES (@id, @client_id, @client_secret, @client_type, " +
+            "@application_type, @consent_type, @display_name, @display_names, @permissions, @post_logout_redirect_uris, @redirect_uris, @requirements, " +
+            "@settings, @properties, @concurrency_token, @last_used_at);",
+            command => command.WithApplication(application).With("@concurrency_token", application.ConcurrencyToken)
+                .WithTime("@last_used_at", time.GetUtcNow()), cancellationToken);
     }
 
     // A client's codes, tokens and authorizations go with it, in one transaction, so that none outlives it.

@@ -29,6 +29,15 @@ internal sealed class OAuthTokenStore(StoreDatabase database, TimeProvider time)
     public async ValueTask CreateAsync(OAuthToken token, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(token);
+        if (token.ApplicationId is { } application)
+        {
+            // Before the token, so that a client being used is never taken for an unused one; at most once an hour.
+            var now = time.GetUtcNow();
+            await OAuthRows.ExecuteAsync(database,
+                "UPDATE oauth_applications SET last_used_at = @now WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @stale);",
+                command => command.WithTime("@now", now).WithTime("@stale", now - OAuthClientUse.Resolution).With("@id", application), cancellationToken);
+        }
+
         await OAuthRows.ExecuteAsync(database,
             $"INSERT INTO oauth_tokens ({OAuthRows.TokenColumns}) VALUES (@id, @application_id, @authorization_id, @creation_date, @expiration_date, " +
             "@redemption_date, @reference_id, @status, @subject, @type, @payload, @properties, @concurrency_token);",

@@ -17,6 +17,7 @@ public static class OpenIddictStoreExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddGatehouseStore();
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton<IOAuthClientUse, OAuthClientUse>();
         return builder
             .SetDefaultApplicationEntity<OAuthApplication>()
             .SetDefaultAuthorizationEntity<OAuthAuthorization>()

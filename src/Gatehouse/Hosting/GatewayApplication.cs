@@ -84,6 +84,11 @@ public static partial class GatewayApplication
         app.UseGatehouseAuthentication();
         // The console's forms (sign-in, sign-out, every change) carry a token only its own pages can have.
         app.UseGatehouseConsole();
+        if (config.OAuth.Enabled)
+        {
+            app.UseGatehouseOAuth();
+        }
+
         app.MapGatehouseAuthenticationMetadata();
         if (config.OAuth.Enabled)
         {

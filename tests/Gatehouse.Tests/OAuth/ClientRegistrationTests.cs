@@ -127,7 +127,12 @@ public sealed class ClientRegistrationTests(ClientRegistrationTests.DefaultGatew
         }
 
         return RunningGateway.StartAsync(Upstreams.Servers(("test", Upstreams.Http(new Uri("http://127.0.0.1:9/mcp")))),
-            configureServices: services => services.Replace(ServiceDescriptor.Singleton<IOAuthSignIn, TestSignIn>()),
+            configureServices: services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton<IOAuthSignIn, TestSignIn>());
+                // These tests register more clients a minute, from one address, than the limit RegistrationLimitsTests proves.
+                services.PostConfigure<OAuthServerOptions>(options => options.RegistrationsPerMinute = 1000);
+            },
             auth: new JsonObject(), sections: new JsonObject { ["oauth"] = oauth });
     }
 }
