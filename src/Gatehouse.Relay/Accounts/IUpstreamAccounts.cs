@@ -22,4 +22,10 @@ public interface IUpstreamAccounts
     /// when the caller is not signed in as anyone).
     /// </summary>
     UpstreamAccountRequiredException WithLink(HttpRequest request, UpstreamAccountRequiredException refusal);
+
+    /// <summary>
+    /// <paramref name="refusal"/> with a link to connect made for the gateway's configured address (<c>oauth.issuer</c>, else
+    /// <c>listen</c>), for a front without an HTTP request (<c>gatehouse stdio</c>); unchanged when no address is known.
+    /// </summary>
+    UpstreamAccountRequiredException WithLink(UpstreamAccountRequiredException refusal);
 }

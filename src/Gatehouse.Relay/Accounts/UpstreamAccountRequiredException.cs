@@ -6,8 +6,10 @@ namespace Gatehouse.Relay.Accounts;
 /// connect it in a browser first, at <see cref="ConnectLink"/> when the gateway knew its own address where this was found.
 /// </summary>
 public sealed class UpstreamAccountRequiredException(string server, string? identity, string? connectLink = null, string? scope = null)
-    : Exception(Describe(server, identity, scope) + (identity is null || connectLink is null ? "" :
-        $" Open {connectLink} in a browser to connect it (the link is yours alone and good for {ConnectTickets.Lifetime.TotalMinutes:0} minutes), then try again."))
+    : Exception(Describe(server, identity, scope) + (identity is null ? "" : connectLink is null
+        ? $" Connect it in a browser at Gatehouse's web address, where a request to /mcp/{server} is answered with the link (or ask the " +
+          "operator to set oauth.issuer, so that this message carries it), then try again."
+        : $" Open {connectLink} in a browser to connect it (the link is yours alone and good for {ConnectTickets.Lifetime.TotalMinutes:0} minutes), then try again."))
 {
     /// <summary>The server that requires OAuth.</summary>
     public string Server { get; } = server;

@@ -33,7 +33,7 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
 
         // Opened within the client's initialize: the gateway's address as the person reached it is known now, not later,
         // when the upstream stops taking their tokens mid-session and the refusal must carry a fresh link.
-        var address = requests.HttpContext?.Request is { } request ? GatewayAddress(request) : null;
+        var address = requests.HttpContext?.Request is { } request ? GatewayAddress(request) : ConfiguredAddress();
         var options = identity is null ? null : Options(server, identity, NoBrowser, async (authorization, cancellationToken) =>
             throw await RefusalAsync(server.Name, identity, address, authorization.AuthorizationUri, cancellationToken).ConfigureAwait(false));
         return new OAuthSessionConnector(new UpstreamConnector(httpClients, loggerFactory), vault, options, identity);
@@ -63,6 +63,29 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
         ? refusal
         : new UpstreamAccountRequiredException(refusal.Server, refusal.Identity,
             ConnectLink(GatewayAddress(request), refusal.Server, refusal.Identity, refusal.Scope), refusal.Scope);
+
+    public UpstreamAccountRequiredException WithLink(UpstreamAccountRequiredException refusal) =>
+        refusal.Identity is null || refusal.ConnectLink is not null || ConfiguredAddress() is not { } address
+            ? refusal
+            : new UpstreamAccountRequiredException(refusal.Server, refusal.Identity,
+                ConnectLink(address, refusal.Server, refusal.Identity, refusal.Scope), refusal.Scope);
+
+    /// <summary>
+    /// The gateway's address without a request to tell it (<c>gatehouse stdio</c>): the configured issuer, else the
+    /// <c>listen</c> address when it names one host and port; null for a wildcard host or port 0, which no browser opens.
+    /// </summary>
+    public Uri? ConfiguredAddress()
+    {
+        if (config.OAuth.Issuer is { } issuer)
+        {
+            return new Uri(issuer.GetLeftPart(UriPartial.Authority) + issuer.AbsolutePath.TrimEnd('/'));
+        }
+
+        return Uri.TryCreate(config.Listen, UriKind.Absolute, out var listen) && listen.Port > 0 && listen.Host.Length > 0
+            && !(System.Net.IPAddress.TryParse(listen.DnsSafeHost, out var ip) && (ip.Equals(System.Net.IPAddress.Any) || ip.Equals(System.Net.IPAddress.IPv6Any)))
+            ? new Uri(listen.GetLeftPart(UriPartial.Authority))
+            : null;
+    }
 
     /// <summary>The gateway's own address as the person reaches it: the configured issuer when there is one, else this request's.</summary>
     public Uri GatewayAddress(HttpRequest request) =>

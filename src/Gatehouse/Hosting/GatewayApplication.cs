@@ -44,7 +44,6 @@ public static partial class GatewayApplication
         builder.Services.AddGatehouseApprovalExpiry();
         builder.Services.AddGatehouseAuthentication(config);
         builder.Services.AddGatehouseState(config);
-        builder.Services.AddGatehouseDataProtection(config);
         builder.Services.AddGatehouseOAuth(config);
         builder.Services.AddGatehouseTelemetry(config.Telemetry);
         builder.Services.AddGatehouseAdmin();

@@ -7,7 +7,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gatehouse.Hosting;
 
-/// <summary>The state every Gatehouse process shares through its store: API keys, held calls, the audit log and people's upstream tokens.</summary>
+/// <summary>
+/// The state every Gatehouse process shares through its store and <c>dataDir</c>: API keys, held calls, the audit log,
+/// people's upstream tokens and the keys that seal them.
+/// </summary>
 public static class StateServices
 {
     /// <summary>The configuration's store (SQLite in <c>dataDir</c>, or PostgreSQL) and the audit log that writes to it.</summary>
@@ -17,6 +20,9 @@ public static class StateServices
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDependencyReadiness, StoreReadiness>());
         // In place of the relay's in-memory tokens: people's upstream tokens then survive restarts and are shared by every gateway process.
         services.Replace(ServiceDescriptor.Singleton<IUpstreamTokenVault, SealedUpstreamTokens>());
+        // The keys they are sealed with (and connect links signed with), the same for every process of this dataDir: a person
+        // who connected through the HTTP gateway is connected for `gatehouse stdio` too.
+        services.AddGatehouseDataProtection(config);
         return services
             .AddGatehouseStore(options =>
             {

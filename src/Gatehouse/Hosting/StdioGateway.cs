@@ -3,6 +3,8 @@ using Gatehouse.Authentication;
 using Gatehouse.Configuration;
 using Gatehouse.Decisions;
 using Gatehouse.Relay;
+using Gatehouse.Relay.Accounts;
+using Gatehouse.Relay.Session;
 using Gatehouse.Relay.Wire;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -42,7 +44,18 @@ public static class StdioGateway
             var transport = new StdioFrontTransport(Console.OpenStandardInput(), Console.OpenStandardOutput(), new RelayCall(serverName, sessionId, user),
                 host.Services.GetRequiredService<CallRecorder>(), host.Services.GetRequiredService<IOptions<RelayHttpOptions>>().Value.MaxRequestBodyBytes,
                 loggerFactory);
-            var session = await sessions.OpenAsync(server, sessionId, user, transport, cancellationToken);
+            RelaySession session;
+            try
+            {
+                session = await sessions.OpenAsync(server, sessionId, user, transport, cancellationToken);
+            }
+            catch (UpstreamAccountRequiredException refusal)
+            {
+                // The person reads this in their client: the link is made for the gateway's configured address.
+                await AccountRefusal.ServeAsync(transport, host.Services.GetRequiredService<IUpstreamAccounts>().WithLink(refusal), cancellationToken);
+                return;
+            }
+
             // Standard output carries whatever the server sends, whenever it sends it.
             session.Listen();
             await session.Completion.WaitAsync(cancellationToken);
