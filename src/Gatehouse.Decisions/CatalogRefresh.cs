@@ -26,6 +26,11 @@ public sealed class CatalogRefresh(IHttpClientFactory httpClientFactory, ILogger
     public async Task RefreshAsync(UpstreamServerConfig server, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(server);
+        if (!ListsItself(server))
+        {
+            throw new UpstreamUnreachableException(PersonalCatalogNote(server.Name));
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(s_timeout);
         var ct = timeout.Token;
@@ -64,6 +69,22 @@ public sealed class CatalogRefresh(IHttpClientFactory httpClientFactory, ILogger
             throw new UpstreamUnreachableException($"Could not list what server '{server.Name}' offers: {e.Message}", e);
         }
     }
+
+    /// <summary>
+    /// Whether Gatehouse lists <paramref name="server"/> on its own. Not a server that requires each person's own account
+    /// (<c>oauth</c>): it answers Gatehouse's own requests 401, and what it lists may depend on the person; its catalog is
+    /// what connected people's clients list through the gateway, pinned and scanned as any other.
+    /// </summary>
+    public static bool ListsItself(UpstreamServerConfig server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        return server.OAuth is null;
+    }
+
+    /// <summary>Why <paramref name="server"/>'s catalog is not listed by Gatehouse, and how it fills.</summary>
+    public static string PersonalCatalogNote(string server) =>
+        $"Server '{server}' requires each person's own account (oauth), so Gatehouse does not list it on its own: its catalog is what " +
+        "connected people's clients list through the gateway, pinned and scanned as any other's. It fills when someone who connected lists its tools.";
 
     // Raw messages rather than the SDK's models: the catalog hashes definitions exactly as the server wrote them.
     private static Task<JsonArray> ListAsync(McpClient client, string method, string key, CancellationToken cancellationToken) =>

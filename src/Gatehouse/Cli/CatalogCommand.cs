@@ -77,7 +77,13 @@ internal static class CatalogCommand
 
         var catalog = services.GetRequiredService<ToolCatalog>();
         var report = await catalog.ReportAsync(name, cancellationToken);
-        if (parse.GetValue(refresh) || (report.Tools.Count == 0 && report.OtherItems.Count == 0))
+        var listAnew = parse.GetValue(refresh) || (report.Tools.Count == 0 && report.OtherItems.Count == 0);
+        if (listAnew && !CatalogRefresh.ListsItself(upstream))
+        {
+            // Not an error: such a catalog fills from people's own sessions, and is shown as far as it has.
+            parse.InvocationConfiguration.Error.WriteLine(CatalogRefresh.PersonalCatalogNote(name));
+        }
+        else if (listAnew)
         {
             await services.GetRequiredService<CatalogRefresh>().RefreshAsync(upstream, cancellationToken);
             report = await catalog.ReportAsync(name, cancellationToken);
