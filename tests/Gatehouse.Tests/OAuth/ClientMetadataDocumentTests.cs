@@ -106,6 +106,23 @@ public sealed class ClientMetadataDocumentTests : IAsyncLifetime
         await AssertRefusedAsync(client, query);
     }
 
+    [Fact]
+    public async Task Document_clients_count_toward_the_cap_on_clients_not_configured_and_one_already_known_still_signs_in()
+    {
+        await using var gateway = await StartGatewayAsync(allowPrivate: true, options => options.MaxSelfRegisteredClients = 1);
+        using var known = new OAuthTestClient(gateway.BaseUrl, ClientId("good"));
+        Assert.NotEmpty((await known.TokensAsync()).Access);
+
+        var (registered, registration) = await known.RegisterAsync("""{ "redirect_uris": ["http://127.0.0.1:33418/callback"], "token_endpoint_auth_method": "none" }""");
+        using var newcomer = new OAuthTestClient(gateway.BaseUrl, ClientId("second"));
+        var body = await AssertRefusedAsync(newcomer, newcomer.AuthorizeQuery());
+
+        Assert.Equal(HttpStatusCode.Forbidden, registered);
+        Assert.Contains("its limit", registration["error_description"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("its limit", WebUtility.HtmlDecode(body), StringComparison.Ordinal);
+        Assert.NotEmpty((await known.TokensAsync()).Access);
+    }
+
     private string ClientId(string name) => new Uri(_documentBase, $"/clients/{name}.json").ToString();
 
     private IResult Document(string name)
@@ -131,9 +148,13 @@ public sealed class ClientMetadataDocumentTests : IAsyncLifetime
         return Results.Text(document.ToJsonString(), "application/json");
     }
 
-    private Task<RunningGateway> StartGatewayAsync(bool allowPrivate) =>
+    private Task<RunningGateway> StartGatewayAsync(bool allowPrivate, Action<OAuthServerOptions>? options = null) =>
         RunningGateway.StartAsync(Upstreams.Servers(("test", Upstreams.Http(_upstream.McpUrl))),
-            configureServices: services => services.Replace(ServiceDescriptor.Singleton<IOAuthSignIn, TestSignIn>()),
+            configureServices: services =>
+            {
+                services.Replace(ServiceDescriptor.Singleton<IOAuthSignIn, TestSignIn>());
+                services.PostConfigure<OAuthServerOptions>(o => options?.Invoke(o));
+            },
             extraGrants: new JsonArray(new JsonObject
             {
                 ["id"] = "person-test",
