@@ -34,6 +34,7 @@ internal static class RegistrationRateLimit
                 QueueLimit = 0,
             });
         });
+        // Registration is the only endpoint Gatehouse rate-limits this way, so the one rejection speaks of it.
         limiter.OnRejected = RejectAsync;
     }
 
