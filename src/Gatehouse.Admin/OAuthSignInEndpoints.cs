@@ -1,4 +1,3 @@
-using Gatehouse.Audit;
 using Gatehouse.Authentication;
 using Gatehouse.OAuth;
 using Gatehouse.OAuth.SignIn;
@@ -24,33 +23,15 @@ internal static class OAuthSignInEndpoints
             return;
         }
 
-        admin.MapGet("/oauth/sign-ins", (LocalSignIns requests) => Results.Json(requests.Pending()));
-        admin.MapPost("/oauth/sign-ins/{code}/approve", (string code, HttpContext context, LocalSignIns requests, IAuditLog audit, TimeProvider time) =>
-            DecideAsync(context, requests, audit, time, code, approve: true));
-        admin.MapPost("/oauth/sign-ins/{code}/deny", (string code, HttpContext context, LocalSignIns requests, IAuditLog audit, TimeProvider time) =>
-            DecideAsync(context, requests, audit, time, code, approve: false));
+        admin.MapGet("/oauth/sign-ins", (LocalSignInDecisions requests) => Results.Json(requests.Pending()));
+        admin.MapPost("/oauth/sign-ins/{code}/approve", (string code, HttpContext context, LocalSignInDecisions requests) =>
+            DecideAsync(context, requests, code, approve: true));
+        admin.MapPost("/oauth/sign-ins/{code}/deny", (string code, HttpContext context, LocalSignInDecisions requests) =>
+            DecideAsync(context, requests, code, approve: false));
     }
 
-    private static async Task<IResult> DecideAsync(HttpContext context, LocalSignIns requests, IAuditLog audit, TimeProvider time, string code, bool approve)
-    {
-        if (requests.Decide(code, approve) is not { } request)
-        {
-            return AdminErrors.Of(StatusCodes.Status404NotFound, "not_found", $"No sign-in with the code {code} is waiting (it lapsed, or was answered).");
-        }
-
-        // Who let whom in is the audit log's to say, as for keys.
-        var by = CallerIdentity.NameOf(context.User)!;
-        await audit.RecordAsync(new AuditEvent
-        {
-            Time = time.GetUtcNow(),
-            Kind = AuditKinds.Admin,
-            Identity = by,
-            Target = request.Identity,
-            Decision = approve ? AuditDecisions.SignInApproved : AuditDecisions.SignInDenied,
-            Rule = "oauth",
-            Reason = $"{by} {(approve ? "approved" : "denied")} the sign-in of '{request.Identity}' (code {request.Code}) to connect " +
-                $"{request.ClientName ?? request.ClientId} to {request.Server}",
-        }, CancellationToken.None);
-        return Results.NoContent();
-    }
+    private static async Task<IResult> DecideAsync(HttpContext context, LocalSignInDecisions requests, string code, bool approve) =>
+        await requests.DecideAsync(CallerIdentity.NameOf(context.User)!, code, approve) is null
+            ? AdminErrors.Of(StatusCodes.Status404NotFound, "not_found", $"No sign-in with the code {code} is waiting (it lapsed, or was answered).")
+            : Results.NoContent();
 }

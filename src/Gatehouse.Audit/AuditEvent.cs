@@ -121,6 +121,12 @@ public static class AuditDecisions
     /// <summary>A person's OAuth tokens revoked by an operator.</summary>
     public const string OAuthTokensRevoked = "oauth_tokens_revoked";
 
+    /// <summary>A person's consent to an OAuth client, and the tokens issued under it, revoked by that person.</summary>
+    public const string OAuthConsentRevoked = "oauth_consent_revoked";
+
+    /// <summary>A person's account at an upstream server that requires OAuth, disconnected: Gatehouse's tokens there deleted.</summary>
+    public const string UpstreamDisconnected = "upstream_disconnected";
+
     /// <summary>A person's sign-in on this machine (OAuth local sign-in), approved by an admin.</summary>
     public const string SignInApproved = "sign_in_approved";
 

@@ -30,6 +30,7 @@ public static class OAuthServiceCollectionExtensions
         // Until the host says which grants a server has, nobody holds one and no scope but offline_access is granted.
         services.TryAddSingleton<IOAuthGrants, NoOAuthGrants>();
         services.TryAddSingleton<LocalSignIns>();
+        services.TryAddScoped<LocalSignInDecisions>();
         if (configured.Provider is { } provider)
         {
             ProviderSignIn.Add(authentication, provider);
@@ -46,6 +47,7 @@ public static class OAuthServiceCollectionExtensions
         services.AddHostedService<TokenPruning>();
         services.AddRateLimiter(RegistrationRateLimit.Configure);
         services.TryAddScoped<OAuthAdministration>();
+        services.TryAddScoped<IOAuthConsents, OAuthConsents>();
         services.TryAddScoped<ClientMetadataDocuments>();
         services.AddHttpClient(ClientMetadataDocuments.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5))
             .ConfigurePrimaryHttpMessageHandler(provider =>
@@ -114,6 +116,7 @@ public static class OAuthServiceCollectionExtensions
     {
         services.AddOpenIddict().AddCore(core => core.UseGatehouseStore());
         services.TryAddScoped<OAuthAdministration>();
+        services.TryAddScoped<IOAuthConsents, OAuthConsents>();
         return services;
     }
 

@@ -25,6 +25,12 @@ public static class ConsoleAuthentication
     /// <summary>Admins and approvers (of every grant or of some): the approvals queue.</summary>
     public const string ApprovalsPolicy = "console-approvals";
 
+    /// <summary>Everyone signed in to the console, whatever their roles: their own connections.</summary>
+    public const string PersonPolicy = "console-person";
+
+    /// <summary>The page every signed-in person has: their accounts at upstream servers and the MCP clients they allowed.</summary>
+    public const string ConnectionsPath = "/ui/connections";
+
     /// <summary>Where a browser without a session is sent.</summary>
     public const string SignInPath = "/ui/sign-in";
 
@@ -81,7 +87,8 @@ public static class ConsoleAuthentication
             return returnUrl;
         }
 
-        return user.IsInRole(Roles.Admin) ? "/ui/servers" : MayUseConsole(user) ? "/ui/approvals" : ForbiddenPath;
+        // Someone the provider signed in without a role still has their own connections.
+        return user.IsInRole(Roles.Admin) ? "/ui/servers" : MayUseConsole(user) ? "/ui/approvals" : ConnectionsPath;
     }
 
     /// <param name="withProvider">

@@ -44,6 +44,9 @@ public static class ConsoleServiceCollectionExtensions
                 .AddAuthenticationSchemes(ConsoleAuthentication.Scheme)
                 .RequireAuthenticatedUser()
                 .RequireRole(Admin.Roles.Admin))
+            .AddPolicy(ConsoleAuthentication.PersonPolicy, policy => policy
+                .AddAuthenticationSchemes(ConsoleAuthentication.Scheme)
+                .RequireAuthenticatedUser())
             .AddPolicy(ConsoleAuthentication.ApprovalsPolicy, policy => policy
                 .AddAuthenticationSchemes(ConsoleAuthentication.Scheme)
                 .RequireAuthenticatedUser()

@@ -44,6 +44,7 @@ public static class RelayServiceCollectionExtensions
         services.AddSingleton<ConnectTickets>();
         services.AddSingleton<UpstreamAccounts>();
         services.AddSingleton<IUpstreamAccounts>(sp => sp.GetRequiredService<UpstreamAccounts>());
+        services.TryAddSingleton<IUpstreamConnections, UpstreamConnections>();
         services.AddSingleton<UpstreamConnectEndpoints>();
         services.AddSingleton<ModernRelay>();
         services.AddSingleton<StreamableHttpEndpoints>();

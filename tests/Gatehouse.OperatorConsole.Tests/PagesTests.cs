@@ -105,4 +105,23 @@ public sealed class PagesTests(ConsoleGateway gateway, ConsoleBrowser browser) :
         await tab.ScreenshotAsync("audit");
         Assert.Empty(tab.Errors);
     }
+
+    [Fact]
+    public async Task Without_an_oauth_section_the_OAuth_page_says_how_to_turn_it_on_and_is_not_in_the_menu()
+    {
+        await using var tab = await ConsolePage.OpenAsync(browser, gateway.BaseUrl);
+        await tab.SignInAsync(gateway.AdminKey);
+
+        await Expect(tab.Page.GetByRole(AriaRole.Menuitem, new() { Name = "My connections" })).ToBeVisibleAsync();
+        await Expect(tab.Page.GetByRole(AriaRole.Menuitem, new() { Name = "OAuth" })).ToHaveCountAsync(0);
+        await tab.GoToAsync("/ui/oauth");
+        await Expect(tab.Page.GetByText("OAuth is off.")).ToBeVisibleAsync();
+        await Expect(tab.Page.GetByRole(AriaRole.Status)).ToContainTextAsync("add an oauth section to the configuration");
+        await tab.ScreenshotAsync("console-oauth-off");
+
+        await tab.GoToAsync("/ui/connections");
+        await Expect(tab.Page.GetByText("No server here needs an account of yours")).ToBeVisibleAsync();
+        await Expect(tab.Page.GetByText("Gatehouse does not sign in MCP clients here (OAuth is off)")).ToBeVisibleAsync();
+        Assert.Empty(tab.Errors);
+    }
 }

@@ -47,19 +47,21 @@ public sealed class ProviderSignInTests(ProviderConsoleGateway gateway, ConsoleB
     }
 
     [Fact]
-    public async Task A_person_with_no_role_is_refused_every_page()
+    public async Task A_person_with_no_role_sees_their_own_connections_and_is_refused_every_other_page()
     {
         await using var tab = await ConsolePage.OpenAsync(browser, gateway.ConsoleUrl);
         await tab.GoToAsync("/ui/sign-in");
 
         await SignInWithProviderAsync(tab, ProviderConsoleGateway.NoRole);
 
-        await Expect(tab.Page).ToHaveURLAsync(new Regex("/ui/forbidden"));
-        await Expect(tab.Page.GetByText($"You are signed in as {ProviderConsoleGateway.NoRole}")).ToBeVisibleAsync();
-        foreach (var page in new[] { "/ui/servers", "/ui/approvals", "/ui/audit" })
+        await Expect(tab.Page).ToHaveURLAsync(new Regex("/ui/connections$"));
+        await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Name = "My connections" })).ToBeVisibleAsync();
+        await Expect(tab.Page.GetByRole(AriaRole.Navigation, new() { Name = "Console" }).GetByRole(AriaRole.Menuitem)).ToHaveCountAsync(1);
+        foreach (var page in new[] { "/ui/servers", "/ui/approvals", "/ui/audit", "/ui/oauth" })
         {
             await tab.GoToAsync(page);
             await Expect(tab.Page).ToHaveURLAsync(new Regex("/ui/forbidden"));
+            await Expect(tab.Page.GetByText($"You are signed in as {ProviderConsoleGateway.NoRole}")).ToBeVisibleAsync();
         }
     }
 

@@ -12,7 +12,7 @@ namespace Gatehouse.OAuth.SignIn;
 /// </summary>
 internal static class RememberedConsent
 {
-    private const string ResourceProperty = "gatehouse_resource";
+    internal const string ResourceProperty = "gatehouse_resource";
     private const string ClientSeenProperty = "gatehouse_client_seen";
 
     /// <summary>The id of the consent <paramref name="consent"/> describes, if the person gave it and it still stands.</summary>

@@ -14,21 +14,37 @@ public interface IUpstreamTokenVault
 
     /// <summary>Keeps <paramref name="tokens"/> (new, or refreshed) for <paramref name="identity"/> at <paramref name="server"/>.</summary>
     Task StoreAsync(string identity, string server, TokenContainer tokens, CancellationToken cancellationToken);
+
+    /// <summary>The servers <paramref name="identity"/> holds tokens at, each with when its tokens were last written.</summary>
+    Task<IReadOnlyList<HeldUpstreamTokens>> ListAsync(string identity, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the tokens of <paramref name="identity"/> at <paramref name="server"/>; false when none were held.</summary>
+    Task<bool> RemoveAsync(string identity, string server, CancellationToken cancellationToken);
 }
 
+/// <summary>A person's tokens held at one server: which, and when they were last written (obtained or refreshed).</summary>
+public sealed record HeldUpstreamTokens(string Server, DateTimeOffset UpdatedAt);
+
 /// <summary>Tokens held by the process alone: for a gateway without a store (one serving its own standard input).</summary>
-internal sealed class InMemoryUpstreamTokenVault : IUpstreamTokenVault
+internal sealed class InMemoryUpstreamTokenVault(TimeProvider time) : IUpstreamTokenVault
 {
-    private readonly ConcurrentDictionary<(string Identity, string Server), TokenContainer> _tokens = new();
+    private readonly ConcurrentDictionary<(string Identity, string Server), (TokenContainer Tokens, DateTimeOffset At)> _tokens = new();
 
     public Task<TokenContainer?> GetAsync(string identity, string server, CancellationToken cancellationToken) =>
-        Task.FromResult(_tokens.TryGetValue((identity, server), out var tokens) ? tokens : null);
+        Task.FromResult(_tokens.TryGetValue((identity, server), out var held) ? held.Tokens : null);
 
     public Task StoreAsync(string identity, string server, TokenContainer tokens, CancellationToken cancellationToken)
     {
-        _tokens[(identity, server)] = tokens;
+        _tokens[(identity, server)] = (tokens, time.GetUtcNow());
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<HeldUpstreamTokens>> ListAsync(string identity, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HeldUpstreamTokens>>([.. _tokens.Where(t => t.Key.Identity == identity)
+            .Select(t => new HeldUpstreamTokens(t.Key.Server, t.Value.At)).OrderBy(t => t.Server, StringComparer.Ordinal)]);
+
+    public Task<bool> RemoveAsync(string identity, string server, CancellationToken cancellationToken) =>
+        Task.FromResult(_tokens.TryRemove((identity, server), out _));
 }
 
 /// <summary>The MCP SDK's token cache over one person's tokens at one server: what it reads before each request and writes after each grant.</summary>

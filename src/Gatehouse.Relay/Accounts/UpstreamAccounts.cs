@@ -88,9 +88,11 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
     }
 
     /// <summary>The gateway's own address as the person reaches it: the configured issuer when there is one, else this request's.</summary>
-    public Uri GatewayAddress(HttpRequest request) =>
-        config.OAuth.Issuer is { } issuer ? new Uri(issuer.GetLeftPart(UriPartial.Authority) + issuer.AbsolutePath.TrimEnd('/'))
-            : new Uri($"{request.Scheme}://{request.Host}{request.PathBase}");
+    public Uri GatewayAddress(HttpRequest request) => GatewayAddress(new Uri($"{request.Scheme}://{request.Host}{request.PathBase}"));
+
+    /// <summary>The gateway's own address as the person reaches it: the configured issuer when there is one, else <paramref name="reached"/>.</summary>
+    public Uri GatewayAddress(Uri reached) =>
+        config.OAuth.Issuer is { } issuer ? new Uri(issuer.GetLeftPart(UriPartial.Authority) + issuer.AbsolutePath.TrimEnd('/')) : reached;
 
     public string ConnectLink(Uri gateway, string server, string identity, string? scope = null) =>
         QueryHelpers.AddQueryString($"{gateway.AbsoluteUri.TrimEnd('/')}/connect/{Uri.EscapeDataString(server)}", "ticket", tickets.Issue(identity, server, scope));

@@ -43,6 +43,12 @@ internal sealed class SealedUpstreamTokens(IUpstreamTokenStore store, IDataProte
         var text = JsonSerializer.Serialize(tokens, UpstreamTokenJson.Default.TokenContainer);
         return store.SaveAsync(identity, server, _protector.CreateProtector(identity, server).Protect(text), cancellationToken);
     }
+
+    public async Task<IReadOnlyList<HeldUpstreamTokens>> ListAsync(string identity, CancellationToken cancellationToken) =>
+        [.. (await store.ListAsync(identity, cancellationToken).ConfigureAwait(false)).Select(a => new HeldUpstreamTokens(a.Server, a.UpdatedAt))];
+
+    public Task<bool> RemoveAsync(string identity, string server, CancellationToken cancellationToken) =>
+        store.RemoveAsync(identity, server, cancellationToken);
 }
 
 [JsonSerializable(typeof(TokenContainer))]

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Gatehouse.Audit;
+using Gatehouse.OAuth;
 using Gatehouse.Store.ApiKeys;
 using Gatehouse.Testing;
 using Gatehouse.TestServer;
@@ -140,6 +141,47 @@ public sealed partial class LocalSignInTests : IAsyncLifetime
         await SendAsync(HttpMethod.Post, $"/admin/v1/oauth/sign-ins/{code}/approve", someone, HttpStatusCode.Forbidden);
         using var waiting = await browser.Http.GetAsync(new Uri(_gateway.BaseUrl, "/oauth/local/wait"));
         Assert.Equal(HttpStatusCode.OK, waiting.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_person_sees_the_client_they_allowed_and_revoking_it_stops_its_tokens_but_no_one_else_can()
+    {
+        using var browser = new SignInBrowser("alice");
+        using var flow = new OAuthTestClient(_gateway.BaseUrl);
+        var code = await AskAsync(browser, flow, "alice");
+        await SendAsync(HttpMethod.Post, $"/admin/v1/oauth/sign-ins/{code}/approve", await AdminKeyAsync(), HttpStatusCode.NoContent);
+        using var approved = await browser.Http.GetAsync(new Uri(_gateway.BaseUrl, "/oauth/local/wait"));
+        var back = await browser.AuthorizeAsync(new Uri(_gateway.BaseUrl, approved.Headers.Location!), new Uri(OAuthTestClient.RedirectUri));
+        var (_, body) = await flow.ExchangeAsync(QueryHelpers.ParseQuery(back.Query)["code"].ToString());
+        var access = body["access_token"]!.GetValue<string>();
+        await using var scope = _gateway.Services.CreateAsyncScope();
+        var consents = scope.ServiceProvider.GetRequiredService<IOAuthConsents>();
+
+        var consent = Assert.Single(await consents.ListAsync("alice", CancellationToken.None));
+
+        Assert.Equal((OAuthTestClient.ClientId, "Test client", "test"), (consent.ClientId, consent.ClientName, consent.Server));
+        Assert.Empty(await consents.ListAsync("mallory", CancellationToken.None));
+        Assert.Null(await consents.RevokeAsync("mallory", consent.Id, CancellationToken.None));
+        Assert.Null(await consents.RevokeAsync("alice", "no-such-consent", CancellationToken.None));
+        Assert.Equal(HttpStatusCode.OK, await InitializeStatusAsync(access));
+
+        Assert.NotNull(await consents.RevokeAsync("alice", consent.Id, CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await InitializeStatusAsync(access));
+        Assert.Equal(HttpStatusCode.BadRequest, (await flow.RefreshAsync(body["refresh_token"]!.GetValue<string>())).Status);
+        Assert.Empty(await consents.ListAsync("alice", CancellationToken.None));
+        var records = (await _gateway.Services.GetRequiredService<IAuditStore>().QueryAsync(new AuditQuery { Kind = AuditKinds.Admin }, default)).Records;
+        var revoked = Assert.Single(records, r => r.Event.Decision == AuditDecisions.OAuthConsentRevoked);
+        Assert.Equal(("alice", OAuthTestClient.ClientId, "test"), (revoked.Event.Identity, revoked.Event.Target, revoked.Event.Server));
+    }
+
+    private async Task<HttpStatusCode> InitializeStatusAsync(string accessToken)
+    {
+        using var raw = new RawMcpClient(_gateway.McpUrl("test"));
+        using var request = raw.Post(RawMcpClient.Initialize);
+        request.Headers.Authorization = new("Bearer", accessToken);
+        using var response = await raw.SendAsync(request);
+        return response.StatusCode;
     }
 
     /// <summary>The person opens the client's authorization request and asks to sign in as <paramref name="identity"/>: the code shown.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Gatehouse.Audit;
 using Gatehouse.Relay.Accounts;
 using Gatehouse.Store.UpstreamTokens;
 using Gatehouse.TestIdentityProvider;
@@ -274,6 +275,33 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_person_connects_through_the_consoles_link_sees_it_and_disconnecting_deletes_their_tokens_audited()
+    {
+        var connections = _gateway.Services.GetRequiredService<IUpstreamConnections>();
+        Assert.False(Assert.Single(await connections.ListAsync(RunningGateway.Identity, CancellationToken.None)).Connected);
+        Assert.Null(connections.ConnectLink(_gateway.BaseUrl, "nowhere", RunningGateway.Identity));
+
+        var (status, page) = await UpstreamBrowser.ConnectAsync(new Uri(connections.ConnectLink(_gateway.BaseUrl, Server, RunningGateway.Identity)!),
+            _provider, UpstreamUser);
+
+        Assert.True(status == HttpStatusCode.OK, page);
+        var connected = Assert.Single(await connections.ListAsync(RunningGateway.Identity, CancellationToken.None));
+        Assert.True(connected is { Server: Server, Connected: true, TokensUpdatedAt: not null }, connected.ToString());
+        Assert.False(Assert.Single(await connections.ListAsync(SecondIdentity.Name, CancellationToken.None)).Connected);
+        // Someone else's account is not theirs to disconnect; nothing held, nothing recorded.
+        Assert.False(await connections.DisconnectAsync(SecondIdentity.Name, Server, CancellationToken.None));
+
+        Assert.True(await connections.DisconnectAsync(RunningGateway.Identity, Server, CancellationToken.None));
+
+        Assert.Null(await _gateway.Services.GetRequiredService<IUpstreamTokenVault>().GetAsync(RunningGateway.Identity, Server, CancellationToken.None));
+        var refusal = await Assert.ThrowsAnyAsync<McpException>(() => _gateway.ConnectAsync(Server, bearer: _key));
+        Assert.Contains("has not connected an account", refusal.Message, StringComparison.Ordinal);
+        var records = (await _gateway.Services.GetRequiredService<IAuditStore>().QueryAsync(new AuditQuery { Kind = AuditKinds.Admin }, default)).Records;
+        var disconnected = Assert.Single(records, r => r.Event.Decision == AuditDecisions.UpstreamDisconnected);
+        Assert.Equal((RunningGateway.Identity, Server), (disconnected.Event.Identity, disconnected.Event.Server));
     }
 
     /// <summary>A client of the session revision (2025, initialize), or of the session-less one, which the SDK speaks by default.</summary>
