@@ -94,4 +94,28 @@ public sealed class OAuthConsentPageTests(ConsoleBrowser browser) : IClassFixtur
         await Expect(tab.Page).ToHaveURLAsync(new Regex(@"^http://127\.0\.0\.1:33418/callback\?code=[^&]+&state=s1&iss="));
         Assert.Empty(tab.Errors);
     }
+
+    [Fact]
+    public async Task The_consent_page_follows_a_dark_system_theme_in_the_consoles_colours()
+    {
+        await using var tab = await ConsolePage.OpenAsync(browser, _gateway.BaseUrl, ColorScheme.Dark);
+        await tab.GoToAsync(QueryHelpers.AddQueryString("/oauth/authorize", new Dictionary<string, string?>
+        {
+            ["response_type"] = "code",
+            ["client_id"] = "claude",
+            ["redirect_uri"] = Callback,
+            ["code_challenge"] = Convert.ToBase64String(SHA256.HashData(RandomNumberGenerator.GetBytes(32))).TrimEnd('=').Replace('+', '-').Replace('/', '_'),
+            ["code_challenge_method"] = "S256",
+            ["state"] = "s2",
+            ["resource"] = _gateway.McpUrl("listmonk").AbsoluteUri,
+        }));
+        await tab.Page.GetByLabel("User name").FillAsync("alice");
+        await tab.Page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+
+        await Expect(tab.Page.GetByRole(AriaRole.Heading, new() { Name = "Allow Claude to use listmonk as you?" })).ToBeVisibleAsync();
+        // The console's dark layers: the page's card and its text, not the light theme's white.
+        Assert.Equal("rgb(41, 41, 41)", await tab.Page.Locator("main").EvaluateAsync<string>("e => getComputedStyle(e).backgroundColor"));
+        Assert.Equal("rgb(240, 240, 240)", await tab.Page.Locator("body").EvaluateAsync<string>("e => getComputedStyle(e).color"));
+        await tab.ScreenshotAsync("oauth-consent-dark");
+    }
 }

@@ -23,6 +23,19 @@ internal static class Html
           .actions { display: flex; gap: 1rem; margin-top: 1.5rem; }
           button { font: inherit; padding: .5rem 1.5rem; border-radius: 6px; border: 1px solid #8a8d96; background: #fff; cursor: pointer; }
           button.primary { background: #0f5cc0; border-color: #0f5cc0; color: #fff; }
+          :root { color-scheme: light dark; }
+          /* The console's dark palette (Fluent's dark layers, its light-blue accent), when the system is dark. */
+          @media (prefers-color-scheme: dark) {
+            body { color: #f0f0f0; background: #1f1f1f; }
+            main { background: #292929; border-color: #3d3d3d; }
+            dt, .note { color: #adadad; }
+            code { background: #383838; color: #9cdcfe; }
+            a { color: #60cdff; }
+            .warn { background: #3d2e13; border-color: #8a6a2f; color: #f6dba8; }
+            input { background: #1f1f1f; color: #f0f0f0; border: 1px solid #666; border-radius: 4px; }
+            button { background: #2b2b2b; color: #f0f0f0; border-color: #666; }
+            button.primary { background: #60cdff; border-color: #60cdff; color: #000; }
+          }
         </style></head>
         <body><main>{{body}}</main></body></html>
         """;
