@@ -81,6 +81,15 @@ public sealed class IdentityProviderOptions
 
     /// <summary>Each request its token endpoint was sent: the grant type, and the refresh token it carried (or null).</summary>
     public ConcurrentQueue<(string GrantType, string? RefreshToken)> TokenRequests { get; } = new();
+
+    /// <summary>Who logged in at the login form, in order: each one a person typing their name.</summary>
+    public ConcurrentQueue<string> Logins { get; } = new();
+
+    /// <summary>How far from now the provider dates a login in its <c>auth_time</c>: back, for a session made long ago.</summary>
+    public TimeSpan LoginTimeShift { get; set; }
+
+    /// <summary>Whether the provider ignores <c>prompt=login</c> and <c>max_age=0</c>, as a careless one does: its session answers anyway.</summary>
+    public bool IgnoresLoginPrompt { get; set; }
 }
 
 /// <summary>A client registration: where the provider may send its browser back, and the secret of a confidential client.</summary>

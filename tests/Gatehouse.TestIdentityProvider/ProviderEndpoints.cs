@@ -113,8 +113,11 @@ internal static class ProviderEndpoints
                 return LoginForm(returnUrl, $"No user '{name}' here.");
             }
 
-            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-                new ClaimsPrincipal(new ClaimsIdentity([new Claim(Claims.Subject, name)], CookieAuthenticationDefaults.AuthenticationScheme)));
+            options.Logins.Enqueue(name);
+            var signedInAt = (DateTimeOffset.UtcNow + options.LoginTimeShift).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim(Claims.Subject, name), new Claim(Claims.AuthenticationTime, signedInAt, ClaimValueTypes.Integer64)],
+                CookieAuthenticationDefaults.AuthenticationScheme)));
             // Only back into this provider: the form is not a way to send a browser anywhere.
             return Results.Redirect(returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/");
         });
@@ -148,15 +151,24 @@ internal static class ProviderEndpoints
     {
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request.");
         var session = await context.AuthenticateAsync(CookieAuthenticationDefaults.AuthenticationScheme);
-        if (session.Principal?.FindFirst(Claims.Subject)?.Value is not { } name || !options.Users.TryGetValue(name, out var roles))
+        // prompt=login or max_age=0 asks the person to log in again, session or not (unless the test makes a provider that does not).
+        var again = !options.IgnoresLoginPrompt && (request.HasPromptValue(PromptValues.Login) || request.MaxAge == 0);
+        if (again || session.Principal?.FindFirst(Claims.Subject)?.Value is not { } name || !options.Users.TryGetValue(name, out var roles))
         {
-            var parameters = context.Request.HasFormContentType ? [.. context.Request.Form] : context.Request.Query.ToList();
+            // Back without prompt and max_age, as providers do: the login just made answers them, and asking again would never end.
+            var parameters = (context.Request.HasFormContentType ? [.. context.Request.Form] : context.Request.Query.ToList())
+                .Where(p => p.Key is not (Parameters.Prompt or Parameters.MaxAge));
             return Results.Challenge(new AuthenticationProperties { RedirectUri = context.Request.Path + QueryString.Create(parameters) },
                 [CookieAuthenticationDefaults.AuthenticationScheme]);
         }
 
         var identity = new ClaimsIdentity(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, RolesClaim);
         identity.SetClaim(Claims.Subject, name).SetClaim(Claims.Name, name).SetClaims(RolesClaim, [.. roles]);
+        if (session.Principal.FindFirst(Claims.AuthenticationTime) is { } authenticatedAt)
+        {
+            identity.AddClaim(new Claim(Claims.AuthenticationTime, authenticatedAt.Value, ClaimValueTypes.Integer64));
+        }
+
         identity.SetScopes(request.GetScopes());
         identity.SetResources(options.Audience);
         identity.SetDestinations(_ => [Destinations.AccessToken, Destinations.IdentityToken]);

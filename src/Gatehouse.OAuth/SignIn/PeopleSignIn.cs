@@ -25,7 +25,15 @@ internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthG
         var answering = HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
             && context.Request.Form.ContainsKey(ConsentPage.AnswerField);
         var session = await context.AuthenticateAsync(PersonSession.Scheme);
-        if (session.Principal?.Identity is not { IsAuthenticated: true, Name: { Length: > 0 } identity })
+        // prompt=login: the person signs in again, whatever session they have. The request comes back from that sign-in
+        // without "login" in its prompt (ReturnUrl), so that it is asked once; a consent being answered was asked already.
+        var loginAgain = oidc.HasPromptValue(PromptValues.Login) && !answering;
+        if (loginAgain && session.Succeeded)
+        {
+            await context.SignOutAsync(PersonSession.Scheme);
+        }
+
+        if (loginAgain || session.Principal?.Identity is not { IsAuthenticated: true, Name: { Length: > 0 } identity })
         {
             if (options.Value.Provider is null && !options.Value.LocalSignIn)
             {
@@ -51,7 +59,7 @@ internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthG
                 return new OAuthSignInResult.Answered();
             }
 
-            await ProviderSignIn.ChallengeAsync(context, ReturnUrl(context));
+            await ProviderSignIn.ChallengeAsync(context, ReturnUrl(context), loginAgain);
             return new OAuthSignInResult.Answered();
         }
 
@@ -116,6 +124,11 @@ internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthG
             .SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v ?? "")))];
     }
 
+    /// <summary>The authorization request to come back to once signed in: its parameters, less the <c>login</c> its prompt asked for.</summary>
     private static string ReturnUrl(HttpContext context) =>
-        context.Request.PathBase + OAuthPaths.Authorization + QueryString.Create(RequestParameters(context).Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
+        context.Request.PathBase + OAuthPaths.Authorization + QueryString.Create(RequestParameters(context)
+            .Select(p => p.Key == Parameters.Prompt ? KeyValuePair.Create(p.Key, string.Join(' ', p.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Where(v => v != PromptValues.Login))) : p)
+            .Where(p => p.Key != Parameters.Prompt || p.Value.Length > 0)
+            .Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
 }

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Net;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Http;
@@ -22,6 +24,11 @@ internal static partial class ProviderSignIn
     /// <summary>The redirect URI to register at the provider (after Gatehouse's address).</summary>
     public const string CallbackPath = "/oauth/signin-oidc";
 
+    // When a fresh login was asked for (Unix seconds), kept in the protected state that comes back with the answer.
+    private const string LoginAskedAt = "gh_login_asked_at";
+
+    private static readonly TimeSpan s_clockSkew = TimeSpan.FromSeconds(30);
+
     // The protocol's own claims: they say how the id token was issued, not who the person is.
     private static readonly ImmutableHashSet<string> s_protocol = ImmutableHashSet.Create(StringComparer.Ordinal,
         "iss", "aud", "exp", "iat", "nbf", "nonce", "at_hash", "c_hash", "auth_time", "sid", "azp", "jti", "oi_au_id", "oi_tkn_id");
@@ -39,13 +46,36 @@ internal static partial class ProviderSignIn
             options.Events.OnRemoteFailure = FailedAsync;
         });
 
-    /// <summary>Sends the browser to the provider, to come back to <paramref name="returnUrl"/> (the authorization request) signed in.</summary>
-    public static Task ChallengeAsync(HttpContext context, string returnUrl) =>
-        context.ChallengeAsync(Scheme, new AuthenticationProperties { RedirectUri = returnUrl });
+    /// <summary>
+    /// Sends the browser to the provider, to come back to <paramref name="returnUrl"/> (the authorization request) signed
+    /// in; with <paramref name="loginAgain"/>, asking it for a fresh login (<c>prompt=login</c>, <c>max_age=0</c>) rather
+    /// than its session, and refusing an answer that does not show one.
+    /// </summary>
+    public static Task ChallengeAsync(HttpContext context, string returnUrl, bool loginAgain = false)
+    {
+        var properties = new OpenIdConnectChallengeProperties { RedirectUri = returnUrl };
+        if (loginAgain)
+        {
+            properties.Prompt = OpenIdConnectPrompt.Login;
+            properties.MaxAge = TimeSpan.Zero;
+            properties.Items[LoginAskedAt] = context.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeSeconds()
+                .ToString(CultureInfo.InvariantCulture);
+        }
+
+        return context.ChallengeAsync(Scheme, properties);
+    }
 
     private static Task SignedInAsync(TokenValidatedContext context, OAuthProviderSignIn provider)
     {
         var claims = context.Principal!;
+        if (!LoggedInSinceAsked(context.Properties, claims))
+        {
+            LogNoFreshLogin(Logger(context.HttpContext));
+            context.HandleResponse();
+            return ErrorPage.WriteAsync(context.Response, StatusCodes.Status403Forbidden, "Sign in again",
+                "The application asked that you sign in again, but your provider answered with an earlier sign-in. Go back to the application and try again.");
+        }
+
         if (claims.FindFirst(provider.IdentityClaim)?.Value is not { Length: > 0 } identity)
         {
             LogNoIdentity(Logger(context.HttpContext), provider.IdentityClaim);
@@ -65,6 +95,22 @@ internal static partial class ProviderSignIn
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Whether a sign-in that asked for a fresh login got one: the id token's <c>auth_time</c> (which a provider must send
+    /// when asked with <c>max_age</c>) no earlier than the request, a few seconds allowed for clocks. Other sign-ins pass.
+    /// </summary>
+    private static bool LoggedInSinceAsked(AuthenticationProperties? properties, ClaimsPrincipal claims)
+    {
+        if (properties?.Items.TryGetValue(LoginAskedAt, out var asked) != true)
+        {
+            return true;
+        }
+
+        return long.TryParse(asked, CultureInfo.InvariantCulture, out var askedAt) &&
+            long.TryParse(claims.FindFirst("auth_time")?.Value, CultureInfo.InvariantCulture, out var loggedInAt) &&
+            loggedInAt >= askedAt - (long)s_clockSkew.TotalSeconds;
+    }
+
     private static Task FailedAsync(RemoteFailureContext context)
     {
         LogRefused(Logger(context.HttpContext), context.Failure);
@@ -78,6 +124,10 @@ internal static partial class ProviderSignIn
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A sign-in with the OpenID Connect provider at the authorization endpoint failed.")]
     private static partial void LogRefused(ILogger logger, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Asked for a fresh login (prompt=login), the OpenID Connect provider answered with an earlier one or without auth_time; refused.")]
+    private static partial void LogNoFreshLogin(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The OpenID Connect provider signed someone in without a '{Claim}' claim (auth.jwt.identityClaim); refused.")]

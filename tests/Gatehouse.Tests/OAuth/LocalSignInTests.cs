@@ -175,6 +175,26 @@ public sealed partial class LocalSignInTests : IAsyncLifetime
         Assert.Equal(("alice", OAuthTestClient.ClientId, "test"), (revoked.Event.Identity, revoked.Event.Target, revoked.Event.Server));
     }
 
+    [Fact]
+    public async Task Prompt_login_asks_a_signed_in_person_for_a_new_code()
+    {
+        using var browser = new SignInBrowser("alice");
+        using var flow = new OAuthTestClient(_gateway.BaseUrl);
+        var code = await AskAsync(browser, flow, "alice");
+        await SendAsync(HttpMethod.Post, $"/admin/v1/oauth/sign-ins/{code}/approve", await AdminKeyAsync(), HttpStatusCode.NoContent);
+        using var approved = await browser.Http.GetAsync(new Uri(_gateway.BaseUrl, "/oauth/local/wait"));
+        await browser.AuthorizeAsync(new Uri(_gateway.BaseUrl, approved.Headers.Location!), new Uri(OAuthTestClient.RedirectUri));
+
+        using var again = await browser.Http.GetAsync(QueryHelpers.AddQueryString(PeopleSignInTests.AuthorizeUri(flow, "test").AbsoluteUri, "prompt", "login"));
+
+        var html = WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync());
+        Assert.Contains("/oauth/local/ask", html, StringComparison.Ordinal);
+        // Back from the new sign-in without "login", or it would ask for ever.
+        Assert.DoesNotContain("prompt=login", html, StringComparison.Ordinal);
+        using var plain = await browser.Http.GetAsync(PeopleSignInTests.AuthorizeUri(flow, "test"));
+        Assert.Contains("/oauth/local/ask", await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<HttpStatusCode> InitializeStatusAsync(string accessToken)
     {
         using var raw = new RawMcpClient(_gateway.McpUrl("test"));

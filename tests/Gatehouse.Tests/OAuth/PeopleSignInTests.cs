@@ -227,6 +227,9 @@ public sealed class PeopleSignInTests(PeopleSignInTests.Gateway shared) : IClass
 
         public RunningGateway Gatehouse { get; private set; } = null!;
 
+        /// <summary>The provider people sign in with.</summary>
+        public IdentityProvider Provider => _provider;
+
         public async Task InitializeAsync()
         {
             var options = new IdentityProviderOptions();
