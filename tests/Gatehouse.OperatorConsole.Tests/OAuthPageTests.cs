@@ -114,7 +114,16 @@ public sealed class OAuthPageTests(OAuthPageTests.Gateway gateway, ConsoleBrowse
 
         await Expect(admin.Page.GetByText($"Denied: mallory is not signed in with {code}.")).ToBeVisibleAsync();
         await Expect(person.Page.GetByRole(AriaRole.Heading, new() { Name = "An admin said no" })).ToBeVisibleAsync();
-        Assert.Contains("\"sign_in_denied\"", await gateway.AuditOfAsync("ops"), StringComparison.Ordinal);
+
+        // A configured client's tokens are revoked; it stays, as the configuration would bring it back.
+        await admin.Page.GetByRole(AriaRole.Button, new() { Name = "Revoke client claude" }).ClickAsync();
+        await Expect(admin.Page.GetByRole(AriaRole.Alertdialog)).ToContainTextAsync("It is in the configuration, so it stays registered");
+        await admin.ScreenshotAsync("console-oauth-revoke-client-dark", admin.Page.GetByRole(AriaRole.Alertdialog));
+        await admin.Page.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(admin.Page.GetByText("The tokens of claude are revoked. It stays registered while it is in oauth.clients.")).ToBeVisibleAsync();
+        var audit = await gateway.AuditOfAsync("ops");
+        Assert.Contains("\"sign_in_denied\"", audit, StringComparison.Ordinal);
+        Assert.Contains("\"oauth_client_revoked\"", audit, StringComparison.Ordinal);
         Assert.Empty(admin.Errors);
     }
 
