@@ -61,7 +61,9 @@ public sealed class ConformanceSuiteTests(ConformanceUpstreams upstreams, ITestO
         var known = KnownFailures.LostThrough(upstream, revision);
         var lost = direct.PassedCheckKeys.Except(through.PassedCheckKeys).Order(StringComparer.Ordinal).ToList();
         var unexpected = lost.Where(key => !known.Any(k => k.Matches(key))).ToList();
-        var stale = known.Where(k => !lost.Any(k.Matches)).ToList();
+        // Stale only when it passed through Gatehouse: a check the upstream itself did not pass this run (the suite's
+        // timing checks warn now and then on a busy machine) shows nothing either way.
+        var stale = known.Where(k => through.PassedCheckKeys.Any(k.Matches)).ToList();
         Assert.True(unexpected.Count == 0,
             $"Passed directly against the {Name(upstream)} at {revision} but not through Gatehouse ({unexpected.Count} checks):\n" +
             string.Join("\n", unexpected.Select(key => $"  {key}: {ThroughOutcome(through, key)}")) +
