@@ -258,8 +258,11 @@ internal sealed class ClientMetadataDocuments(IHttpClientFactory http, IOpenIddi
     }
 }
 
-/// <summary>Admits a client whose <c>client_id</c> is its metadata document's URL before the request's client is looked up.</summary>
-internal sealed class AdmitMetadataDocumentClient(ClientMetadataDocuments documents)
+/// <summary>
+/// Admits a client whose <c>client_id</c> is its metadata document's URL before the request's client is looked up; a
+/// document URL not yet known counts toward its address's <see cref="ClientAdmissionRateLimit"/>.
+/// </summary>
+internal sealed class AdmitMetadataDocumentClient(ClientMetadataDocuments documents, IOpenIddictApplicationManager applications, ClientAdmissionRateLimit limit)
     : OpenIddict.Server.IOpenIddictServerHandler<OpenIddict.Server.OpenIddictServerEvents.ValidateAuthorizationRequestContext>
 {
     public static OpenIddict.Server.OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -272,8 +275,19 @@ internal sealed class AdmitMetadataDocumentClient(ClientMetadataDocuments docume
     public async ValueTask HandleAsync(OpenIddict.Server.OpenIddictServerEvents.ValidateAuthorizationRequestContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Request.ClientId is { } clientId && ClientMetadataDocuments.IsDocumentUrl(clientId) &&
-            await documents.AdmitAsync(clientId, context.CancellationToken) is { } problem)
+        if (context.Request.ClientId is not { } clientId || !ClientMetadataDocuments.IsDocumentUrl(clientId))
+        {
+            return;
+        }
+
+        if (await applications.FindByClientIdAsync(clientId, context.CancellationToken) is null &&
+            limit.TryAdmit(Microsoft.AspNetCore.OpenIddictServerAspNetCoreHelpers.GetHttpRequest(context.Transaction)?.HttpContext.Connection.RemoteIpAddress) is { } refused)
+        {
+            context.Reject(Errors.TemporarilyUnavailable, refused);
+            return;
+        }
+
+        if (await documents.AdmitAsync(clientId, context.CancellationToken) is { } problem)
         {
             context.Reject(Errors.InvalidClient, problem);
         }

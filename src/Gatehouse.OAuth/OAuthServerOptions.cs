@@ -30,7 +30,10 @@ public sealed class OAuthServerOptions
     /// <summary>Whether such documents may be fetched from private, loopback or link-local addresses (and, on loopback, over http).</summary>
     public bool AllowPrivateAddresses { get; set; }
 
-    /// <summary>How many clients one address (an IPv6 /64) may register a minute; more are answered 429 with Retry-After.</summary>
+    /// <summary>
+    /// How many clients one address (an IPv6 /48) may register a minute, and how many new metadata document URLs it may
+    /// present at the authorization endpoint; more are refused (registration 429 with Retry-After).
+    /// </summary>
     public int RegistrationsPerMinute { get; set; } = 10;
 
     /// <summary>
@@ -44,6 +47,12 @@ public sealed class OAuthServerOptions
     /// token) once none of its codes or tokens is left; the consents people gave it go with it. Configured clients are never removed.
     /// </summary>
     public TimeSpan UnusedClientLifetime { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How long a client that was not configured is kept when it was never issued a code or token (no person ever
+    /// completed a sign-in with it): short, so that clients made only to fill <see cref="MaxSelfRegisteredClients"/> leave soon.
+    /// </summary>
+    public TimeSpan NeverIssuedClientLifetime { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Clients registered by the operator; each is created or brought up to date in the store at start-up.</summary>
     public IList<OAuthClientRegistration> Clients { get; } = [];

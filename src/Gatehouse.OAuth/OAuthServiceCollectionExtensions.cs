@@ -49,6 +49,7 @@ public static class OAuthServiceCollectionExtensions
         services.TryAddScoped<OAuthAdministration>();
         services.TryAddScoped<IOAuthConsents, OAuthConsents>();
         services.TryAddScoped<ClientMetadataDocuments>();
+        services.TryAddSingleton<ClientAdmissionRateLimit>();
         services.AddHttpClient(ClientMetadataDocuments.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(5))
             .ConfigurePrimaryHttpMessageHandler(provider =>
             {

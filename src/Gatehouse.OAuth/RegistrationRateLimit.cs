@@ -14,8 +14,9 @@ namespace Gatehouse.OAuth;
 /// register <see cref="OAuthServerOptions.RegistrationsPerMinute"/> clients a minute, and answers more 429 with Retry-After.
 /// </summary>
 /// <remarks>
-/// An IPv6 address counts by its /64, which one machine usually holds whole. Behind a proxy every client shares the
-/// proxy's address, and so its limit.
+/// An IPv6 address counts by its /48, the block one customer is commonly given whole (a /64 would let one of them
+/// register from 65,536 of its subnets). Behind a proxy every client shares the proxy's address, and so its limit.
+/// The count is held in memory: each replica counts on its own.
 /// </remarks>
 internal static class RegistrationRateLimit
 {
@@ -34,11 +35,11 @@ internal static class RegistrationRateLimit
                 QueueLimit = 0,
             });
         });
-        // Registration is the only endpoint Gatehouse rate-limits this way, so the one rejection speaks of it.
+        // Registration is the only endpoint Gatehouse rate-limits through ASP.NET Core, so the one rejection speaks of it.
         limiter.OnRejected = RejectAsync;
     }
 
-    /// <summary>The address a limit counts by: an IPv4 address, or the /64 of an IPv6 address.</summary>
+    /// <summary>The address a limit counts by: an IPv4 address, or the /48 of an IPv6 address.</summary>
     internal static string PartitionOf(IPAddress? address)
     {
         if (address is null)
@@ -57,8 +58,8 @@ internal static class RegistrationRateLimit
         }
 
         var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
+        Array.Clear(bytes, 6, 10);
+        return new IPAddress(bytes) + "/48";
     }
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)

@@ -11,7 +11,8 @@ namespace Gatehouse.OAuth;
 /// Removes, every hour, codes and tokens that can no longer be used (redeemed, revoked, expired) and authorizations that
 /// no longer stand, once they are a day old: each code exchange and refresh adds rows, and nothing else would remove them.
 /// Then it removes the clients that registered themselves or came with a metadata document and that nobody has used for
-/// <see cref="OAuthServerOptions.UnusedClientLifetime"/>, once none of their tokens or authorizations is left.
+/// <see cref="OAuthServerOptions.UnusedClientLifetime"/>, or that were never issued a code or token within
+/// <see cref="OAuthServerOptions.NeverIssuedClientLifetime"/>, once none of their tokens or authorizations is left.
 /// </summary>
 /// <remarks>
 /// A day's grace keeps a redeemed code or refresh token in the store long enough for its reuse to be recognised as
@@ -52,11 +53,12 @@ internal sealed partial class TokenPruning(IServiceProvider services, IOptions<O
 
         var use = scope.ServiceProvider.GetRequiredService<IOAuthClientUse>();
         var unusedSince = now - options.Value.UnusedClientLifetime;
+        var neverIssuedSince = now - options.Value.NeverIssuedClientLifetime;
         foreach (var clientId in await SelfRegisteredClients.ListAsync(scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken))
         {
-            if (await use.RemoveIfUnusedAsync(clientId, unusedSince, cancellationToken))
+            if (await use.RemoveIfUnusedAsync(clientId, unusedSince, neverIssuedSince, cancellationToken))
             {
-                LogClientRemoved(clientId, options.Value.UnusedClientLifetime.TotalDays);
+                LogClientRemoved(clientId);
             }
         }
     }
@@ -64,8 +66,8 @@ internal sealed partial class TokenPruning(IServiceProvider services, IOptions<O
     [LoggerMessage(Level = LogLevel.Debug, Message = "Removed {Tokens} OAuth codes and tokens and {Authorizations} authorizations that can no longer be used.")]
     private partial void LogPruned(long tokens, long authorizations);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Removed the OAuth client {ClientId}, which registered itself and was not used for {Days} days.")]
-    private partial void LogClientRemoved(string clientId, double days);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Removed the OAuth client {ClientId}, which was not configured and fell out of use or was never used.")]
+    private partial void LogClientRemoved(string clientId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Removing used and expired OAuth tokens failed; trying again in an hour.")]
     private partial void LogFailed(Exception ex);

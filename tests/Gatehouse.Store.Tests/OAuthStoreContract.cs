@@ -191,10 +191,10 @@ public abstract class OAuthStoreContract<TDatabase> : StoreContract<TDatabase>
         var use = services.GetRequiredService<Gatehouse.Store.OAuth.IOAuthClientUse>();
 
         var since = time.GetUtcNow() - TimeSpan.FromDays(10);
-        Assert.True(await use.RemoveIfUnusedAsync("unused", since, CancellationToken.None));
-        Assert.False(await use.RemoveIfUnusedAsync("with-token", since, CancellationToken.None));
-        Assert.False(await use.RemoveIfUnusedAsync("recent", since, CancellationToken.None));
-        Assert.False(await use.RemoveIfUnusedAsync("nobody", since, CancellationToken.None));
+        Assert.True(await use.RemoveIfUnusedAsync("unused", since, since, CancellationToken.None));
+        Assert.False(await use.RemoveIfUnusedAsync("with-token", since, since, CancellationToken.None));
+        Assert.False(await use.RemoveIfUnusedAsync("recent", since, since, CancellationToken.None));
+        Assert.False(await use.RemoveIfUnusedAsync("nobody", since, since, CancellationToken.None));
 
         var applications = Manager<IOpenIddictApplicationManager>(services);
         Assert.Null(await applications.FindByIdAsync(unused));
@@ -215,9 +215,28 @@ public abstract class OAuthStoreContract<TDatabase> : StoreContract<TDatabase>
         await tokens.DeleteAsync((await tokens.FindByIdAsync(token))!);
         var use = services.GetRequiredService<Gatehouse.Store.OAuth.IOAuthClientUse>();
 
-        Assert.False(await use.RemoveIfUnusedAsync("vscode", time.GetUtcNow() - TimeSpan.FromDays(10), CancellationToken.None));
+        Assert.False(await use.RemoveIfUnusedAsync("vscode", time.GetUtcNow() - TimeSpan.FromDays(10), time.GetUtcNow() - TimeSpan.FromDays(10), CancellationToken.None));
         time.Advance(TimeSpan.FromDays(11));
-        Assert.True(await use.RemoveIfUnusedAsync("vscode", time.GetUtcNow() - TimeSpan.FromDays(10), CancellationToken.None));
+        Assert.True(await use.RemoveIfUnusedAsync("vscode", time.GetUtcNow() - TimeSpan.FromDays(10), time.GetUtcNow() - TimeSpan.FromDays(10), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_client_never_issued_a_code_or_token_is_removed_after_the_shorter_lifetime_and_one_issued_is_not()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var services = Open(time);
+        await CreateClientAsync(services, "abandoned");
+        var issued = await CreateClientAsync(services, "issued");
+        var token = await CreateTokenAsync(services, TokenTypeIdentifiers.Private.AuthorizationCode, authorization: null, issued);
+        var tokens = Manager<IOpenIddictTokenManager>(services);
+        await tokens.DeleteAsync((await tokens.FindByIdAsync(token))!);
+        var use = services.GetRequiredService<Gatehouse.Store.OAuth.IOAuthClientUse>();
+        time.Advance(TimeSpan.FromHours(2));
+        var (since, neverIssuedSince) = (time.GetUtcNow() - TimeSpan.FromDays(30), time.GetUtcNow() - TimeSpan.FromHours(1));
+
+        Assert.True(await use.RemoveIfUnusedAsync("abandoned", since, neverIssuedSince, CancellationToken.None));
+        Assert.False(await use.RemoveIfUnusedAsync("issued", since, neverIssuedSince, CancellationToken.None));
+        Assert.NotNull(await Manager<IOpenIddictApplicationManager>(services).FindByIdAsync(issued));
     }
 
     [Fact]
@@ -229,9 +248,9 @@ public abstract class OAuthStoreContract<TDatabase> : StoreContract<TDatabase>
         await OpenStore().QueryAsync("UPDATE oauth_applications SET last_used_at = NULL");
         var use = services.GetRequiredService<Gatehouse.Store.OAuth.IOAuthClientUse>();
 
-        Assert.False(await use.RemoveIfUnusedAsync("old", time.GetUtcNow().AddDays(-1), CancellationToken.None));
+        Assert.False(await use.RemoveIfUnusedAsync("old", time.GetUtcNow().AddDays(-1), time.GetUtcNow().AddDays(-1), CancellationToken.None));
         time.Advance(TimeSpan.FromDays(2));
-        Assert.True(await use.RemoveIfUnusedAsync("old", time.GetUtcNow().AddDays(-1), CancellationToken.None));
+        Assert.True(await use.RemoveIfUnusedAsync("old", time.GetUtcNow().AddDays(-1), time.GetUtcNow().AddDays(-1), CancellationToken.None));
     }
 
     [Fact]

@@ -262,5 +262,18 @@ internal static class StoreMigrations
         new(7, "oauth_application_last_used",
             Sqlite: "ALTER TABLE oauth_applications ADD COLUMN last_used_at INTEGER NULL;",
             Postgres: "ALTER TABLE oauth_applications ADD COLUMN last_used_at BIGINT NULL;"),
+
+        // When each OAuth client was first issued a code or token (Unix milliseconds): one never issued any is removed
+        // within hours rather than weeks, so that strangers cannot fill the cap on clients with clients nobody uses.
+        // Clients from before count as issued, at the migration, so that none in use is removed early.
+        new(8, "oauth_application_first_issued",
+            Sqlite: """
+                ALTER TABLE oauth_applications ADD COLUMN first_issued_at INTEGER NULL;
+                UPDATE oauth_applications SET first_issued_at = CAST(strftime('%s', 'now') AS INTEGER) * 1000;
+                """,
+            Postgres: """
+                ALTER TABLE oauth_applications ADD COLUMN first_issued_at BIGINT NULL;
+                UPDATE oauth_applications SET first_issued_at = (EXTRACT(EPOCH FROM now()) * 1000)::BIGINT;
+                """),
     ];
 }

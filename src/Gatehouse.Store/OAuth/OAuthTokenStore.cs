@@ -31,10 +31,12 @@ internal sealed class OAuthTokenStore(StoreDatabase database, TimeProvider time)
         ArgumentNullException.ThrowIfNull(token);
         if (token.ApplicationId is { } application)
         {
-            // Before the token, so that a client being used is never taken for an unused one; at most once an hour.
+            // Before the token, so that a client being used is never taken for an unused one; at most once an hour,
+            // besides the first code or token, which marks the client as having been used at all.
             var now = time.GetUtcNow();
             await OAuthRows.ExecuteAsync(database,
-                "UPDATE oauth_applications SET last_used_at = @now WHERE id = @id AND (last_used_at IS NULL OR last_used_at < @stale);",
+                "UPDATE oauth_applications SET last_used_at = @now, first_issued_at = COALESCE(first_issued_at, @now) " +
+                "WHERE id = @id AND (first_issued_at IS NULL OR last_used_at IS NULL OR last_used_at < @stale);",
                 command => command.WithTime("@now", now).WithTime("@stale", now - OAuthClientUse.Resolution).With("@id", application), cancellationToken);
         }
 

@@ -123,6 +123,25 @@ public sealed class ClientMetadataDocumentTests : IAsyncLifetime
         Assert.NotEmpty((await known.TokensAsync()).Access);
     }
 
+    [Fact]
+    public async Task New_document_urls_past_the_limit_of_an_address_are_refused_unfetched_and_known_ones_still_sign_in()
+    {
+        await using var gateway = await StartGatewayAsync(allowPrivate: true, options => options.RegistrationsPerMinute = 2);
+        using var good = new OAuthTestClient(gateway.BaseUrl, ClientId("good"));
+        using var second = new OAuthTestClient(gateway.BaseUrl, ClientId("second"));
+        Assert.NotEmpty(await good.CodeAsync());
+        Assert.NotEmpty(await second.CodeAsync());
+        using var third = new OAuthTestClient(gateway.BaseUrl, ClientId("third"));
+        var before = Volatile.Read(ref _fetches);
+
+        var body = await AssertRefusedAsync(third, third.AuthorizeQuery());
+
+        Assert.Contains("at most 2 a minute", WebUtility.HtmlDecode(body), StringComparison.Ordinal);
+        Assert.Equal(before, Volatile.Read(ref _fetches));
+        Assert.NotEmpty(await good.CodeAsync());
+        Assert.NotEmpty(await second.CodeAsync());
+    }
+
     private string ClientId(string name) => new Uri(_documentBase, $"/clients/{name}.json").ToString();
 
     private IResult Document(string name)

@@ -87,6 +87,38 @@ public sealed class RegistrationLimitsTests
         Assert.Empty(await SelfRegisteredAsync(gateway));
     }
 
+    [Fact]
+    public async Task A_client_never_issued_a_code_or_token_is_removed_after_an_hour_and_one_that_was_is_kept()
+    {
+        var time = new ShiftedClock();
+        await using var gateway = await StartAsync(services: services => services.AddSingleton<TimeProvider>(time));
+        using var registrar = new OAuthTestClient(gateway.BaseUrl);
+        var squatter = (await registrar.RegisterAsync(Metadata)).Body["client_id"]!.GetValue<string>();
+        var used = (await registrar.RegisterAsync(Metadata)).Body["client_id"]!.GetValue<string>();
+        using var client = new OAuthTestClient(gateway.BaseUrl, used);
+        var (_, refresh) = await client.TokensAsync();
+        Assert.Equal(HttpStatusCode.OK, (await client.RevokeAsync(refresh)).Status);
+
+        time.Advance(TimeSpan.FromMinutes(50));
+        await PruneAsync(gateway);
+        Assert.NotNull(await FindAsync(gateway, squatter));
+
+        time.Advance(TimeSpan.FromMinutes(20));
+        time.Advance(TimeSpan.FromDays(1));
+        await PruneAsync(gateway);
+
+        Assert.Null(await FindAsync(gateway, squatter));
+        Assert.NotNull(await FindAsync(gateway, used));
+    }
+
+    [Theory]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:ffff::2", true)]
+    [InlineData("2001:db8:1::1", "2001:db8:2::1", false)]
+    [InlineData("::ffff:192.0.2.1", "192.0.2.1", true)]
+    [InlineData("192.0.2.1", "192.0.2.2", false)]
+    public void An_IPv6_address_counts_by_its_48(string one, string other, bool same) =>
+        Assert.Equal(same, RegistrationRateLimit.PartitionOf(IPAddress.Parse(one)) == RegistrationRateLimit.PartitionOf(IPAddress.Parse(other)));
+
     private static Task<RunningGateway> StartAsync(Action<OAuthServerOptions>? options = null, Action<IServiceCollection>? services = null) =>
         RunningGateway.StartAsync(Upstreams.Servers(("test", Upstreams.Http(new Uri("http://127.0.0.1:9/mcp")))),
             configureServices: collection =>
