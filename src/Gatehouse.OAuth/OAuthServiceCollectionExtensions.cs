@@ -27,6 +27,7 @@ public static class OAuthServiceCollectionExtensions
         var authentication = services.AddAuthentication().AddCookie(PersonSession.Scheme, PersonSession.Configure);
         services.AddAntiforgery();
         services.TryAddSingleton<ConsentTicket>();
+        services.TryAddSingleton<FreshLogin>();
         // Until the host says which grants a server has, nobody holds one and no scope but offline_access is granted.
         services.TryAddSingleton<IOAuthGrants, NoOAuthGrants>();
         services.TryAddSingleton<LocalSignIns>();

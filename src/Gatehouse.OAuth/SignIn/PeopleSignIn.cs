@@ -15,8 +15,8 @@ namespace Gatehouse.OAuth.SignIn;
 /// operator's provider), then whether they let this client act for them on this server (the consent page, or a consent
 /// they gave before). Nobody is signed in without a person at the browser saying so.
 /// </summary>
-internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthGrants grants, ConsentTicket tickets, IAntiforgery antiforgery,
-    TimeProvider time) : IOAuthSignIn
+internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthGrants grants, ConsentTicket tickets, FreshLogin freshLogin,
+    IAntiforgery antiforgery, TimeProvider time) : IOAuthSignIn
 {
     public async Task<OAuthSignInResult> SignInAsync(HttpContext context, OAuthSignInRequest request, CancellationToken cancellationToken)
     {
@@ -25,13 +25,11 @@ internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthG
         var answering = HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType
             && context.Request.Form.ContainsKey(ConsentPage.AnswerField);
         var session = await context.AuthenticateAsync(PersonSession.Scheme);
-        // prompt=login: the person signs in again, whatever session they have. The request comes back from that sign-in
-        // without "login" in its prompt (ReturnUrl), so that it is asked once; a consent being answered was asked already.
-        var loginAgain = oidc.HasPromptValue(PromptValues.Login) && !answering;
-        if (loginAgain && session.Succeeded)
-        {
-            await context.SignOutAsync(PersonSession.Scheme);
-        }
+        // prompt=login: the person signs in again, whatever session they have, but the session stays until that login
+        // succeeds (FreshLogin): the request comes back from the sign-in marked, and passes with a session signed in
+        // since. A consent being answered was asked already.
+        var loginAgain = oidc.HasPromptValue(PromptValues.Login) && !answering &&
+                         !freshLogin.Satisfied(context.Request.Query[FreshLogin.Field], oidc, session);
 
         if (loginAgain || session.Principal?.Identity is not { IsAuthenticated: true, Name: { Length: > 0 } identity })
         {
@@ -55,11 +53,11 @@ internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthG
 
             if (options.Value.Provider is null)
             {
-                await LocalSignInPages.WriteAskAsync(context, antiforgery, ReturnUrl(context), request);
+                await LocalSignInPages.WriteAskAsync(context, antiforgery, ReturnUrl(context, loginAgain ? freshLogin.Mark(oidc) : null), request);
                 return new OAuthSignInResult.Answered();
             }
 
-            await ProviderSignIn.ChallengeAsync(context, ReturnUrl(context), loginAgain);
+            await ProviderSignIn.ChallengeAsync(context, ReturnUrl(context, loginAgain ? freshLogin.Mark(oidc) : null), loginAgain);
             return new OAuthSignInResult.Answered();
         }
 
@@ -124,11 +122,9 @@ internal sealed class PeopleSignIn(IOptions<OAuthServerOptions> options, IOAuthG
             .SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v ?? "")))];
     }
 
-    /// <summary>The authorization request to come back to once signed in: its parameters, less the <c>login</c> its prompt asked for.</summary>
-    private static string ReturnUrl(HttpContext context) =>
+    /// <summary>The authorization request to come back to once signed in: its parameters, with the <see cref="FreshLogin"/> mark if one was asked.</summary>
+    private static string ReturnUrl(HttpContext context, string? freshLoginMark) =>
         context.Request.PathBase + OAuthPaths.Authorization + QueryString.Create(RequestParameters(context)
-            .Select(p => p.Key == Parameters.Prompt ? KeyValuePair.Create(p.Key, string.Join(' ', p.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)
-                .Where(v => v != PromptValues.Login))) : p)
-            .Where(p => p.Key != Parameters.Prompt || p.Value.Length > 0)
+            .Concat(freshLoginMark is null ? [] : [KeyValuePair.Create(FreshLogin.Field, freshLoginMark)])
             .Select(p => KeyValuePair.Create(p.Key, (string?)p.Value)));
 }

@@ -176,7 +176,7 @@ public sealed partial class LocalSignInTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Prompt_login_asks_a_signed_in_person_for_a_new_code()
+    public async Task Prompt_login_asks_a_signed_in_person_for_a_new_code_and_keeps_their_session_meanwhile()
     {
         using var browser = new SignInBrowser("alice");
         using var flow = new OAuthTestClient(_gateway.BaseUrl);
@@ -189,10 +189,14 @@ public sealed partial class LocalSignInTests : IAsyncLifetime
 
         var html = WebUtility.HtmlDecode(await again.Content.ReadAsStringAsync());
         Assert.Contains("/oauth/local/ask", html, StringComparison.Ordinal);
-        // Back from the new sign-in without "login", or it would ask for ever.
-        Assert.DoesNotContain("prompt=login", html, StringComparison.Ordinal);
+        // Back from the new sign-in marked as asked, or it would ask for ever.
+        Assert.Contains(Gatehouse.OAuth.SignIn.FreshLogin.Field, html, StringComparison.Ordinal);
+        // Until that new sign-in succeeds, the earlier one still stands.
         using var plain = await browser.Http.GetAsync(PeopleSignInTests.AuthorizeUri(flow, "test"));
-        Assert.Contains("/oauth/local/ask", await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await plain.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("/oauth/local/ask", page, StringComparison.Ordinal);
+        Assert.True(plain.Headers.Location?.AbsoluteUri.StartsWith(OAuthTestClient.RedirectUri, StringComparison.Ordinal) == true ||
+            page.Contains(Gatehouse.OAuth.SignIn.ConsentTicket.Field, StringComparison.Ordinal), $"{plain.StatusCode} {plain.Headers.Location}: {page}");
     }
 
     private async Task<HttpStatusCode> InitializeStatusAsync(string accessToken)
