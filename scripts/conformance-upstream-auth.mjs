@@ -30,8 +30,13 @@ const port = await new Promise((resolve) => {
 });
 const gateway = `http://127.0.0.1:${port}`;
 const dir = mkdtempSync(join(tmpdir(), "gatehouse-conformance-"));
+// Pre-registered credentials come with the issuer that issued them, as an operator's do: Gatehouse sends them nowhere else.
 const oauth = context.client_id
-  ? { clientId: context.client_id, ...(context.client_secret ? { clientSecret: context.client_secret } : {}) }
+  ? {
+    clientId: context.client_id,
+    ...(context.client_secret ? { clientSecret: context.client_secret } : {}),
+    authorizationServer: context.issuer,
+  }
   : { clientMetadataUrl };
 // An operator turns the 2025-03-26 default endpoints on for a server known to publish no metadata, as this scenario's is.
 if (process.env.MCP_CONFORMANCE_SCENARIO === "auth/2025-03-26-oauth-endpoint-fallback") oauth.defaultEndpoints = true;

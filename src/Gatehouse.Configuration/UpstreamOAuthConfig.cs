@@ -13,6 +13,12 @@ public sealed record UpstreamOAuthConfig
     /// <summary>The secret of <see cref="ClientId"/>, for a confidential client; null for a public client (PKCE alone).</summary>
     public string? ClientSecret { get; init; }
 
+    /// <summary>
+    /// The issuer URL of the one authorization server Gatehouse takes part in flows with (required with <see cref="ClientId"/>):
+    /// an upstream naming another in its metadata is refused, so pre-registered credentials never reach a server they were not issued by.
+    /// </summary>
+    public Uri? AuthorizationServer { get; init; }
+
     /// <summary>Scopes asked for when the upstream names none itself (in its challenge or its protected-resource metadata).</summary>
     public IReadOnlyList<string> Scopes { get; init; } = [];
 

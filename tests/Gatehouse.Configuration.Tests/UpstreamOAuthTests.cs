@@ -12,11 +12,12 @@ public sealed class UpstreamOAuthTests
     public void Pre_registered_credentials_are_read_with_the_secret_from_the_environment()
     {
         var server = Server("""
-            { "url": "https://mcp.example.com/mcp", "oauth": { "clientId": "gatehouse", "clientSecret": "${env:UPSTREAM_SECRET}", "scopes": ["mcp:tools", "offline_access"] } }
+            { "url": "https://mcp.example.com/mcp", "oauth": { "clientId": "gatehouse", "clientSecret": "${env:UPSTREAM_SECRET}", "authorizationServer": "https://as.example.com", "scopes": ["mcp:tools", "offline_access"] } }
             """, new Dictionary<string, string> { ["UPSTREAM_SECRET"] = "s3cret" });
 
         Assert.Equal("gatehouse", server.OAuth?.ClientId);
         Assert.Equal("s3cret", server.OAuth?.ClientSecret);
+        Assert.Equal(new Uri("https://as.example.com"), server.OAuth?.AuthorizationServer);
         Assert.Equal(["mcp:tools", "offline_access"], server.OAuth?.Scopes);
     }
 
@@ -59,6 +60,9 @@ public sealed class UpstreamOAuthTests
     [InlineData("""{ "clientMetadataUrl": "https://gatehouse.example.com" }""", "clientMetadataUrl", "with a path")]
     [InlineData("""{ "clientSecret": "x" }""", "clientSecret", "needs 'clientId'")]
     [InlineData("""{ "clientId": "" }""", "clientId", "register dynamically")]
+    [InlineData("""{ "clientId": "gatehouse" }""", "clientId", "needs 'authorizationServer'")]
+    [InlineData("""{ "clientId": "gatehouse", "authorizationServer": "as.example.com" }""", "authorizationServer", "not an issuer URL")]
+    [InlineData("""{ "clientId": "gatehouse", "authorizationServer": "https://as.example.com/?tenant=1" }""", "authorizationServer", "not an issuer URL")]
     [InlineData("""{ "scopes": ["a b"] }""", "scopes[0]", "not an OAuth scope")]
     [InlineData("""{ "clientID": "x" }""", "clientID", "")]
     [InlineData("""{ "defaultEndpoints": "yes" }""", "defaultEndpoints", "true or false")]

@@ -120,7 +120,7 @@ public sealed class ConnectionsPageTests(ConnectionsPageTests.Gateway gateway, C
             options.Users[Person] = [];
             _provider = await IdentityProvider.StartAsync(options);
             _upstream = await TestServerHost.StartAsync(new UpstreamProtection(_provider.Issuer, options.Audience));
-            var upstreamOAuth = new JsonObject { ["clientId"] = "gatehouse-upstream", ["clientSecret"] = Secret };
+            var upstreamOAuth = new JsonObject { ["clientId"] = "gatehouse-upstream", ["clientSecret"] = Secret, ["authorizationServer"] = _provider.Issuer.AbsoluteUri };
             GatewayConfigFile.Write(_directory, Upstreams.Servers(("remote", Upstreams.Http(_upstream.McpUrl).With("oauth", upstreamOAuth))),
                 auth: new JsonObject { ["jwt"] = new JsonObject { ["issuer"] = _provider.Issuer.AbsoluteUri, ["audience"] = options.Audience } },
                 extraGrants: new JsonArray(new JsonObject

@@ -3,7 +3,7 @@ namespace Gatehouse.Configuration.Binding;
 /// <summary>Binds an HTTP server's <c>oauth</c>: how Gatehouse is the OAuth client of a server that requires OAuth.</summary>
 internal static class UpstreamOAuthBinder
 {
-    private static readonly string[] Fields = ["clientId", "clientSecret", "scopes", "clientMetadataUrl", "defaultEndpoints"];
+    private static readonly string[] Fields = ["clientId", "clientSecret", "authorizationServer", "scopes", "clientMetadataUrl", "defaultEndpoints"];
 
     public static UpstreamOAuthConfig? Bind(ObjectFields server, EnvironmentExpander expander, ConfigErrorList errors)
     {
@@ -25,6 +25,13 @@ internal static class UpstreamOAuthBinder
             fields.Report("clientSecret", "needs 'clientId': a secret belongs to a pre-registered client");
         }
 
+        var authorizationServer = AuthorizationServer(fields);
+        if (clientId is { Length: > 0 } && authorizationServer is null && fields.String("authorizationServer") is null)
+        {
+            // Credentials are issued by one authorization server; the upstream names which one in metadata it could change.
+            fields.Report("clientId", "needs 'authorizationServer': the issuer URL of the authorization server that issued it, the only one it is sent to");
+        }
+
         var scopes = new List<string>();
         foreach (var (path, item) in fields.StringItems("scopes") ?? [])
         {
@@ -42,10 +49,28 @@ internal static class UpstreamOAuthBinder
         {
             ClientId = clientId is { Length: > 0 } ? clientId : null,
             ClientSecret = clientSecret,
+            AuthorizationServer = authorizationServer,
             Scopes = scopes.AsReadOnly(),
             ClientMetadataUrl = MetadataUrl(fields),
             DefaultEndpoints = fields.Boolean("defaultEndpoints") ?? false,
         };
+    }
+
+    private static Uri? AuthorizationServer(ObjectFields fields)
+    {
+        if (fields.String("authorizationServer") is not { } node)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(node.Value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) ||
+            uri.Query.Length > 0 || uri.Fragment.Length > 0)
+        {
+            fields.Report("authorizationServer", $"'{node.Value}' is not an issuer URL (http:// or https://, without query or fragment)");
+            return null;
+        }
+
+        return uri;
     }
 
     private static Uri? MetadataUrl(ObjectFields fields)

@@ -115,10 +115,25 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
             Scopes = oauth.Scopes.Count > 0 ? oauth.Scopes : null,
             TokenCache = tokens ?? new VaultTokenCache(vault, identity, server.Name),
             ScopeSelector = scopes,
+            AuthServerSelector = oauth.AuthorizationServer is { } pinned ? named => Pinned(server.Name, pinned, named) : null,
             AuthorizationCallbackHandler = signIn,
             DynamicClientRegistration = new DynamicClientRegistrationOptions { ClientName = ClientName },
         };
     }
+
+    /// <summary>
+    /// The configured authorization server among those the upstream names, else a refusal: the SDK sends a configured client's
+    /// credentials to whichever server it selects, and the upstream's metadata, which names them, is the upstream's to change.
+    /// </summary>
+    private static Uri Pinned(string server, Uri pinned, IReadOnlyList<Uri> named) =>
+        named.FirstOrDefault(uri => SameIssuer(uri, pinned)) ?? throw new InvalidOperationException(
+            $"Server '{server}' names the authorization server {string.Join(", ", named.Select(uri => $"'{uri.OriginalString}'"))}, not " +
+            $"'{pinned.OriginalString}' of its 'authorizationServer': Gatehouse takes part in no flow there and sends it no credentials. " +
+            "If the server has moved, the operator updates 'authorizationServer' (and 'clientId') in its 'oauth'.");
+
+    // Issuers are compared as RFC 8414 says, exactly, but for the scheme and host's case and a bare origin's trailing slash.
+    private static bool SameIssuer(Uri a, Uri b) =>
+        string.Equals(a.AbsoluteUri.TrimEnd('/'), b.AbsoluteUri.TrimEnd('/'), StringComparison.Ordinal);
 
     /// <summary>A client session of <paramref name="identity"/>'s own with the server, for the connect flow: the first request runs the sign-in.</summary>
     public Task<McpClient> ConnectClientAsync(UpstreamServerConfig server, ClientOAuthOptions options, CancellationToken cancellationToken) =>

@@ -35,7 +35,7 @@ public sealed class PersonalServerCatalogTests : IAsyncLifetime
         _provider = await IdentityProvider.StartAsync(options);
         _protection = new UpstreamProtection(_provider.Issuer, Audience);
         _upstream = await TestServerHost.StartAsync(_protection);
-        var oauth = new JsonObject { ["clientId"] = "gatehouse", ["clientSecret"] = "gatehouse-upstream-secret" };
+        var oauth = new JsonObject { ["clientId"] = "gatehouse", ["clientSecret"] = "gatehouse-upstream-secret", ["authorizationServer"] = _provider.Issuer.AbsoluteUri };
         _gateway = await RunningGateway.StartAsync(Upstreams.Servers((Server, Upstreams.Http(_upstream.McpUrl).With("oauth", oauth))));
         options.Clients["gatehouse"] = new ProviderClient("gatehouse", "gatehouse-upstream-secret", [new Uri(_gateway.BaseUrl, "/connect/callback")], []);
     }

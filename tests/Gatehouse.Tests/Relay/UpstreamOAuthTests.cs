@@ -43,7 +43,7 @@ public sealed class UpstreamOAuthTests : IAsyncLifetime
         _provider = await IdentityProvider.StartAsync(options);
         _protection = new UpstreamProtection(_provider.Issuer, Audience);
         _upstream = await TestServerHost.StartAsync(_protection);
-        var oauth = new JsonObject { ["clientId"] = "gatehouse", ["clientSecret"] = "gatehouse-upstream-secret" };
+        var oauth = new JsonObject { ["clientId"] = "gatehouse", ["clientSecret"] = "gatehouse-upstream-secret", ["authorizationServer"] = _provider.Issuer.AbsoluteUri };
         _gateway = await RunningGateway.StartAsync(Upstreams.Servers((Server, Upstreams.Http(_upstream.McpUrl).With("oauth", oauth))),
             auth: [], extraGrants: [SecondIdentity.Grant(_policies, "other", Server)]);
         // The gateway's address is known once it listens: the client is registered with its callback then, as an operator would.
