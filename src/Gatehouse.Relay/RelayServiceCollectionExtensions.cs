@@ -29,8 +29,7 @@ public static class RelayServiceCollectionExtensions
         services.TryAddSingleton<IScopeCheck, NoScopesRequired>();
         services.AddSingleton<ScopeChallenge>();
         services.TryAddSingleton<IUpstreamConnector, UpstreamConnector>();
-        services.AddTransient<DefaultAuthorizationEndpoints>();
-        services.AddHttpClient(UpstreamConnector.HttpClientName).AddHttpMessageHandler<DefaultAuthorizationEndpoints>();
+        services.AddHttpClient(UpstreamConnector.HttpClientName);
         services.AddSingleton<RelaySessionRegistry>();
         services.AddSingleton<UpstreamReadiness>();
         services.AddSingleton<ResumableStreams>();

@@ -21,7 +21,14 @@ public interface IUpstreamConnector
 }
 
 /// <summary>Connects with the MCP SDK's own client transports, so the relay never frames a message itself.</summary>
-public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFactory, ILoggerFactory loggerFactory) : IUpstreamConnector
+/// <param name="httpClientFactory">The HTTP clients of upstreams.</param>
+/// <param name="loggerFactory">Logging.</param>
+/// <param name="handlers">
+/// The handlers under those clients, for a server of <c>"defaultEndpoints": true</c> to get a client of its own; without
+/// them, no metadata is ever made up.
+/// </param>
+public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFactory, ILoggerFactory loggerFactory, IHttpMessageHandlerFactory? handlers = null)
+    : IUpstreamConnector
 {
     /// <summary>The name of the <see cref="HttpClient"/> used for HTTP upstreams.</summary>
     public const string HttpClientName = "gatehouse-upstream";
@@ -72,7 +79,7 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
             OwnsSession = false,
             AdditionalHeaders = headers,
             OAuth = oauth,
-        }, httpClientFactory.CreateClient(HttpClientName), loggerFactory, ownsHttpClient: false);
+        }, HttpClientFor(server, oauth), loggerFactory, ownsHttpClient: false);
         return await transport.ConnectAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -88,6 +95,16 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
             ? ChildProcessLifetime.StartAsync(() => McpClient.CreateAsync(transport, options, loggerFactory, cancellationToken))
             : McpClient.CreateAsync(transport, options, loggerFactory, cancellationToken);
     }
+
+    /// <summary>
+    /// The shared client, but for the OAuth flows of a server with <c>"defaultEndpoints": true</c>: a client of their own,
+    /// making up that revision's metadata for the server's own origin and for nothing else.
+    /// </summary>
+    private HttpClient HttpClientFor(UpstreamServerConfig server, ClientOAuthOptions? oauth) =>
+        oauth is not null && handlers is not null && server is { OAuth.DefaultEndpoints: true, Url: { } url }
+            // The factory's handler is pooled and outlives the client: the client must not dispose it.
+            ? new HttpClient(new Accounts.DefaultAuthorizationEndpoints(url) { InnerHandler = handlers.CreateHandler(HttpClientName) }, disposeHandler: false)
+            : httpClientFactory.CreateClient(HttpClientName);
 
     private IClientTransport CreateTransport(UpstreamServerConfig server, bool standaloneGetStream, ClientOAuthOptions? oauth)
     {
@@ -123,7 +140,7 @@ public sealed partial class UpstreamConnector(IHttpClientFactory httpClientFacto
                 AdditionalHeaders = server.Headers.ToDictionary(h => h.Key, h => h.Value),
                 EnableStandaloneGetStream = standaloneGetStream,
                 OAuth = oauth,
-            }, httpClientFactory.CreateClient(HttpClientName), loggerFactory, ownsHttpClient: false),
+            }, HttpClientFor(server, oauth), loggerFactory, ownsHttpClient: false),
             _ => throw new InvalidOperationException($"Server '{server.Name}' has no transport."),
         };
     }

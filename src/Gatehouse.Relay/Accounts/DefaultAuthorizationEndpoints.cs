@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Gatehouse.Configuration;
 
 namespace Gatehouse.Relay.Accounts;
 
@@ -11,7 +10,11 @@ namespace Gatehouse.Relay.Accounts;
 /// that revision's default endpoints, <c>/authorize</c>, <c>/token</c> and <c>/register</c> at the origin. The SDK then runs
 /// the flow as with any metadata; it would not fall back itself but for every server of the process at once.
 /// </summary>
-internal sealed class DefaultAuthorizationEndpoints(GatehouseConfig config) : DelegatingHandler
+/// <remarks>
+/// One handler per server that asks for it, on the HTTP client of that server's own flows alone, answering for its own
+/// origin alone: another upstream naming that origin as its authorization server is given nothing made up.
+/// </remarks>
+internal sealed class DefaultAuthorizationEndpoints(Uri server) : DelegatingHandler
 {
     // The SDK asks for the origin's OAuth metadata first and OpenID Connect's last: only the last one missing means neither is there.
     private const string LastMetadataPath = "/.well-known/openid-configuration";
@@ -43,7 +46,6 @@ internal sealed class DefaultAuthorizationEndpoints(GatehouseConfig config) : De
         };
     }
 
-    private bool FallsBack(Uri metadata) => config.McpServers.Values.Any(server =>
-        server is { OAuth.DefaultEndpoints: true, Url: { } url } &&
-        string.Equals(url.GetLeftPart(UriPartial.Authority), metadata.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
+    private bool FallsBack(Uri metadata) =>
+        string.Equals(server.GetLeftPart(UriPartial.Authority), metadata.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase);
 }

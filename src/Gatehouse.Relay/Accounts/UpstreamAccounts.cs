@@ -11,7 +11,8 @@ namespace Gatehouse.Relay.Accounts;
 
 /// <summary>Gatehouse as the OAuth client of upstream servers, one person at a time, with the MCP SDK doing the protocol.</summary>
 internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVault vault, ConnectTickets tickets,
-    IHttpClientFactory httpClients, IHttpContextAccessor requests, TimeProvider time, ILoggerFactory loggerFactory) : IUpstreamAccounts
+    IHttpClientFactory httpClients, IHttpMessageHandlerFactory handlers, IHttpContextAccessor requests, TimeProvider time, ILoggerFactory loggerFactory)
+    : IUpstreamAccounts
 {
     /// <summary>Where the upstream's authorization server sends the browser back, under the gateway's address.</summary>
     public const string CallbackPath = "/connect/callback";
@@ -36,7 +37,7 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
         var address = requests.HttpContext?.Request is { } request ? GatewayAddress(request) : ConfiguredAddress();
         var options = identity is null ? null : Options(server, identity, NoBrowser, async (authorization, cancellationToken) =>
             throw await RefusalAsync(server.Name, identity, address, authorization.AuthorizationUri, cancellationToken).ConfigureAwait(false));
-        return new OAuthSessionConnector(new UpstreamConnector(httpClients, loggerFactory), vault, options, identity);
+        return new OAuthSessionConnector(new UpstreamConnector(httpClients, loggerFactory, handlers), vault, options, identity);
     }
 
     /// <summary>
@@ -137,7 +138,7 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
 
     /// <summary>A client session of <paramref name="identity"/>'s own with the server, for the connect flow: the first request runs the sign-in.</summary>
     public Task<McpClient> ConnectClientAsync(UpstreamServerConfig server, ClientOAuthOptions options, CancellationToken cancellationToken) =>
-        new UpstreamConnector(httpClients, loggerFactory).ConnectClientAsync(server, new McpClientOptions(), options, cancellationToken);
+        new UpstreamConnector(httpClients, loggerFactory, handlers).ConnectClientAsync(server, new McpClientOptions(), options, cancellationToken);
 
     /// <summary>Opens sessions as one person: refused before any request when they hold no tokens.</summary>
     private sealed class OAuthSessionConnector(UpstreamConnector inner, IUpstreamTokenVault vault, ClientOAuthOptions? options, string? identity)
