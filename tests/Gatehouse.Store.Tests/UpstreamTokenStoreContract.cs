@@ -53,6 +53,23 @@ public abstract class UpstreamTokenStoreContract<TDatabase> : StoreContract<TDat
         Assert.Null(await tokens.FindAsync("alice", "remote"));
         Assert.Equal(["bob"], (await tokens.ListAsync()).Select(a => a.Identity));
     }
+
+    [Fact]
+    public async Task A_refresh_replaces_held_tokens_but_never_brings_back_removed_ones()
+    {
+        var tokens = Tokens(OpenStore());
+        await tokens.SaveAsync("alice", "remote", "connected");
+
+        Assert.True(await tokens.ReplaceAsync("alice", "remote", "refreshed"));
+        Assert.Equal("refreshed", await tokens.FindAsync("alice", "remote"));
+
+        // The person disconnects while a refresh is under way: it ends after, and keeps nothing.
+        Assert.True(await tokens.RemoveAsync("alice", "remote"));
+        Assert.False(await tokens.ReplaceAsync("alice", "remote", "refreshed-late"));
+
+        Assert.Null(await tokens.FindAsync("alice", "remote"));
+        Assert.Empty(await tokens.ListAsync("alice"));
+    }
 }
 
 public sealed class SqliteUpstreamTokenStoreTests : UpstreamTokenStoreContract<SqliteTestDatabase>;

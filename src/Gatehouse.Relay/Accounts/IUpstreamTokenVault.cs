@@ -12,8 +12,14 @@ public interface IUpstreamTokenVault
     /// <summary>The tokens of <paramref name="identity"/> at <paramref name="server"/>, or null when the person has not connected.</summary>
     Task<TokenContainer?> GetAsync(string identity, string server, CancellationToken cancellationToken);
 
-    /// <summary>Keeps <paramref name="tokens"/> (new, or refreshed) for <paramref name="identity"/> at <paramref name="server"/>.</summary>
+    /// <summary>Keeps <paramref name="tokens"/> (new: the person connected) for <paramref name="identity"/> at <paramref name="server"/>.</summary>
     Task StoreAsync(string identity, string server, TokenContainer tokens, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Puts <paramref name="tokens"/> (refreshed) in place of those held for <paramref name="identity"/> at <paramref name="server"/>,
+    /// only while some are held; false, keeping nothing, when the person disconnected meanwhile.
+    /// </summary>
+    Task<bool> ReplaceAsync(string identity, string server, TokenContainer tokens, CancellationToken cancellationToken);
 
     /// <summary>The servers <paramref name="identity"/> holds tokens at, each with when its tokens were last written.</summary>
     Task<IReadOnlyList<HeldUpstreamTokens>> ListAsync(string identity, CancellationToken cancellationToken);
@@ -39,6 +45,20 @@ internal sealed class InMemoryUpstreamTokenVault(TimeProvider time) : IUpstreamT
         return Task.CompletedTask;
     }
 
+    public Task<bool> ReplaceAsync(string identity, string server, TokenContainer tokens, CancellationToken cancellationToken)
+    {
+        var key = (identity, server);
+        while (_tokens.TryGetValue(key, out var held))
+        {
+            if (_tokens.TryUpdate(key, (tokens, time.GetUtcNow()), held))
+            {
+                return Task.FromResult(true);
+            }
+        }
+
+        return Task.FromResult(false);
+    }
+
     public Task<IReadOnlyList<HeldUpstreamTokens>> ListAsync(string identity, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<HeldUpstreamTokens>>([.. _tokens.Where(t => t.Key.Identity == identity)
             .Select(t => new HeldUpstreamTokens(t.Key.Server, t.Value.At)).OrderBy(t => t.Server, StringComparer.Ordinal)]);
@@ -47,14 +67,18 @@ internal sealed class InMemoryUpstreamTokenVault(TimeProvider time) : IUpstreamT
         Task.FromResult(_tokens.TryRemove((identity, server), out _));
 }
 
-/// <summary>The MCP SDK's token cache over one person's tokens at one server: what it reads before each request and writes after each grant.</summary>
+/// <summary>
+/// The MCP SDK's token cache over one person's tokens at one server, outside a flow to connect: what it reads before each
+/// request, and the tokens a refresh brings, kept only while the person is still connected.
+/// </summary>
 internal sealed class VaultTokenCache(IUpstreamTokenVault vault, string identity, string server) : ITokenCache
 {
     public ValueTask<TokenContainer?> GetTokensAsync(CancellationToken cancellationToken) =>
         new(vault.GetAsync(identity, server, cancellationToken));
 
-    public ValueTask StoreTokensAsync(TokenContainer tokens, CancellationToken cancellationToken) =>
-        new(vault.StoreAsync(identity, server, tokens, cancellationToken));
+    // A refresh that ends after the person disconnected must not connect them again: the refreshed tokens are then dropped.
+    public async ValueTask StoreTokensAsync(TokenContainer tokens, CancellationToken cancellationToken) =>
+        await vault.ReplaceAsync(identity, server, tokens, cancellationToken).ConfigureAwait(false);
 }
 
 /// <summary>

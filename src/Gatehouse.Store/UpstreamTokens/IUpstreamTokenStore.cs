@@ -12,6 +12,12 @@ public interface IUpstreamTokenStore
     /// <summary>Keeps <paramref name="sealedTokens"/> for <paramref name="identity"/> at <paramref name="server"/>, in place of any held before.</summary>
     Task SaveAsync(string identity, string server, string sealedTokens, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Puts <paramref name="sealedTokens"/> in place of the tokens held for <paramref name="identity"/> at <paramref name="server"/>,
+    /// only while some are held (a refresh); false, keeping nothing, when none are (removed meanwhile: disconnected).
+    /// </summary>
+    Task<bool> ReplaceAsync(string identity, string server, string sealedTokens, CancellationToken cancellationToken = default);
+
     /// <summary>Forgets the tokens of <paramref name="identity"/> at <paramref name="server"/>; false when none were held.</summary>
     Task<bool> RemoveAsync(string identity, string server, CancellationToken cancellationToken = default);
 

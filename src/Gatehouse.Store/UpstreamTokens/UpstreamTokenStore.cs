@@ -33,6 +33,23 @@ internal sealed class UpstreamTokenStore(StoreDatabase database, TimeProvider ti
         }, cancellationToken);
     }
 
+    public async Task<bool> ReplaceAsync(string identity, string server, string sealedTokens, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(sealedTokens);
+
+        // An update and never an insert: a refresh that ends after the person disconnected does not connect them again.
+        var replaced = await database.RunAsync(async (connection, ct) =>
+        {
+            await using var update = connection.CreateCommand(
+                "UPDATE upstream_tokens SET sealed = @sealed, updated_at = @now WHERE identity = @identity AND server = @server;");
+            return await update.With("@identity", identity).With("@server", server).With("@sealed", sealedTokens)
+                .WithTime("@now", time.GetUtcNow()).ExecuteNonQueryAsync(ct);
+        }, cancellationToken).ConfigureAwait(false);
+        return replaced > 0;
+    }
+
     public async Task<bool> RemoveAsync(string identity, string server, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(identity);

@@ -44,6 +44,12 @@ internal sealed class SealedUpstreamTokens(IUpstreamTokenStore store, IDataProte
         return store.SaveAsync(identity, server, _protector.CreateProtector(identity, server).Protect(text), cancellationToken);
     }
 
+    public Task<bool> ReplaceAsync(string identity, string server, TokenContainer tokens, CancellationToken cancellationToken)
+    {
+        var text = JsonSerializer.Serialize(tokens, UpstreamTokenJson.Default.TokenContainer);
+        return store.ReplaceAsync(identity, server, _protector.CreateProtector(identity, server).Protect(text), cancellationToken);
+    }
+
     public async Task<IReadOnlyList<HeldUpstreamTokens>> ListAsync(string identity, CancellationToken cancellationToken) =>
         [.. (await store.ListAsync(identity, cancellationToken).ConfigureAwait(false)).Select(a => new HeldUpstreamTokens(a.Server, a.UpdatedAt))];
 
