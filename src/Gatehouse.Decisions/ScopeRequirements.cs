@@ -9,8 +9,8 @@ namespace Gatehouse.Decisions;
 /// <summary>
 /// The OAuth scopes a caller's token must carry: its grant's (<c>grants[].scopes</c>), and those of the policy rule that
 /// selects a request by name (<c>"scopes"</c> on a rule), judged against the token of the request itself. A rule chosen by
-/// the tool's class (risk, category) is known only once the catalog says the class; the call's decision checks it then
-/// (<see cref="Gates.ScopeGate"/>).
+/// the tool's class (risk, category) is known only once the catalog says the class; the call's decision checks the
+/// grant's scopes and its deciding rule's again then (<see cref="Gates.ScopeGate"/>).
 /// </summary>
 public sealed class ScopeRequirements(GrantPolicies grants) : IScopeCheck
 {
@@ -22,11 +22,11 @@ public sealed class ScopeRequirements(GrantPolicies grants) : IScopeCheck
             return null;
         }
 
+        // The grant's scopes, always. A request a rule by name denies asks for no rule's scopes: no scope would let it
+        // through, and it is refused as denied (unless a rule by class lifts the denial, whose scopes the call's decision checks).
         var decision = request is null ? null : DecisionByName(grant.Policy.Current, request);
-        // A denied request is refused as such: no scope would let it through, so none is asked for.
-        return decision?.Kind == DecisionKind.Deny
-            ? null
-            : ScopeRequirement.Check(granted, grant.Grant.Scopes, decision?.Scopes ?? [], decision?.Rule ?? "grant");
+        var rule = decision is { Kind: not DecisionKind.Deny } ? decision : null;
+        return ScopeRequirement.Check(granted, grant.Grant.Scopes, rule?.Scopes ?? [], rule?.Rule ?? "grant");
     }
 
     /// <inheritdoc />
