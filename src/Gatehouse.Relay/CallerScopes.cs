@@ -24,6 +24,13 @@ public static class CallerScopes
         identity.AddClaim(new Claim(ClaimType, string.Join(' ', scopes.Distinct(StringComparer.Ordinal))));
     }
 
+    /// <summary>
+    /// Whether <paramref name="user"/>'s credential carries every scope <paramref name="opener"/>'s did: a session is bound
+    /// to the scopes it was opened with, and judges its calls by them. A credential not limited by scopes carries them all.
+    /// </summary>
+    public static bool Covers(ClaimsPrincipal? user, ClaimsPrincipal? opener) =>
+        Of(user) is not { } held || (Of(opener) is { } opened && held.IsSupersetOf(opened));
+
     /// <summary>The scopes <paramref name="user"/>'s credential carries; null when it is not limited by scopes.</summary>
     public static IReadOnlySet<string>? Of(ClaimsPrincipal? user)
     {

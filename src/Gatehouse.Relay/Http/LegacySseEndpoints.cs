@@ -94,9 +94,11 @@ internal sealed partial class LegacySseEndpoints(
     {
         var sessionId = context.Request.Query["sessionId"].ToString();
         var caller = JsonRpcHttp.CallerOf(context);
+        // As on a Streamable HTTP session: the same identity, grant, and at least the scopes the session was opened with.
         if (!sessions.TryGet(sessionId, out var session) || session.Call.Server != server || session.Call.Identity != caller ||
             session.ClientTransport is not SseResponseStreamTransport transport ||
-            access.GrantFor(server, context.User) is not { } grant || grant != access.GrantFor(server, session.Call.User))
+            access.GrantFor(server, context.User) is not { } grant || grant != access.GrantFor(server, session.Call.User) ||
+            !CallerScopes.Covers(context.User, session.Call.User))
         {
             await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status404NotFound, (McpErrorCode)(-32001), "Session not found.");
             return;

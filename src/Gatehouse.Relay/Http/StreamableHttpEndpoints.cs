@@ -253,9 +253,11 @@ internal sealed partial class StreamableHttpEndpoints(
         }
 
         // A session id is usable only by the identity that opened it, and only while it holds the same grant
-        // (a token whose claims no longer match loses the session with the grant).
+        // (a token whose claims no longer match loses the session with the grant) and at least the scopes the session
+        // was opened with, by which its calls are judged (a token given fewer scopes loses the session too).
         if (session.Call.Identity != JsonRpcHttp.CallerOf(context) ||
-            access.GrantFor(upstream.Name, context.User) is not { } grant || grant != access.GrantFor(upstream.Name, session.Call.User))
+            access.GrantFor(upstream.Name, context.User) is not { } grant || grant != access.GrantFor(upstream.Name, session.Call.User) ||
+            !CallerScopes.Covers(context.User, session.Call.User))
         {
             await JsonRpcHttp.WriteErrorAsync(context, StatusCodes.Status403Forbidden, McpErrorCode.InvalidRequest,
                 "This session belongs to another identity.", requestId);

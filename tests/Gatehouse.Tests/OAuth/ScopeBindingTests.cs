@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gatehouse.Testing;
@@ -77,6 +78,59 @@ public sealed class ScopeBindingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Contains("the token lacks scope 'lock:use' that policy rule classes[0] requires", answer["error"]!["message"]!.GetValue<string>(),
             StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_session_refuses_a_token_with_fewer_scopes_than_the_one_that_opened_it_and_takes_one_with_more()
+    {
+        using var opener = new RawMcpClient(_gateway.McpUrl("lock"), Jwt("lock:read lock:use"));
+        var session = await opener.OpenSessionAsync();
+        using var narrower = new RawMcpClient(_gateway.McpUrl("lock"), Jwt("lock:read"));
+        using var wider = new RawMcpClient(_gateway.McpUrl("lock"), Jwt("lock:read lock:use openid"));
+
+        using var refused = await narrower.SendAsync(narrower.Post(Call("narrower"), session));
+        var passed = await wider.CallAsync(session, Call("wider"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var body = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("This session belongs to another identity.", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("narrower", body, StringComparison.Ordinal);
+        Assert.Contains("\"text\":\"wider\"", passed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_2024_session_refuses_a_token_with_fewer_scopes_than_the_one_that_opened_it()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using var open = new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.BaseUrl, "/mcp/lock/sse"));
+        open.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Jwt("lock:read lock:use"));
+        open.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        using var stream = await http.SendAsync(open, HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+        using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        string? endpoint = null;
+        while (endpoint is null)
+        {
+            var line = await reader.ReadLineAsync(bounded.Token) ?? throw new InvalidOperationException("the event stream ended before naming its endpoint");
+            endpoint = line.StartsWith("data: ", StringComparison.Ordinal) ? line["data: ".Length..] : null;
+        }
+
+        var refused = await PostAsync(http, endpoint, Jwt("lock:read"));
+        var accepted = await PostAsync(http, endpoint, Jwt("lock:read lock:use"));
+
+        Assert.Equal(HttpStatusCode.NotFound, refused);
+        Assert.Equal(HttpStatusCode.Accepted, accepted);
+    }
+
+    private async Task<HttpStatusCode> PostAsync(HttpClient http, string endpoint, string token)
+    {
+        using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(_gateway.BaseUrl, endpoint))
+        {
+            Content = new StringContent(RawMcpClient.Initialize, Encoding.UTF8, "application/json"),
+        };
+        post.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(post);
+        return response.StatusCode;
     }
 
     internal static JsonObject Echo(string message) => new() { ["name"] = "echo", ["arguments"] = new JsonObject { ["message"] = message } };
