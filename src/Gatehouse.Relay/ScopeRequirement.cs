@@ -1,4 +1,5 @@
 using Gatehouse.Audit;
+using Gatehouse.Policy;
 
 namespace Gatehouse.Relay;
 
@@ -29,8 +30,12 @@ public sealed record ScopeRequirement(IReadOnlyList<string> Needed, IReadOnlyLis
         var missing = missingFromGrant.Concat(ruleScopes.Where(s => !granted.Contains(s))).Distinct(StringComparer.Ordinal).ToList();
         return missing.Count == 0
             ? null
-            : new ScopeRequirement([.. granted.Order(StringComparer.Ordinal), .. missing], missing, missingFromGrant.Count > 0 ? "grant" : rule);
+            : new ScopeRequirement([.. Held(granted), .. missing], missing, missingFromGrant.Count > 0 ? "grant" : rule);
     }
+
+    // The token's scopes are echoed into the challenge: only those a scope may be (a JWT's could hold a '"' that would end
+    // the header's quoted string); any other could be neither granted nor asked for.
+    private static IEnumerable<string> Held(IReadOnlySet<string> granted) => granted.Where(ScopeTokens.IsValid).Order(StringComparer.Ordinal);
 
     /// <summary>Why the request is refused, for the audit log and the client.</summary>
     public string Reason => $"the token lacks scope{(Missing.Count == 1 ? "" : "s")} {string.Join(", ", Missing.Select(s => $"'{s}'"))}" +

@@ -122,6 +122,19 @@ public sealed class ScopeBindingTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, accepted);
     }
 
+    [Fact]
+    public async Task A_scope_of_the_token_that_is_no_scope_token_is_left_out_of_the_challenge()
+    {
+        using var raw = new RawMcpClient(_gateway.McpUrl("lock"), Jwt("lock:use a\"quote back\\slash"));
+
+        using var refused = await raw.SendAsync(raw.PostSessionless("tools/call", Echo("quoted")));
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        var challenge = Assert.Single(refused.Headers.NonValidated["WWW-Authenticate"]);
+        Assert.StartsWith("Bearer error=\"insufficient_scope\", scope=\"lock:use lock:read\", resource_metadata=\"", challenge, StringComparison.Ordinal);
+        Assert.Equal(8, challenge.Count(c => c == '"'));
+    }
+
     private async Task<HttpStatusCode> PostAsync(HttpClient http, string endpoint, string token)
     {
         using var post = new HttpRequestMessage(HttpMethod.Post, new Uri(_gateway.BaseUrl, endpoint))
