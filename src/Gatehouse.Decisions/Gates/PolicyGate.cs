@@ -68,9 +68,16 @@ internal sealed class PolicyGate : ICallGate
                 // for what the caller could use.
                 var reference = (request.Params as JsonObject)?["ref"] as JsonObject;
                 call.Record = call.Record with { Target = reference is null ? null : Text(reference, "name") ?? Text(reference, "uri") };
-                return CompletionAllowed(call.Policy, reference)
-                    ? RequestDecision.Forward.RecordedAs(call.Record with { Decision = AuditDecisions.Allow, Rule = "completion" })
-                    : call.Refuse(new Verdict(AuditDecisions.Deny, "default", "completion of something this grant cannot use"));
+                if (!CompletionAllowed(call.Policy, reference))
+                {
+                    return call.Refuse(new Verdict(AuditDecisions.Deny, "default", "completion of something this grant cannot use"));
+                }
+
+                // ...and with the scopes using it would take.
+                return Referenced(call.Policy, reference!) is { } used &&
+                    ScopeRequirement.Check(CallerScopes.Of(call.Call.User), call.Grant.Grant.Scopes, used.Scopes, used.Rule) is { } requirement
+                    ? call.Refuse(new Verdict(AuditDecisions.InsufficientScope, requirement.Rule, requirement.Reason))
+                    : RequestDecision.Forward.RecordedAs(call.Record with { Decision = AuditDecisions.Allow, Rule = "completion" });
 
             default:
                 return call.Refuse(new Verdict(AuditDecisions.Deny, "method", $"Gatehouse has no policy decision for '{request.Method}'"));
@@ -88,6 +95,13 @@ internal sealed class PolicyGate : ICallGate
             "ref/resource" => Text(reference, "uri") is { } uri && (policy.IsResourceTemplateVisible(uri) || policy.IsResourceVisible(uri)),
             _ => false,
         };
+
+    private static PolicyDecision? Referenced(CompiledPolicy policy, JsonObject reference) => Text(reference, "type") switch
+    {
+        "ref/prompt" when Text(reference, "name") is { } name => policy.DecidePrompt(name, arguments: null),
+        "ref/resource" when Text(reference, "uri") is { } uri => policy.DecideResource(uri),
+        _ => null,
+    };
 
     private static string? StringParam(JsonRpcRequest request, string name) =>
         request.Params is JsonObject parameters ? Text(parameters, name) : null;

@@ -20,6 +20,7 @@ public sealed class ScopeBindingTests : IAsyncLifetime
     private const string JwtKey = "a-test-signing-key-of-at-least-32-chars!";
     private const string Policy = """
         { "version": "1", "default": "deny",
+          "prompts": { "test_simple_prompt": { "scopes": ["lock:prompt"] } },
           "classes": [ { "risk": ["low", "medium", "high", "critical"], "action": "allow", "scopes": ["lock:use"] } ] }
         """;
 
@@ -133,6 +134,22 @@ public sealed class ScopeBindingTests : IAsyncLifetime
         var challenge = Assert.Single(refused.Headers.NonValidated["WWW-Authenticate"]);
         Assert.StartsWith("Bearer error=\"insufficient_scope\", scope=\"lock:use lock:read\", resource_metadata=\"", challenge, StringComparison.Ordinal);
         Assert.Equal(8, challenge.Count(c => c == '"'));
+    }
+
+    [Fact]
+    public async Task Completing_a_prompts_arguments_needs_the_scopes_of_the_prompts_rule()
+    {
+        var completion = new JsonObject
+        {
+            ["ref"] = new JsonObject { ["type"] = "ref/prompt", ["name"] = "test_simple_prompt" },
+            ["argument"] = new JsonObject { ["name"] = "anything", ["value"] = "" },
+        };
+        using var raw = new RawMcpClient(_gateway.McpUrl("lock"), Jwt("lock:read"));
+
+        var (_, answer) = await raw.ExchangeAsync(raw.PostSessionless("completion/complete", completion));
+
+        Assert.Contains("the token lacks scope 'lock:prompt' that policy rule prompts.test_simple_prompt requires", answer["error"]?["message"]?.GetValue<string>(),
+            StringComparison.Ordinal);
     }
 
     private async Task<HttpStatusCode> PostAsync(HttpClient http, string endpoint, string token)
