@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ModelContextProtocol.Protocol;
 
 namespace Gatehouse.Relay;
 
@@ -30,6 +31,21 @@ public static class CallerScopes
     /// </summary>
     public static bool Covers(ClaimsPrincipal? user, ClaimsPrincipal? opener) =>
         Of(user) is not { } held || (Of(opener) is { } opened && held.IsSupersetOf(opened));
+
+    /// <summary>
+    /// Hands a session <paramref name="message"/> with the credential of the HTTP request that carried it: a call on a session
+    /// is judged by its own request's scopes (which cover the session's, <see cref="Covers"/>), so that a client that stepped
+    /// up goes on in the same session.
+    /// </summary>
+    public static void Carry(JsonRpcMessage message, ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        message.Context ??= new JsonRpcMessageContext();
+        message.Context.User = user;
+    }
+
+    /// <summary>The credential <paramref name="message"/> came with (<see cref="Carry"/>), else the session opener's.</summary>
+    public static ClaimsPrincipal? Sender(JsonRpcMessage message, ClaimsPrincipal? opener) => message?.Context?.User ?? opener;
 
     /// <summary>The scopes <paramref name="user"/>'s credential carries; null when it is not limited by scopes.</summary>
     public static IReadOnlySet<string>? Of(ClaimsPrincipal? user)

@@ -109,6 +109,7 @@ internal sealed partial class LegacySseEndpoints(
             return;
         }
 
+        CallerScopes.Carry(message, context.User);
         await transport.OnMessageReceivedAsync(message, context.RequestAborted);
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         await context.Response.WriteAsync("Accepted");

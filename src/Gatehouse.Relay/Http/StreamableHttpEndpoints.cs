@@ -87,6 +87,7 @@ internal sealed partial class StreamableHttpEndpoints(
         context.Response.Headers[McpProtocolHeaders.SessionId] = session.Call.SessionId;
         JsonRpcHttp.StartEventStream(context);
         var transport = (StreamableHttpServerTransport)session.ClientTransport;
+        CallerScopes.Carry(message, context.User);
         try
         {
             if (!await transport.HandlePostRequestAsync(message, context.Response.Body, context.RequestAborted))

@@ -165,7 +165,7 @@ public sealed class ScopeStepUpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task On_a_session_a_tool_needing_a_scope_the_token_lacks_is_403_and_a_token_with_both_calls_it()
+    public async Task On_a_session_a_tool_needing_a_scope_the_token_lacks_is_403_and_a_token_with_both_calls_it_there()
     {
         var (narrow, _) = await _client.TokensAsync("test", "test:read");
         using var raw = new RawMcpClient(_gateway.McpUrl("test"), narrow);
@@ -181,9 +181,10 @@ public sealed class ScopeStepUpTests : IAsyncLifetime
         Assert.Equal(7, error["id"]!.GetValue<int>());
         Assert.Contains("test:echo", error["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        // The client asks again for what the challenge named, and the call passes.
+        // The client asks again for what the challenge named, and the call passes, in the same session as in a new one.
         var (wide, _) = await _client.TokensAsync("test", "offline_access test:read test:echo");
         using var stepped = new RawMcpClient(_gateway.McpUrl("test"), wide);
+        Assert.Contains("\"text\":\"hi\"", await stepped.CallAsync(session, Call("echo", """{"message":"hi"}""")), StringComparison.Ordinal);
         var again = await stepped.OpenSessionAsync();
         Assert.Contains("\"text\":\"hi\"", await stepped.CallAsync(again, Call("echo", """{"message":"hi"}""")), StringComparison.Ordinal);
     }
