@@ -106,7 +106,7 @@ internal static class LocalSignInPages
                     <p>Tell an admin of this Gatehouse your code, and that you asked to sign in as <strong>{Html.Encode(request!.Identity)}</strong>
                     to connect {Html.Encode(request.ClientName ?? request.ClientId)} to {Html.Encode(request.Server)}:</p>
                     <p style="font-size: 2rem; letter-spacing: .1em; font-family: monospace">{Html.Encode(request.Code)}</p>
-                    <p class="note">They approve it with <code>POST /admin/v1/oauth/sign-ins/{Html.Encode(request.Code)}/approve</code>. This page moves on
+                    <p class="note">They approve it on the console's OAuth page or with <code>POST /admin/v1/oauth/sign-ins/{Html.Encode(request.Code)}/approve</code>. This page moves on
                     by itself; the request lapses at {request.ExpiresAt:HH:mm} UTC.</p>
                     """);
                 return;
