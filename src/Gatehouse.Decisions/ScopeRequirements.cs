@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json.Nodes;
+using Gatehouse.Decisions.Gates;
 using Gatehouse.Policy;
 using Gatehouse.Relay;
 using ModelContextProtocol.Protocol;
@@ -36,17 +37,18 @@ public sealed class ScopeRequirements(GrantPolicies grants) : IScopeCheck
 
     private static PolicyDecision? DecisionByName(CompiledPolicy policy, JsonRpcRequest request)
     {
-        var parameters = request.Params as JsonObject;
-        var name = Text(parameters, "name");
+        if (request.Params is not JsonObject parameters)
+        {
+            return null;
+        }
+
+        var name = PolicyGate.Text(parameters, "name");
         return request.Method switch
         {
             RequestMethods.ToolsCall when name is not null => policy.DecideTool(name, arguments: null),
             RequestMethods.PromptsGet when name is not null => policy.DecidePrompt(name, arguments: null),
-            RequestMethods.ResourcesRead or RequestMethods.ResourcesSubscribe when Text(parameters, "uri") is { } uri => policy.DecideResource(uri),
+            RequestMethods.ResourcesRead or RequestMethods.ResourcesSubscribe when PolicyGate.Text(parameters, "uri") is { } uri => policy.DecideResource(uri),
             _ => null,
         };
     }
-
-    private static string? Text(JsonObject? parameters, string name) =>
-        parameters?[name] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using Gatehouse.Configuration;
 using Microsoft.AspNetCore.Http;
@@ -73,27 +74,25 @@ internal sealed class UpstreamAccounts(GatehouseConfig config, IUpstreamTokenVau
 
     /// <summary>
     /// The gateway's address without a request to tell it (<c>gatehouse stdio</c>): the configured issuer, else the
-    /// <c>listen</c> address when it names one host and port; null for a wildcard host or port 0, which no browser opens.
+    /// <c>listen</c> address when a browser can open it.
     /// </summary>
-    public Uri? ConfiguredAddress()
-    {
-        if (config.OAuth.Issuer is { } issuer)
-        {
-            return new Uri(issuer.GetLeftPart(UriPartial.Authority) + issuer.AbsolutePath.TrimEnd('/'));
-        }
+    public Uri? ConfiguredAddress() => IssuerAddress() ?? ListenAddress();
 
-        return Uri.TryCreate(config.Listen, UriKind.Absolute, out var listen) && listen.Port > 0 && listen.Host.Length > 0
-            && !(System.Net.IPAddress.TryParse(listen.DnsSafeHost, out var ip) && (ip.Equals(System.Net.IPAddress.Any) || ip.Equals(System.Net.IPAddress.IPv6Any)))
+    /// <summary>The configured <c>listen</c> address when it names one host and port; null for a wildcard host or port 0, which no browser opens.</summary>
+    public Uri? ListenAddress() =>
+        Uri.TryCreate(config.Listen, UriKind.Absolute, out var listen) && listen.Port > 0 && listen.Host is { Length: > 0 } and not ("*" or "+")
+        && !(IPAddress.TryParse(listen.DnsSafeHost, out var ip) && (ip.Equals(IPAddress.Any) || ip.Equals(IPAddress.IPv6Any)))
             ? new Uri(listen.GetLeftPart(UriPartial.Authority))
             : null;
-    }
 
     /// <summary>The gateway's own address as the person reaches it: the configured issuer when there is one, else this request's.</summary>
     public Uri GatewayAddress(HttpRequest request) => GatewayAddress(new Uri($"{request.Scheme}://{request.Host}{request.PathBase}"));
 
     /// <summary>The gateway's own address as the person reaches it: the configured issuer when there is one, else <paramref name="reached"/>.</summary>
-    public Uri GatewayAddress(Uri reached) =>
-        config.OAuth.Issuer is { } issuer ? new Uri(issuer.GetLeftPart(UriPartial.Authority) + issuer.AbsolutePath.TrimEnd('/')) : reached;
+    public Uri GatewayAddress(Uri reached) => IssuerAddress() ?? reached;
+
+    private Uri? IssuerAddress() =>
+        config.OAuth.Issuer is { } issuer ? new Uri(issuer.GetLeftPart(UriPartial.Authority) + issuer.AbsolutePath.TrimEnd('/')) : null;
 
     public string ConnectLink(Uri gateway, string server, string identity, string? scope = null) =>
         QueryHelpers.AddQueryString($"{gateway.AbsoluteUri.TrimEnd('/')}/connect/{Uri.EscapeDataString(server)}", "ticket", tickets.Issue(identity, server, scope));

@@ -57,10 +57,7 @@ internal sealed class UpstreamConnections(GatehouseConfig config, IUpstreamToken
     /// link goes to the gateway's own address when that names a host a browser can reach.
     /// </summary>
     private Uri Gateway(Uri reached) =>
-        config.Console.Listen is not null && Uri.TryCreate(config.Listen, UriKind.Absolute, out var listen) && listen.Port != 0 &&
-        listen.Host is not ("0.0.0.0" or "[::]" or "*" or "+")
-            ? new Uri(listen.GetLeftPart(UriPartial.Authority))
-            : reached;
+        config.Console.Listen is not null && accounts.ListenAddress() is { } listen ? listen : reached;
 
     public async Task<bool> DisconnectAsync(string identity, string server, CancellationToken cancellationToken)
     {
